@@ -1,0 +1,52 @@
+# Thin wrapper around CMake. `make run` and `make test` are all a newcomer needs.
+JOBS ?= $(shell nproc)
+RELEASE_DIR := build/release
+DEBUG_DIR := build/debug
+CMAKE_GEN := -G Ninja
+
+.PHONY: all deps deps-build release debug run test unit integration bench fmt lint clean
+
+all: release
+
+deps:
+	@scripts/install-deps
+
+deps-build:
+	@scripts/install-deps --build-only
+
+$(RELEASE_DIR)/build.ninja:
+	cmake -S . -B $(RELEASE_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DRIVULET_TESTS=OFF -DRIVULET_BENCH=ON
+
+$(DEBUG_DIR)/build.ninja:
+	cmake -S . -B $(DEBUG_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DRIVULET_SANITIZE=ON -DRIVULET_TESTS=ON
+
+release: $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+debug: $(DEBUG_DIR)/build.ninja
+	cmake --build $(DEBUG_DIR) -j $(JOBS)
+
+# Builds a Release binary and serves on 127.0.0.1:8080 with ./data/rivulet.db and a demo workspace.
+run: deps-build release
+	@mkdir -p data
+	$(RELEASE_DIR)/rivulet serve --database data/rivulet.db --demo
+
+# Installs, builds with ASan+UBSan and runs every unit and integration test.
+test: deps debug
+	cd $(DEBUG_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+unit: debug
+	cd $(DEBUG_DIR) && ctest --output-on-failure -j $(JOBS) -E '^integration\.'
+
+bench: deps release
+	bench/run-all
+
+fmt:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+lint: $(DEBUG_DIR)/build.ninja
+	clang-format --dry-run --Werror $$(git ls-files '*.h' '*.cc')
+	clang-tidy -p $(DEBUG_DIR) --quiet $$(git ls-files 'src/*.cc')
+
+clean:
+	rm -rf build

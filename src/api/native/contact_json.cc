@@ -1,0 +1,151 @@
+#include "api/native/contact_json.h"
+
+#include <boost/json.hpp>
+
+#include "api/json_input.h"
+#include "core/contact_rules.h"
+#include "core/time_format.h"
+#include "core/uuid.h"
+#include "engine/timezones.h"
+
+namespace rivulet::api::native {
+namespace json = boost::json;
+
+namespace {
+
+constexpr size_t kMaxAttributesBytes = 64 * 1024;
+constexpr size_t kMaxEventDataBytes = 64 * 1024;
+
+core::Status CheckTags(const std::vector<std::string>& tags, const std::string& path) {
+  for (const auto& t : tags) {
+    if (!core::IsValidTag(t)) return FieldError(path, "tags are 1 to 64 of [A-Za-z0-9_.:-]");
+  }
+  return core::Status::Ok();
+}
+
+json::value ParseOr(const std::string& text, json::value fallback) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return ec ? fallback : v;
+}
+
+}  // namespace
+
+core::Result<engine::ContactInput> ParseContactInput(const json::object& obj,
+                                                     const std::string& path) {
+  FieldReader r(obj, path);
+  RIVULET_RETURN_IF_ERROR(r.OnlyKnown({"uuid", "email", "phone", "external_id", "attributes",
+                                       "tags", "add_tags", "remove_tags", "timezone"}));
+  engine::ContactInput in;
+  RIVULET_ASSIGN_OR_RETURN(auto uuid, r.String("uuid", 64));
+  if (uuid) {
+    if (!core::IsUuid(*uuid)) return FieldError(r.Path("uuid"), "must be a uuid");
+    in.uuid = core::NormalizeUuid(*uuid);
+  }
+  RIVULET_ASSIGN_OR_RETURN(auto email, r.String("email", 320));
+  if (email) {
+    auto n = core::NormalizeEmail(*email);
+    if (!n.ok()) return FieldError(r.Path("email"), "is not an e-mail address");
+    in.email = *n;
+  }
+  RIVULET_ASSIGN_OR_RETURN(auto phone, r.String("phone", 64));
+  if (phone) {
+    auto n = core::NormalizePhone(*phone);
+    if (!n.ok()) return FieldError(r.Path("phone"), "is not a phone number");
+    in.phone = *n;
+  }
+  RIVULET_ASSIGN_OR_RETURN(auto ext, r.String("external_id", 255));
+  if (ext) {
+    auto n = core::NormalizeExternalId(*ext);
+    if (!n.ok()) return FieldError(r.Path("external_id"), "must be 1 to 255 printable characters");
+    in.external_id = *n;
+  }
+  RIVULET_ASSIGN_OR_RETURN(in.attributes_json, r.ObjectJson("attributes", kMaxAttributesBytes));
+  RIVULET_ASSIGN_OR_RETURN(in.tags, r.StringList("tags", 100, 64));
+  if (in.tags) RIVULET_RETURN_IF_ERROR(CheckTags(*in.tags, r.Path("tags")));
+  RIVULET_ASSIGN_OR_RETURN(auto add, r.StringList("add_tags", 100, 64));
+  if (add) {
+    RIVULET_RETURN_IF_ERROR(CheckTags(*add, r.Path("add_tags")));
+    in.add_tags = std::move(*add);
+  }
+  RIVULET_ASSIGN_OR_RETURN(auto remove, r.StringList("remove_tags", 100, 64));
+  if (remove) in.remove_tags = std::move(*remove);
+  RIVULET_ASSIGN_OR_RETURN(auto tz, r.String("timezone", 64));
+  if (tz) {
+    if (!tz->empty() && !engine::IsKnownTimezone(*tz)) {
+      return FieldError(r.Path("timezone"), "is not a known IANA time zone");
+    }
+    in.timezone = *tz;
+  }
+  return in;
+}
+
+core::Result<engine::EventInput> ParseEventInput(const json::object& obj, const std::string& path) {
+  FieldReader r(obj, path);
+  RIVULET_RETURN_IF_ERROR(r.OnlyKnown({"type", "contact", "contact_uuid", "data", "occurred_at",
+                                       "idempotency_key"}));
+  engine::EventInput in;
+  RIVULET_ASSIGN_OR_RETURN(auto type, r.String("type", 64, /*required=*/true));
+  if (!core::IsValidEventType(*type)) {
+    return FieldError(r.Path("type"), "must be 1 to 64 of [A-Za-z0-9_.:-]");
+  }
+  in.type = *type;
+  RIVULET_ASSIGN_OR_RETURN(auto contact_uuid, r.String("contact_uuid", 64));
+  if (const json::value* c = r.Raw("contact"); c && !c->is_null()) {
+    if (!c->is_object()) return FieldError(r.Path("contact"), "must be an object");
+    FieldReader cr(c->as_object(), r.Path("contact"));
+    RIVULET_RETURN_IF_ERROR(cr.OnlyKnown({"uuid", "email", "phone", "external_id"}));
+    RIVULET_ASSIGN_OR_RETURN(in.contact, ParseContactInput(c->as_object(), r.Path("contact")));
+  }
+  if (contact_uuid) {
+    if (!core::IsUuid(*contact_uuid)) return FieldError(r.Path("contact_uuid"), "must be a uuid");
+    in.contact.uuid = core::NormalizeUuid(*contact_uuid);
+  }
+  if (!in.contact.HasIdentifier()) {
+    return FieldError(r.Path("contact"), "is required: give contact_uuid or contact identifiers");
+  }
+  RIVULET_ASSIGN_OR_RETURN(auto data, r.ObjectJson("data", kMaxEventDataBytes));
+  in.data_json = data.value_or("{}");
+  RIVULET_ASSIGN_OR_RETURN(auto at, r.String("occurred_at", 64));
+  if (at) {
+    auto t = core::ParseIsoTime(*at);
+    if (!t.ok()) return FieldError(r.Path("occurred_at"), "must be an ISO-8601 date-time");
+    in.occurred_at = *t;
+  }
+  RIVULET_ASSIGN_OR_RETURN(in.idempotency_key, r.String("idempotency_key", 255));
+  if (in.idempotency_key && in.idempotency_key->empty()) in.idempotency_key.reset();
+  return in;
+}
+
+json::object ContactToJson(const core::Contact& c) {
+  auto opt = [](const std::optional<std::string>& s) -> json::value {
+    return s ? json::value(*s) : json::value(nullptr);
+  };
+  return json::object{
+      {"uuid", c.uuid},
+      {"email", opt(c.email)},
+      {"phone", opt(c.phone)},
+      {"external_id", opt(c.external_id)},
+      {"attributes", ParseOr(c.attributes_json, json::object())},
+      {"tags", ParseOr(c.tags_json, json::array())},
+      {"timezone", c.timezone.empty() ? json::value(nullptr) : json::value(c.timezone)},
+      {"subscriptions", ParseOr(c.subscriptions_json, json::object())},
+      {"created_at", core::FormatIsoUtc(c.created_at, true)},
+      {"updated_at", core::FormatIsoUtc(c.updated_at, true)},
+  };
+}
+
+json::object EventToJson(const core::Event& e) {
+  json::object o{
+      {"uuid", e.uuid},
+      {"type", e.type},
+      {"contact_uuid", e.contact_uuid},
+      {"data", ParseOr(e.data_json, json::object())},
+      {"occurred_at", core::FormatIsoUtc(e.occurred_at, true)},
+      {"received_at", core::FormatIsoUtc(e.received_at, true)},
+  };
+  o["idempotency_key"] = e.idempotency_key ? json::value(*e.idempotency_key) : json::value(nullptr);
+  return o;
+}
+
+}  // namespace rivulet::api::native

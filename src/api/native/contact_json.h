@@ -1,0 +1,28 @@
+#ifndef RIVULET_API_NATIVE_CONTACT_JSON_H_
+#define RIVULET_API_NATIVE_CONTACT_JSON_H_
+
+#include <boost/json/object.hpp>
+#include <string>
+
+#include "core/model.h"
+#include "engine/contacts.h"
+#include "engine/events.h"
+
+// Mapping between the native API's JSON and the engine's contact and event inputs.
+namespace rivulet::api::native {
+
+// Parses a contact document: uuid, email, phone, external_id, attributes (object), tags,
+// add_tags, remove_tags, timezone. Identifiers are validated and normalised.
+core::Result<engine::ContactInput> ParseContactInput(const boost::json::object& obj,
+                                                     const std::string& path = "");
+// Parses an event: type, contact (identifiers) or contact_uuid, data, occurred_at,
+// idempotency_key.
+core::Result<engine::EventInput> ParseEventInput(const boost::json::object& obj,
+                                                 const std::string& path = "");
+
+boost::json::object ContactToJson(const core::Contact& c);
+boost::json::object EventToJson(const core::Event& e);
+
+}  // namespace rivulet::api::native
+
+#endif  // RIVULET_API_NATIVE_CONTACT_JSON_H_

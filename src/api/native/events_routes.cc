@@ -1,0 +1,132 @@
+#include <boost/json.hpp>
+
+#include "api/json_input.h"
+#include "api/native/contact_json.h"
+#include "api/native/native_api.h"
+#include "api/native/respond.h"
+#include "http/body.h"
+
+namespace rivulet::api::native {
+namespace json = boost::json;
+using http::Call;
+using http::Respond;
+using http::Response;
+
+namespace {
+constexpr size_t kEventsBodyBytes = 8 << 20;
+}  // namespace
+
+void RegisterEventRoutes(http::Router& router, Services& s) {
+  const http::Face* face = &NativeFace();
+
+  // One event object, or {"events":[…]} with up to 1,000. Acknowledged after the commit:
+  // 201 when something new was stored, 200 when every event repeated an idempotency key.
+  router.Add(
+      face, "POST", "/v1/events",
+      [&s](const Call& call, Respond respond) {
+        http::Limits limits = s.limits;
+        limits.max_body_bytes = kEventsBodyBytes;
+        auto body = http::ParseBody(call.request, limits);
+        if (!body.ok()) return respond(ErrorResponse(body.status(), call.request));
+        if (!body->is_object()) {
+          return respond(ErrorResponse(core::InvalidArgument("request body must be a JSON object"),
+                                       call.request));
+        }
+        const json::object& obj = body->as_object();
+        bool batch = obj.contains("events");
+        std::vector<engine::EventInput> inputs;
+        if (batch) {
+          if (obj.size() != 1 || !obj.at("events").is_array()) {
+            return respond(ErrorResponse(
+                FieldError("events", "must be the only field, an array of events"), call.request));
+          }
+          const auto& arr = obj.at("events").as_array();
+          if (arr.empty() || arr.size() > engine::Events::kMaxBatch) {
+            return respond(ErrorResponse(
+                core::Status(arr.empty() ? core::Code::kInvalidArgument : core::Code::kPayloadTooLarge,
+                             "events must hold 1 to 1000 events")
+                    .WithField("events", "must hold 1 to 1000 events"),
+                call.request));
+          }
+          for (size_t i = 0; i < arr.size(); ++i) {
+            std::string path = "events[" + std::to_string(i) + "]";
+            if (!arr[i].is_object()) {
+              return respond(ErrorResponse(FieldError(path, "must be an object"), call.request));
+            }
+            auto in = ParseEventInput(arr[i].as_object(), path);
+            if (!in.ok()) return respond(ErrorResponse(in.status(), call.request));
+            inputs.push_back(std::move(in).value());
+          }
+        } else {
+          auto in = ParseEventInput(obj);
+          if (!in.ok()) return respond(ErrorResponse(in.status(), call.request));
+          if (!in->idempotency_key) {
+            if (auto h = call.request.headers.Get("Idempotency-Key"); h && !h->empty()) {
+              if (h->size() > 255) {
+                return respond(ErrorResponse(
+                    FieldError("Idempotency-Key", "must be at most 255 bytes"), call.request));
+              }
+              in->idempotency_key = std::string(*h);
+            }
+          }
+          inputs.push_back(std::move(in).value());
+        }
+        http::Request meta;
+        meta.request_id = call.request.request_id;
+        s.events.Ingest(call.workspace_id(), std::move(inputs),
+                        [meta, batch, respond = std::move(respond)](
+                            core::Result<std::vector<engine::IngestedEvent>> r) {
+                          if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
+                          bool any_new = false;
+                          json::array items;
+                          for (const auto& ie : *r) {
+                            any_new = any_new || !ie.duplicate;
+                            json::object o = EventToJson(ie.event);
+                            o["duplicate"] = ie.duplicate;
+                            items.push_back(std::move(o));
+                          }
+                          int status = any_new ? 201 : 200;
+                          if (batch) {
+                            return respond(JsonResponse(status, json::object{{"events", std::move(items)}}));
+                          }
+                          respond(JsonResponse(status, json::object{{"event", items[0]}}));
+                        });
+      },
+      http::RouteOptions{.max_body_bytes = kEventsBodyBytes});
+
+  router.Add(face, "GET", "/v1/events", http::Sync([&s](const Call& call) -> Response {
+    auto q = http::ParseQuery(call.request.query, s.limits);
+    if (!q.ok()) return ErrorResponse(q.status(), call.request);
+    FieldReader r(*q);
+    if (auto st = r.OnlyKnown({"type", "limit", "cursor"}); !st.ok()) {
+      return ErrorResponse(st, call.request);
+    }
+    auto limit = r.Int("limit");
+    auto cursor = r.Int("cursor");
+    auto type = r.String("type", 64);
+    if (!limit.ok()) return ErrorResponse(limit.status(), call.request);
+    if (!cursor.ok()) return ErrorResponse(cursor.status(), call.request);
+    if (!type.ok()) return ErrorResponse(type.status(), call.request);
+    store::EventFilter f;
+    f.limit = static_cast<int>(limit->value_or(50));
+    if (f.limit < 1 || f.limit > 1000) {
+      return ErrorResponse(FieldError("limit", "must be 1 to 1000"), call.request);
+    }
+    f.after_id = cursor->value_or(0);
+    f.type = *type;
+    std::vector<core::Event> rows;
+    core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
+      RIVULET_ASSIGN_OR_RETURN(rows, txn.ListEvents(call.workspace_id(), f));
+      return core::Status::Ok();
+    });
+    if (!st.ok()) return ErrorResponse(st, call.request);
+    json::array data;
+    for (const auto& e : rows) data.push_back(EventToJson(e));
+    json::value next = rows.size() == static_cast<size_t>(f.limit)
+                           ? json::value(std::to_string(rows.back().id))
+                           : json::value(nullptr);
+    return JsonResponse(200, json::object{{"data", std::move(data)}, {"next_cursor", next}});
+  }));
+}
+
+}  // namespace rivulet::api::native

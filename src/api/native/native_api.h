@@ -1,0 +1,28 @@
+#ifndef RIVULET_API_NATIVE_NATIVE_API_H_
+#define RIVULET_API_NATIVE_NATIVE_API_H_
+
+#include "api/services.h"
+#include "http/router.h"
+
+// Rivulet's own API under /v1: contacts, events, workspaces and credentials.
+namespace rivulet::api::native {
+
+// The face: Bearer auth (access token or API key); a principal with several workspaces
+// names one in the X-Rivulet-Workspace header.
+const http::Face& NativeFace();
+
+void RegisterContactRoutes(http::Router& router, Services& services);
+void RegisterEventRoutes(http::Router& router, Services& services);
+void RegisterAdminRoutes(http::Router& router, Services& services);
+void RegisterOpenApiRoute(http::Router& router);
+
+inline void RegisterNativeApi(http::Router& router, Services& services) {
+  RegisterContactRoutes(router, services);
+  RegisterEventRoutes(router, services);
+  RegisterAdminRoutes(router, services);
+  RegisterOpenApiRoute(router);
+}
+
+}  // namespace rivulet::api::native
+
+#endif  // RIVULET_API_NATIVE_NATIVE_API_H_

@@ -1,0 +1,116 @@
+#include "app/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "api/native/native_api.h"
+#include "api/system/system_routes.h"
+#include "http/dispatcher.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace rivulet::app {
+
+core::Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
+  if (config.database.rfind("postgres://", 0) == 0 || config.database.rfind("postgresql://", 0) == 0) {
+    return core::InvalidArgument("PostgreSQL is not supported by this build yet; use a SQLite path");
+  }
+  store::sqlite::SqliteOptions options;
+  options.path = config.database;
+  options.synchronous = config.sqlite_synchronous;
+  RIVULET_ASSIGN_OR_RETURN(auto sqlite, store::sqlite::SqliteStore::Open(options));
+  std::unique_ptr<store::Store> store = std::move(sqlite);
+  RIVULET_ASSIGN_OR_RETURN(int version, store->Migrate());
+  spdlog::debug("database {} at schema version {}", config.database, version);
+  return store;
+}
+
+Engine::Engine(store::Store& s, const Config& config)
+    : store(s),
+      accounts(s, core::SystemClock::Get(), config.token_ttl_seconds),
+      contacts(s, core::SystemClock::Get()),
+      events(s, core::SystemClock::Get()) {}
+
+core::Result<bool> EnsureDemoWorkspace(Engine& engine, const Config& config) {
+  std::vector<core::Workspace> existing;
+  RIVULET_RETURN_IF_ERROR(engine.store.Read([&](store::ReadTxn& txn) -> core::Status {
+    RIVULET_ASSIGN_OR_RETURN(existing, txn.ListWorkspaces());
+    return core::Status::Ok();
+  }));
+  if (!existing.empty()) {
+    std::printf("Workspace '%s' (%s) exists; its credentials were printed when it was created.\n"
+                "Mint a new one with: rivulet credentials create --database %s --workspace %s "
+                "--kind apikey\n",
+                existing.front().name.c_str(), existing.front().uuid.c_str(),
+                config.database.c_str(), existing.front().uuid.c_str());
+    return false;
+  }
+  RIVULET_ASSIGN_OR_RETURN(core::Workspace ws, engine.accounts.CreateWorkspace("Demo"));
+  using K = core::CredentialKind;
+  RIVULET_ASSIGN_OR_RETURN(auto oauth, engine.accounts.CreateCredential(ws.id, K::kOAuthClient, false, "demo oauth"));
+  RIVULET_ASSIGN_OR_RETURN(auto apikey, engine.accounts.CreateCredential(ws.id, K::kApiKey, false, "demo api key"));
+  RIVULET_ASSIGN_OR_RETURN(auto pair, engine.accounts.CreateCredential(ws.id, K::kKeyPair, false, "demo key pair"));
+  RIVULET_ASSIGN_OR_RETURN(auto admin, engine.accounts.CreateCredential(0, K::kApiKey, true, "admin"));
+  std::printf(
+      "\nCreated the demo workspace. These secrets are shown once; keep them.\n"
+      "  workspace uuid      %s\n"
+      "  OAuth2 client_id    %s\n"
+      "  OAuth2 secret       %s\n"
+      "  API key             %s\n"
+      "  PublicKey           %s\n"
+      "  SecretKey           %s\n"
+      "  admin API key       %s\n\n",
+      ws.uuid.c_str(), oauth.id.c_str(), oauth.secret.c_str(), apikey.secret.c_str(),
+      pair.id.c_str(), pair.secret.c_str(), admin.secret.c_str());
+  std::fflush(stdout);
+  return true;
+}
+
+core::Status Serve(const Config& config, bool demo) {
+  RIVULET_ASSIGN_OR_RETURN(auto store, OpenStore(config));
+  Engine engine(*store, config);
+  if (demo) RIVULET_RETURN_IF_ERROR(EnsureDemoWorkspace(engine, config).status());
+
+  http::Metrics metrics;
+  metrics.AddSource([&store = *store](std::string& out) {
+    store::StoreStats s = store.Stats();
+    out += "# TYPE rivulet_db_commits_total counter\nrivulet_db_commits_total " +
+           std::to_string(s.commits) + "\n";
+    out += "# TYPE rivulet_db_committed_writes_total counter\nrivulet_db_committed_writes_total " +
+           std::to_string(s.committed_jobs) + "\n";
+    out += "# TYPE rivulet_db_failed_commits_total counter\nrivulet_db_failed_commits_total " +
+           std::to_string(s.failed_commits) + "\n";
+    out += "# TYPE rivulet_db_write_queue_depth gauge\nrivulet_db_write_queue_depth " +
+           std::to_string(s.queue_depth) + "\n";
+    out += "# TYPE rivulet_db_max_group_commit gauge\nrivulet_db_max_group_commit " +
+           std::to_string(s.max_batch) + "\n";
+  });
+  api::Services services{*store,   engine.accounts, engine.contacts, engine.events,
+                         metrics,  core::SystemClock::Get(), config.limits};
+  http::Router router;
+  api::system::RegisterSystemRoutes(router, services);
+  api::native::RegisterNativeApi(router, services);
+
+  http::Dispatcher dispatcher(router, engine.accounts, metrics, config.limits);
+  http::ServerOptions options;
+  RIVULET_RETURN_IF_ERROR(ParseListen(config.listen, &options.address, &options.port));
+  options.threads = config.http_threads;
+  options.access_log = config.access_log;
+  options.shutdown_grace_seconds = config.shutdown_grace_seconds;
+  http::Server server(options, dispatcher);
+  RIVULET_ASSIGN_OR_RETURN(unsigned short port, server.Listen());
+  // Tests and scripts wait for this exact line.
+  std::printf("rivulet listening on http://%s:%u\n", options.address.c_str(), port);
+  std::fflush(stdout);
+  spdlog::info("serving on {}:{} with {} threads, database {}", options.address, port,
+               options.threads, config.database);
+  server.Run();
+  // Let every queued write finish and answer (into the stopped server) before the server's
+  // executors are destroyed: writes are applied in order, so this one runs last.
+  RIVULET_RETURN_IF_ERROR(store->WriteAndWait([](store::WriteTxn&) { return core::Status::Ok(); }));
+  spdlog::info("stopped");
+  return core::Status::Ok();
+}
+
+}  // namespace rivulet::app

@@ -1,0 +1,37 @@
+#ifndef RIVULET_APP_APP_H_
+#define RIVULET_APP_APP_H_
+
+#include <memory>
+
+#include "api/services.h"
+#include "app/config.h"
+#include "engine/accounts.h"
+#include "engine/contacts.h"
+#include "engine/events.h"
+#include "http/metrics.h"
+#include "store/store.h"
+
+namespace rivulet::app {
+
+// Opens the configured store and migrates it. Every subcommand starts here.
+core::Result<std::unique_ptr<store::Store>> OpenStore(const Config& config);
+
+// The engine services over one store, as the CLI and the server use them.
+struct Engine {
+  explicit Engine(store::Store& store, const Config& config);
+  store::Store& store;
+  engine::Accounts accounts;
+  engine::Contacts contacts;
+  engine::Events events;
+};
+
+// Creates the demo workspace and one credential of each kind (plus an admin API key) when
+// no workspace exists yet, printing the secrets once. Returns true when it created them.
+core::Result<bool> EnsureDemoWorkspace(Engine& engine, const Config& config);
+
+// Serves HTTP until SIGINT/SIGTERM. Blocks.
+core::Status Serve(const Config& config, bool demo);
+
+}  // namespace rivulet::app
+
+#endif  // RIVULET_APP_APP_H_

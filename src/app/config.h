@@ -1,0 +1,50 @@
+#ifndef RIVULET_APP_CONFIG_H_
+#define RIVULET_APP_CONFIG_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "http/limits.h"
+
+namespace rivulet::app {
+
+// Every runtime setting. Sources, lowest precedence first: built-in defaults, the TOML
+// file (--config / RIVULET_CONFIG), RIVULET_* environment variables, command-line flags.
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string database = "data/rivulet.db";
+  std::string public_base_url = "http://127.0.0.1:8080";
+  int http_threads = 2;
+  std::string sqlite_synchronous = "FULL";
+  int token_ttl_seconds = 3600;
+  std::string log_level = "info";
+  bool access_log = true;
+  int shutdown_grace_seconds = 10;
+  http::Limits limits;
+};
+
+// One setting: its TOML key, flag (--key with '_' as '-'), environment variable
+// (RIVULET_KEY), help text, and how to read and show it.
+struct Setting {
+  std::string key;
+  std::string help;
+  std::function<core::Status(Config&, const std::string&)> set;
+  std::function<std::string(const Config&)> get;
+
+  std::string Flag() const;
+  std::string EnvName() const;
+};
+
+const std::vector<Setting>& Settings();
+
+// Applies a TOML file's values (flat keys as in Settings(), or grouped under [limits]).
+core::Status ApplyTomlFile(Config& config, const std::string& path);
+
+// Splits "host:port" ("[::1]:8080" for IPv6).
+core::Status ParseListen(const std::string& listen, std::string* host, unsigned short* port);
+
+}  // namespace rivulet::app
+
+#endif  // RIVULET_APP_CONFIG_H_

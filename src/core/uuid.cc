@@ -1,0 +1,46 @@
+#include "core/uuid.h"
+
+#include <openssl/rand.h>
+
+#include <cctype>
+#include <cstdlib>
+
+#include "core/crypto.h"
+
+namespace rivulet::core {
+
+std::string NewUuidV7(Millis now) {
+  unsigned char b[16];
+  if (RAND_bytes(b + 6, 10) != 1) std::abort();
+  uint64_t ms = static_cast<uint64_t>(now);
+  for (int i = 5; i >= 0; --i) {
+    b[i] = static_cast<unsigned char>(ms & 0xff);
+    ms >>= 8;
+  }
+  b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0f));  // version 7
+  b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3f));  // RFC variant
+  std::string hex = HexEncode(std::string_view(reinterpret_cast<char*>(b), 16));
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string NormalizeUuid(std::string_view s) {
+  std::string out(s);
+  if (!IsUuid(s)) return out;
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace rivulet::core

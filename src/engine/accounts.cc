@@ -1,0 +1,200 @@
+#include "engine/accounts.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/crypto.h"
+#include "core/uuid.h"
+
+namespace rivulet::engine {
+
+namespace {
+constexpr std::string_view kApiKeyPrefix = "rvk_";
+constexpr std::string_view kAccessTokenPrefix = "rvt_";
+constexpr size_t kMaxSecretBytes = 512;
+
+Status BadCredentials() { return core::Unauthenticated("invalid credentials"); }
+}  // namespace
+
+Result<core::Workspace> Accounts::CreateWorkspace(const std::string& name,
+                                                  const std::string& uuid) {
+  if (name.empty() || name.size() > 200) {
+    return core::InvalidArgument("workspace name must be 1 to 200 characters")
+        .WithField("name", "must be 1 to 200 characters");
+  }
+  if (!uuid.empty() && !core::IsUuid(uuid)) {
+    return core::InvalidArgument("invalid uuid").WithField("uuid", "must be a uuid");
+  }
+  core::Workspace ws;
+  ws.name = name;
+  ws.uuid = uuid.empty() ? core::NewUuidV7(clock_.Now()) : core::NormalizeUuid(uuid);
+  ws.created_at = ws.updated_at = clock_.Now();
+  Status st = store_.WriteAndWait([&ws](store::WriteTxn& txn) { return txn.InsertWorkspace(ws); });
+  if (!st.ok()) return st;
+  return ws;
+}
+
+Result<IssuedCredential> Accounts::CreateCredential(int64_t workspace_id,
+                                                    core::CredentialKind kind, bool admin,
+                                                    const std::string& label) {
+  IssuedCredential out;
+  core::Credential& c = out.credential;
+  c.kind = kind;
+  c.label = label;
+  c.created_at = clock_.Now();
+  switch (kind) {
+    case core::CredentialKind::kOAuthClient:
+      c.public_id = core::NewUuidV7(c.created_at);  // internal; clients use the numeric id
+      out.secret = core::RandomToken(40);
+      break;
+    case core::CredentialKind::kApiKey:
+      out.secret = std::string(kApiKeyPrefix) + core::RandomToken(40);
+      c.public_id = out.secret.substr(0, 12);
+      break;
+    case core::CredentialKind::kKeyPair:
+      c.public_id = "pk_" + core::RandomHex(16);
+      out.secret = "sk_" + core::RandomToken(40);
+      break;
+  }
+  c.secret_hash = core::Sha256(out.secret);
+  Status st = store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
+    if (workspace_id != 0) RIVULET_RETURN_IF_ERROR(txn.FindWorkspaceById(workspace_id).status());
+    core::Principal p;
+    p.name = label.empty() ? std::string(core::CredentialKindName(kind)) : label;
+    p.is_admin = admin;
+    p.created_at = c.created_at;
+    if (workspace_id != 0) p.workspace_ids.push_back(workspace_id);
+    RIVULET_RETURN_IF_ERROR(txn.InsertPrincipal(p));
+    c.principal_id = p.id;
+    return txn.InsertCredential(c);
+  });
+  if (!st.ok()) return st;
+  out.id = kind == core::CredentialKind::kOAuthClient ? std::to_string(c.id) : c.public_id;
+  return out;
+}
+
+Status Accounts::RevokeCredential(int64_t credential_id) {
+  return store_.WriteAndWait([&](store::WriteTxn& txn) {
+    return txn.RevokeCredential(credential_id, clock_.Now());
+  });
+}
+
+Result<IssuedToken> Accounts::IssueAccessToken(std::string_view client_id,
+                                               std::string_view client_secret) {
+  int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(client_id.data(), client_id.data() + client_id.size(), id);
+  if (ec != std::errc() || ptr != client_id.data() + client_id.size() || id <= 0 ||
+      client_secret.empty() || client_secret.size() > kMaxSecretBytes) {
+    return BadCredentials();
+  }
+  core::Credential cred;
+  Status read = store_.Read([&](store::ReadTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(cred, txn.FindCredentialById(id));
+    return Status::Ok();
+  });
+  std::string presented = core::Sha256(client_secret);
+  if (!read.ok()) {
+    if (read.code() == core::Code::kNotFound) return BadCredentials();
+    return read;
+  }
+  if (cred.kind != core::CredentialKind::kOAuthClient || cred.revoked_at ||
+      !core::ConstantTimeEquals(cred.secret_hash, presented)) {
+    return BadCredentials();
+  }
+  IssuedToken token;
+  token.access_token = std::string(kAccessTokenPrefix) + core::RandomToken(48);
+  token.expires_in_seconds = token_ttl_seconds_;
+  core::AccessToken row{core::Sha256(token.access_token), cred.id,
+                        clock_.Now() + token_ttl_seconds_ * 1000};
+  core::Millis now = clock_.Now();
+  Status st = store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
+    RIVULET_RETURN_IF_ERROR(txn.DeleteExpiredAccessTokens(now));
+    return txn.InsertAccessToken(row);
+  });
+  if (!st.ok()) return st;
+  return token;
+}
+
+Result<Identity> Accounts::IdentityFor(store::ReadTxn& txn, const core::Credential& cred) {
+  if (cred.revoked_at) return BadCredentials();
+  RIVULET_ASSIGN_OR_RETURN(core::Principal p, txn.FindPrincipal(cred.principal_id));
+  return Identity{std::move(p), cred.id, cred.kind};
+}
+
+Result<Identity> Accounts::AuthenticateBearer(std::string_view token, bool allow_api_key) {
+  if (token.empty() || token.size() > kMaxSecretBytes) return BadCredentials();
+  std::string hash = core::Sha256(token);
+  Result<Identity> out = BadCredentials();
+  Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
+    // Looking up by the hash of a ≥128-bit random secret reveals nothing through timing;
+    // the equality check below is constant-time regardless.
+    if (token.substr(0, kApiKeyPrefix.size()) == kApiKeyPrefix) {
+      if (!allow_api_key) return Status::Ok();
+      auto cred = txn.FindCredentialBySecretHash(core::CredentialKind::kApiKey, hash);
+      if (!cred.ok()) return cred.status().code() == core::Code::kNotFound ? Status::Ok()
+                                                                           : cred.status();
+      if (!core::ConstantTimeEquals(cred->secret_hash, hash)) return Status::Ok();
+      out = IdentityFor(txn, *cred);
+      return Status::Ok();
+    }
+    auto at = txn.FindAccessToken(hash);
+    if (!at.ok()) return at.status().code() == core::Code::kNotFound ? Status::Ok() : at.status();
+    if (!core::ConstantTimeEquals(at->token_hash, hash) || at->expires_at <= clock_.Now()) {
+      out = core::Unauthenticated("access token expired or invalid");
+      return Status::Ok();
+    }
+    auto cred = txn.FindCredentialById(at->credential_id);
+    if (!cred.ok()) return Status::Ok();
+    out = IdentityFor(txn, *cred);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<Identity> Accounts::AuthenticateKeyPair(std::string_view public_key,
+                                               std::string_view secret_key) {
+  if (public_key.empty() || public_key.size() > 128 || secret_key.empty() ||
+      secret_key.size() > kMaxSecretBytes) {
+    return BadCredentials();
+  }
+  std::string presented = core::Sha256(secret_key);
+  Result<Identity> out = BadCredentials();
+  Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
+    auto cred = txn.FindCredentialByPublicId(core::CredentialKind::kKeyPair, std::string(public_key));
+    if (!cred.ok()) return cred.status().code() == core::Code::kNotFound ? Status::Ok()
+                                                                         : cred.status();
+    if (!core::ConstantTimeEquals(cred->secret_hash, presented)) return Status::Ok();
+    out = IdentityFor(txn, *cred);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<core::Workspace> Accounts::ResolveWorkspace(const Identity& who,
+                                                   std::optional<std::string_view> uuid) {
+  const auto& allowed = who.principal.workspace_ids;
+  if (!uuid && allowed.size() != 1) {
+    return core::InvalidArgument(allowed.empty()
+                                     ? "this credential is not bound to a workspace"
+                                     : "this credential acts on several workspaces; name one");
+  }
+  if (uuid && !core::IsUuid(*uuid)) {
+    return core::InvalidArgument("workspace must be named by its uuid");
+  }
+  core::Workspace ws;
+  Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(ws, uuid ? txn.FindWorkspaceByUuid(core::NormalizeUuid(*uuid))
+                                      : txn.FindWorkspaceById(allowed.front()));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  bool mine = std::find(allowed.begin(), allowed.end(), ws.id) != allowed.end();
+  if (!mine && !who.principal.is_admin) {
+    return core::PermissionDenied("this credential may not act on workspace " + ws.uuid);
+  }
+  return ws;
+}
+
+}  // namespace rivulet::engine

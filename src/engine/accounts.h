@@ -1,0 +1,76 @@
+#ifndef RIVULET_ENGINE_ACCOUNTS_H_
+#define RIVULET_ENGINE_ACCOUNTS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/model.h"
+#include "store/store.h"
+
+namespace rivulet::engine {
+
+using core::Result;
+using core::Status;
+
+// A credential as shown once at creation: the only moment its secret exists in clear.
+struct IssuedCredential {
+  core::Credential credential;
+  std::string id;      // OAuth client_id, API key prefix, or PublicKey
+  std::string secret;  // client_secret, the whole API key, or SecretKey
+};
+
+struct IssuedToken {
+  std::string access_token;
+  int64_t expires_in_seconds = 0;
+};
+
+// Who a request acts as, once authenticated.
+struct Identity {
+  core::Principal principal;
+  int64_t credential_id = 0;
+  core::CredentialKind via = core::CredentialKind::kApiKey;
+};
+
+// Workspaces, principals and credentials: creation, the OAuth2 client-credentials grant,
+// and authentication of every credential kind. Thread-safe.
+class Accounts {
+ public:
+  Accounts(store::Store& store, const core::Clock& clock, int64_t token_ttl_seconds = 3600)
+      : store_(store), clock_(clock), token_ttl_seconds_(token_ttl_seconds) {}
+
+  // Creates a workspace; uuid is generated when empty.
+  Result<core::Workspace> CreateWorkspace(const std::string& name, const std::string& uuid = "");
+
+  // Creates a principal bound to workspace_id (0 for none) and one credential for it.
+  // An admin principal may also manage workspaces and credentials.
+  Result<IssuedCredential> CreateCredential(int64_t workspace_id, core::CredentialKind kind,
+                                            bool admin, const std::string& label);
+  Status RevokeCredential(int64_t credential_id);
+
+  // OAuth2 client-credentials grant: client_id must be a positive integer.
+  Result<IssuedToken> IssueAccessToken(std::string_view client_id, std::string_view client_secret);
+
+  // `Authorization: Bearer <token>`: an OAuth access token, or an API key when allowed.
+  Result<Identity> AuthenticateBearer(std::string_view token, bool allow_api_key);
+  // PublicKey + SecretKey headers.
+  Result<Identity> AuthenticateKeyPair(std::string_view public_key, std::string_view secret_key);
+
+  // The workspace a request acts on. With a uuid named (e.g. the Contactflow Node header):
+  // malformed -> InvalidArgument, unknown -> NotFound, not the principal's -> PermissionDenied.
+  // Without: the principal's only workspace.
+  Result<core::Workspace> ResolveWorkspace(const Identity& who,
+                                           std::optional<std::string_view> uuid);
+
+ private:
+  Result<Identity> IdentityFor(store::ReadTxn& txn, const core::Credential& cred);
+
+  store::Store& store_;
+  const core::Clock& clock_;
+  const int64_t token_ttl_seconds_;
+};
+
+}  // namespace rivulet::engine
+
+#endif  // RIVULET_ENGINE_ACCOUNTS_H_

@@ -1,0 +1,272 @@
+#include "engine/contacts.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <set>
+
+#include "core/uuid.h"
+
+namespace rivulet::engine {
+namespace json = boost::json;
+
+namespace {
+
+json::object ParseObject(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return {};
+  return std::move(v.as_object());
+}
+
+const char* ChannelName(core::Channel c) { return c == core::Channel::kEmail ? "email" : "sms"; }
+
+// Applies input to contact; returns true when anything changed.
+bool Apply(core::Contact& c, const ContactInput& in) {
+  bool changed = false;
+  auto set_opt = [&](std::optional<std::string>& field, const std::optional<std::string>& v) {
+    if (v && field != v) {
+      field = v;
+      changed = true;
+    }
+  };
+  set_opt(c.email, in.email);
+  set_opt(c.phone, in.phone);
+  set_opt(c.external_id, in.external_id);
+  if (in.timezone && c.timezone != *in.timezone) {
+    c.timezone = *in.timezone;
+    changed = true;
+  }
+  if (in.attributes_json) {
+    json::object attrs = ParseObject(c.attributes_json);
+    json::object patch = ParseObject(*in.attributes_json);
+    for (auto& [k, v] : patch) {
+      auto it = attrs.find(k);
+      if (v.is_null()) {
+        if (it != attrs.end()) {
+          attrs.erase(it);
+          changed = true;
+        }
+      } else if (it == attrs.end() || it->value() != v) {
+        attrs[k] = v;
+        changed = true;
+      }
+    }
+    c.attributes_json = json::serialize(attrs);
+  }
+  if (in.tags || !in.add_tags.empty() || !in.remove_tags.empty()) {
+    std::set<std::string> tags;
+    json::value parsed = json::parse(c.tags_json);
+    if (parsed.is_array()) {
+      for (auto& t : parsed.as_array()) {
+        if (t.is_string()) tags.insert(std::string(t.as_string()));
+      }
+    }
+    std::set<std::string> before = tags;
+    if (in.tags) tags = std::set<std::string>(in.tags->begin(), in.tags->end());
+    tags.insert(in.add_tags.begin(), in.add_tags.end());
+    for (const auto& t : in.remove_tags) tags.erase(t);
+    if (tags != before) {
+      json::array arr;
+      for (const auto& t : tags) arr.emplace_back(t);
+      c.tags_json = json::serialize(arr);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+Status EmitContactEvent(store::WriteTxn& txn, const core::Contact& c, const char* type,
+                        core::Millis now) {
+  core::Event e;
+  e.workspace_id = c.workspace_id;
+  e.uuid = core::NewUuidV7(now);
+  e.contact_id = c.id;
+  e.type = type;
+  e.data_json = "{}";
+  e.occurred_at = e.received_at = now;
+  return txn.InsertEvent(e);
+}
+
+// Finds the contact by the first identifier in input, in order of strength.
+Result<core::Contact> FindByInput(store::ReadTxn& txn, int64_t ws, const ContactInput& in) {
+  using K = core::ContactRef::Kind;
+  std::pair<K, const std::optional<std::string>*> order[] = {
+      {K::kUuid, &in.uuid}, {K::kExternalId, &in.external_id}, {K::kEmail, &in.email},
+      {K::kPhone, &in.phone}};
+  for (auto& [kind, value] : order) {
+    if (!*value) continue;
+    auto found = txn.FindContact(ws, core::ContactRef{kind, **value});
+    if (found.ok() || found.status().code() != core::Code::kNotFound) return found;
+  }
+  return core::NotFound("contact not found");
+}
+
+}  // namespace
+
+Result<ContactChange> Contacts::UpsertInTxn(store::WriteTxn& txn, int64_t workspace_id,
+                                            const ContactInput& input, core::Millis now,
+                                            bool create_only) {
+  ContactChange out;
+  if (!create_only && input.HasIdentifier()) {
+    auto found = FindByInput(txn, workspace_id, input);
+    if (found.ok()) {
+      out.contact = std::move(found).value();
+      ContactInput patch = input;
+      patch.uuid.reset();
+      out.changed = Apply(out.contact, patch);
+      if (out.changed) {
+        out.contact.updated_at = now;
+        RIVULET_RETURN_IF_ERROR(txn.UpdateContact(out.contact));
+        RIVULET_RETURN_IF_ERROR(EmitContactEvent(txn, out.contact, "contact_updated", now));
+      }
+      return out;
+    }
+    if (found.status().code() != core::Code::kNotFound) return found.status();
+  }
+  core::Contact& c = out.contact;
+  c.workspace_id = workspace_id;
+  c.uuid = input.uuid ? *input.uuid : core::NewUuidV7(now);
+  Apply(c, input);
+  c.created_at = c.updated_at = now;
+  Status st = txn.InsertContact(c);
+  if (st.code() == core::Code::kAlreadyExists) {
+    return core::AlreadyExists("a contact with one of these identifiers already exists");
+  }
+  RIVULET_RETURN_IF_ERROR(st);
+  RIVULET_RETURN_IF_ERROR(EmitContactEvent(txn, c, "contact_created", now));
+  out.created = out.changed = true;
+  return out;
+}
+
+void Contacts::Create(int64_t ws, ContactInput input, Callback<ContactChange> done) {
+  core::Millis now = clock_.Now();
+  store::WriteResult<ContactChange>(
+      store_,
+      [ws, input = std::move(input), now](store::WriteTxn& txn) {
+        return UpsertInTxn(txn, ws, input, now, /*create_only=*/true);
+      },
+      std::move(done));
+}
+
+void Contacts::Upsert(int64_t ws, ContactInput input, Callback<ContactChange> done) {
+  core::Millis now = clock_.Now();
+  store::WriteResult<ContactChange>(
+      store_,
+      [ws, input = std::move(input), now](store::WriteTxn& txn) {
+        return UpsertInTxn(txn, ws, input, now, /*create_only=*/false);
+      },
+      std::move(done));
+}
+
+void Contacts::UpsertBatch(int64_t ws, std::vector<ContactInput> inputs,
+                           Callback<std::vector<ContactChange>> done) {
+  if (inputs.size() > kMaxBatch) {
+    return done(core::PayloadTooLarge("at most 10000 contacts per batch"));
+  }
+  core::Millis now = clock_.Now();
+  store::WriteResult<std::vector<ContactChange>>(
+      store_,
+      [ws, inputs = std::move(inputs), now](store::WriteTxn& txn)
+          -> Result<std::vector<ContactChange>> {
+        std::vector<ContactChange> out;
+        out.reserve(inputs.size());
+        for (size_t i = 0; i < inputs.size(); ++i) {
+          auto r = UpsertInTxn(txn, ws, inputs[i], now, /*create_only=*/false);
+          if (!r.ok()) {
+            Status st = r.status();
+            return st.WithField("contacts[" + std::to_string(i) + "]", st.message());
+          }
+          out.push_back(std::move(r).value());
+        }
+        return out;
+      },
+      std::move(done));
+}
+
+void Contacts::Update(int64_t ws, core::ContactRef ref, ContactInput input,
+                      Callback<ContactChange> done) {
+  core::Millis now = clock_.Now();
+  store::WriteResult<ContactChange>(
+      store_,
+      [ws, ref = std::move(ref), input = std::move(input), now](
+          store::WriteTxn& txn) -> Result<ContactChange> {
+        RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContact(ws, ref));
+        ContactChange out;
+        out.contact = std::move(c);
+        ContactInput patch = input;
+        patch.uuid.reset();
+        out.changed = Apply(out.contact, patch);
+        if (out.changed) {
+          out.contact.updated_at = now;
+          Status st = txn.UpdateContact(out.contact);
+          if (st.code() == core::Code::kAlreadyExists) {
+            return core::AlreadyExists("another contact already has one of these identifiers");
+          }
+          RIVULET_RETURN_IF_ERROR(st);
+          RIVULET_RETURN_IF_ERROR(EmitContactEvent(txn, out.contact, "contact_updated", now));
+        }
+        return out;
+      },
+      std::move(done));
+}
+
+void Contacts::SetSubscription(int64_t ws, core::ContactRef ref, core::Channel channel,
+                               std::optional<std::string> group, bool subscribed,
+                               Callback<ContactChange> done) {
+  core::Millis now = clock_.Now();
+  store::WriteResult<ContactChange>(
+      store_,
+      [=](store::WriteTxn& txn) -> Result<ContactChange> {
+        RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContact(ws, ref));
+        json::object subs = ParseObject(c.subscriptions_json);
+        if (group) {
+          json::object groups = subs["groups"].is_object() ? subs["groups"].as_object()
+                                                           : json::object();
+          groups[*group] = subscribed;
+          subs["groups"] = std::move(groups);
+        } else {
+          subs[ChannelName(channel)] = json::object{{"subscribed", subscribed}, {"at", now}};
+        }
+        std::string text = json::serialize(subs);
+        ContactChange out{std::move(c), false, false};
+        if (text != out.contact.subscriptions_json) {
+          out.contact.subscriptions_json = std::move(text);
+          out.contact.updated_at = now;
+          out.changed = true;
+          RIVULET_RETURN_IF_ERROR(txn.UpdateContact(out.contact));
+          RIVULET_RETURN_IF_ERROR(EmitContactEvent(txn, out.contact, "contact_updated", now));
+        }
+        return out;
+      },
+      std::move(done));
+}
+
+void Contacts::Erase(int64_t ws, core::ContactRef ref, Callback<bool> done) {
+  store::WriteResult<bool>(
+      store_,
+      [ws, ref = std::move(ref)](store::WriteTxn& txn) -> Result<bool> {
+        RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContact(ws, ref));
+        RIVULET_RETURN_IF_ERROR(txn.DeleteContact(ws, c.id));
+        return true;
+      },
+      std::move(done));
+}
+
+bool IsSubscribed(const core::Contact& contact, core::Channel channel, const std::string& group) {
+  json::object subs = ParseObject(contact.subscriptions_json);
+  if (auto* ch = subs.if_contains(ChannelName(channel)); ch && ch->is_object()) {
+    if (auto* s = ch->as_object().if_contains("subscribed"); s && s->is_bool() && !s->as_bool()) {
+      return false;
+    }
+  }
+  if (!group.empty()) {
+    if (auto* groups = subs.if_contains("groups"); groups && groups->is_object()) {
+      if (auto* g = groups->as_object().if_contains(group); g && g->is_bool() && !g->as_bool()) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace rivulet::engine

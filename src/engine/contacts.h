@@ -1,0 +1,84 @@
+#ifndef RIVULET_ENGINE_CONTACTS_H_
+#define RIVULET_ENGINE_CONTACTS_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/model.h"
+#include "store/store.h"
+
+namespace rivulet::engine {
+
+using core::Result;
+using core::Status;
+
+template <typename T>
+using Callback = std::function<void(Result<T>)>;
+
+// A validated, normalised description of a contact change, built by any face.
+// Absent fields are left as they are; attributes merge key by key (a JSON null deletes).
+struct ContactInput {
+  std::optional<std::string> uuid;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<std::string> external_id;
+  std::optional<std::string> attributes_json;  // a JSON object
+  std::optional<std::vector<std::string>> tags;  // replaces the set
+  std::vector<std::string> add_tags;
+  std::vector<std::string> remove_tags;
+  std::optional<std::string> timezone;
+
+  bool HasIdentifier() const { return uuid || email || phone || external_id; }
+};
+
+struct ContactChange {
+  core::Contact contact;
+  bool created = false;
+  bool changed = false;  // false when an upsert found nothing to change
+};
+
+// Contact lifecycle. Every change commits together with the `contact_created` /
+// `contact_updated` event it emits. Callbacks run on a store thread after the commit.
+class Contacts {
+ public:
+  Contacts(store::Store& store, const core::Clock& clock) : store_(store), clock_(clock) {}
+
+  // Creates a contact; AlreadyExists if one of its identifiers is taken.
+  void Create(int64_t workspace_id, ContactInput input, Callback<ContactChange> done);
+  // Updates the contact matched by the first identifier present (uuid, external id, e-mail,
+  // phone), or creates it.
+  void Upsert(int64_t workspace_id, ContactInput input, Callback<ContactChange> done);
+  // Upserts up to kMaxBatch contacts in one transaction: all or none.
+  void UpsertBatch(int64_t workspace_id, std::vector<ContactInput> inputs,
+                   Callback<std::vector<ContactChange>> done);
+  void Update(int64_t workspace_id, core::ContactRef ref, ContactInput input,
+              Callback<ContactChange> done);
+  // Sets the subscription to a channel, or to an unsubscribe group when group is given.
+  void SetSubscription(int64_t workspace_id, core::ContactRef ref, core::Channel channel,
+                       std::optional<std::string> group, bool subscribed,
+                       Callback<ContactChange> done);
+  // Erases the contact and its events (GDPR erasure).
+  void Erase(int64_t workspace_id, core::ContactRef ref, Callback<bool> done);
+
+  // The same operations for use inside a caller's write transaction.
+  static Result<ContactChange> UpsertInTxn(store::WriteTxn& txn, int64_t workspace_id,
+                                           const ContactInput& input, core::Millis now,
+                                           bool create_only);
+
+  static constexpr size_t kMaxBatch = 10'000;
+
+ private:
+  store::Store& store_;
+  const core::Clock& clock_;
+};
+
+// True when the contact is subscribed to channel (and not unsubscribed from group).
+bool IsSubscribed(const core::Contact& contact, core::Channel channel,
+                  const std::string& group = "");
+
+}  // namespace rivulet::engine
+
+#endif  // RIVULET_ENGINE_CONTACTS_H_

@@ -1,0 +1,68 @@
+#include "engine/events.h"
+
+#include "core/uuid.h"
+
+namespace rivulet::engine {
+
+void Events::Ingest(int64_t ws, std::vector<EventInput> events,
+                    Callback<std::vector<IngestedEvent>> done) {
+  if (events.empty()) return done(core::InvalidArgument("no events given"));
+  if (events.size() > kMaxBatch) {
+    return done(core::PayloadTooLarge("at most 1000 events per request"));
+  }
+  core::Millis now = clock_.Now();
+  store::WriteResult<std::vector<IngestedEvent>>(
+      store_,
+      [ws, events = std::move(events), now](store::WriteTxn& txn)
+          -> Result<std::vector<IngestedEvent>> {
+        std::vector<IngestedEvent> out;
+        out.reserve(events.size());
+        for (size_t i = 0; i < events.size(); ++i) {
+          const EventInput& in = events[i];
+          if (in.idempotency_key) {
+            auto seen = txn.FindEventByIdempotencyKey(ws, *in.idempotency_key);
+            if (seen.ok()) {
+              out.push_back({std::move(seen).value(), true});
+              continue;
+            }
+            if (seen.status().code() != core::Code::kNotFound) return seen.status();
+          }
+          core::Contact contact;
+          bool uuid_only = in.contact.uuid && !in.contact.email && !in.contact.phone &&
+                           !in.contact.external_id;
+          if (uuid_only) {
+            auto found = txn.FindContact(ws, {core::ContactRef::Kind::kUuid, *in.contact.uuid});
+            if (!found.ok()) {
+              Status st = found.status();
+              if (st.code() == core::Code::kNotFound) {
+                st.WithField("events[" + std::to_string(i) + "].contact", "contact not found");
+              }
+              return st;
+            }
+            contact = std::move(found).value();
+          } else {
+            // Identifies (and creates if needed) the contact without changing its fields.
+            ContactInput ids = in.contact;
+            RIVULET_ASSIGN_OR_RETURN(ContactChange ch,
+                                     Contacts::UpsertInTxn(txn, ws, ids, now, false));
+            contact = std::move(ch.contact);
+          }
+          core::Event e;
+          e.workspace_id = ws;
+          e.uuid = core::NewUuidV7(now);
+          e.contact_id = contact.id;
+          e.contact_uuid = contact.uuid;
+          e.type = in.type;
+          e.data_json = in.data_json;
+          e.occurred_at = in.occurred_at.value_or(now);
+          e.received_at = now;
+          e.idempotency_key = in.idempotency_key;
+          RIVULET_RETURN_IF_ERROR(txn.InsertEvent(e));
+          out.push_back({std::move(e), false});
+        }
+        return out;
+      },
+      std::move(done));
+}
+
+}  // namespace rivulet::engine

@@ -1,0 +1,74 @@
+#ifndef RIVULET_HTTP_MESSAGE_H_
+#define RIVULET_HTTP_MESSAGE_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// Plain request/response types. Handlers and faces see only these; Boost.Beast stays in
+// server.cc so that it is compiled once.
+namespace rivulet::http {
+
+// Header list with case-insensitive lookup, in arrival order.
+class Headers {
+ public:
+  void Add(std::string name, std::string value) {
+    items_.emplace_back(std::move(name), std::move(value));
+  }
+  // First value of the header, if present.
+  std::optional<std::string_view> Get(std::string_view name) const;
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+struct Request {
+  std::string method;  // upper case, e.g. "GET"
+  std::string target;  // as received, path and query
+  std::string path;    // percent-decoded path
+  std::string query;   // raw query string, without '?'
+  Headers headers;
+  std::string body;
+  std::string remote_address;
+  std::string request_id;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  Headers headers;
+  std::string body;
+
+  static Response Json(int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+  static Response Text(int status, std::string body, std::string type = "text/plain; charset=utf-8") {
+    Response r;
+    r.status = status;
+    r.content_type = std::move(type);
+    r.body = std::move(body);
+    return r;
+  }
+  static Response NoContent() {
+    Response r;
+    r.status = 204;
+    r.content_type.clear();
+    return r;
+  }
+};
+
+// Called exactly once with the response, from any thread.
+using Respond = std::function<void(Response)>;
+
+}  // namespace rivulet::http
+
+#endif  // RIVULET_HTTP_MESSAGE_H_

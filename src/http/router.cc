@@ -1,0 +1,101 @@
+#include "http/router.h"
+
+#include <algorithm>
+
+namespace rivulet::http {
+namespace {
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool IsParam(const std::string& seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
+
+}  // namespace
+
+std::string_view Call::Param(const std::string& name) const {
+  auto it = params.find(name);
+  return it == params.end() ? std::string_view() : std::string_view(it->second);
+}
+
+Handler Sync(std::function<Response(const Call&)> fn) {
+  return [fn = std::move(fn)](const Call& call, Respond respond) { respond(fn(call)); };
+}
+
+void Router::Add(const Face* face, std::string method, std::string pattern, Handler handler,
+                 RouteOptions options) {
+  auto r = std::make_unique<Route>();
+  r->face = face;
+  r->method = std::move(method);
+  r->segments = SplitPath(pattern);
+  r->pattern = std::move(pattern);
+  r->handler = std::move(handler);
+  r->options = options;
+  routes_.push_back(std::move(r));
+  if (face && std::find(faces_.begin(), faces_.end(), face) == faces_.end()) {
+    faces_.push_back(face);
+  }
+}
+
+Router::Match Router::Find(std::string_view method, std::string_view path) const {
+  Match best;
+  std::vector<std::string> segs = SplitPath(path);
+  int best_literals = -1;
+  for (const auto& r : routes_) {
+    if (r->segments.size() != segs.size()) continue;
+    std::map<std::string, std::string> params;
+    int literals = 0;
+    bool ok = true;
+    for (size_t i = 0; i < segs.size() && ok; ++i) {
+      const std::string& p = r->segments[i];
+      if (IsParam(p)) {
+        params[p.substr(1, p.size() - 2)] = segs[i];
+      } else if (p == segs[i]) {
+        ++literals;
+      } else {
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    best.path_matched = true;
+    if (std::find(best.allowed_methods.begin(), best.allowed_methods.end(), r->method) ==
+        best.allowed_methods.end()) {
+      best.allowed_methods.push_back(r->method);
+    }
+    if (r->method != method) continue;
+    if (literals > best_literals) {
+      best_literals = literals;
+      best.route = r.get();
+      best.params = std::move(params);
+    }
+  }
+  return best;
+}
+
+const Face* Router::FaceFor(std::string_view path) const {
+  const Face* best = nullptr;
+  for (const Face* f : faces_) {
+    if (path.substr(0, f->prefix.size()) == f->prefix &&
+        (path.size() == f->prefix.size() || path[f->prefix.size()] == '/') &&
+        (!best || f->prefix.size() > best->prefix.size())) {
+      best = f;
+    }
+  }
+  return best;
+}
+
+}  // namespace rivulet::http

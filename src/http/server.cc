@@ -1,0 +1,294 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace rivulet::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+// State of one connection that shutdown needs to see.
+struct Connection {
+  beast::tcp_stream* stream = nullptr;
+  asio::any_io_executor strand;
+  bool idle = true;  // waiting for the next request's headers
+  explicit Connection(asio::any_io_executor s) : strand(std::move(s)) {}
+};
+
+bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::server, "rivulet");
+  if (!r.content_type.empty() && r.status != 204) res.set(bhttp::field::content_type, r.content_type);
+  for (const auto& [k, v] : r.headers.items()) res.insert(k, v);
+  res.body() = std::move(r.body);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Dispatcher& dispatcher)
+      : options_(std::move(options)),
+        dispatcher_(dispatcher),
+        ioc_(options_.threads),
+        acceptor_(ioc_),
+        signals_(ioc_, SIGINT, SIGTERM) {}
+
+  core::Result<unsigned short> Listen() {
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(options_.address, ec);
+    if (ec) return core::InvalidArgument("bad listen address '" + options_.address + "'");
+    tcp::endpoint ep(addr, options_.port);
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return core::Unavailable("cannot listen on " + options_.address + ":" +
+                               std::to_string(options_.port) + ": " + ec.message());
+    }
+    return acceptor_.local_endpoint().port();
+  }
+
+  void Run() {
+    signals_.async_wait([this](boost::system::error_code ec, int sig) {
+      if (!ec) {
+        spdlog::info("received signal {}, shutting down", sig);
+        BeginShutdown();
+      }
+    });
+    asio::co_spawn(ioc_, Accept(), asio::detached);
+    std::vector<std::thread> threads;
+    for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : threads) t.join();
+  }
+
+  void BeginShutdown() {
+    asio::post(ioc_, [this] {
+      if (draining_.exchange(true)) return;
+      boost::system::error_code ec;
+      acceptor_.close(ec);
+      signals_.cancel();
+      {
+        std::lock_guard lock(conns_mu_);
+        for (auto* c : conns_) {
+          asio::post(c->strand, [c] {
+            if (c->idle && c->stream) c->stream->socket().cancel();
+          });
+        }
+      }
+      // Give in-flight requests the grace period, then stop regardless.
+      auto timer = std::make_shared<asio::steady_timer>(ioc_);
+      auto deadline = std::chrono::steady_clock::now() +
+                      std::chrono::seconds(options_.shutdown_grace_seconds);
+      WaitDrained(timer, deadline);
+    });
+  }
+
+ private:
+  void WaitDrained(std::shared_ptr<asio::steady_timer> timer,
+                   std::chrono::steady_clock::time_point deadline) {
+    {
+      std::lock_guard lock(conns_mu_);
+      if (conns_.empty() || std::chrono::steady_clock::now() >= deadline) {
+        if (!conns_.empty()) spdlog::warn("{} connections still open at shutdown", conns_.size());
+        ioc_.stop();
+        return;
+      }
+    }
+    timer->expires_after(20ms);
+    timer->async_wait([this, timer, deadline](auto) { WaitDrained(timer, deadline); });
+  }
+
+  asio::awaitable<void> Accept() {
+    while (!draining_) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor_.async_accept(
+          asio::make_strand(ioc_), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (draining_ || ec == asio::error::operation_aborted) break;
+        spdlog::warn("accept failed: {}", ec.message());
+        // Back off briefly on e.g. EMFILE so the loop does not spin.
+        asio::steady_timer t(ioc_, 50ms);
+        co_await t.async_wait(asio::use_awaitable);
+        continue;
+      }
+      auto strand = socket.get_executor();
+      asio::co_spawn(strand, Session(std::move(socket)), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> Session(tcp::socket socket) {
+    asio::any_io_executor strand = socket.get_executor();  // the connection's strand
+    beast::tcp_stream stream(std::move(socket));
+    Connection conn(strand);
+    conn.stream = &stream;
+    Register(&conn);
+    dispatcher_metrics_connections(+1);
+    std::string remote;
+    {
+      boost::system::error_code ec;
+      auto ep = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    const Limits& limits = dispatcher_.limits();
+    beast::flat_buffer buffer(8192);
+    boost::system::error_code ec;
+    while (!draining_) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
+      parser.body_limit(limits.max_body_bytes);
+      conn.idle = true;
+      stream.expires_after(std::chrono::seconds(limits.idle_timeout_seconds));
+      co_await bhttp::async_read_header(stream, buffer, parser,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+      conn.idle = false;
+      if (ec) {
+        if (ec == bhttp::error::header_limit) {
+          co_await WriteError(stream, "/", 431,
+                              core::PayloadTooLarge("request headers exceed " +
+                                                    std::to_string(limits.max_header_bytes) +
+                                                    " bytes"));
+        } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
+                   ec != asio::error::operation_aborted && ec != asio::error::eof &&
+                   ec != asio::error::connection_reset) {
+          co_await WriteError(stream, "/", 400, core::InvalidArgument("malformed request: " + ec.message()));
+        }
+        break;
+      }
+      auto& header = parser.get();
+      std::string target(header.target());
+      std::string method(header.method_string());
+      parser.body_limit(dispatcher_.BodyLimitFor(method, target));
+      stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
+      if (bhttp::token_list(header[bhttp::field::expect]).exists("100-continue") &&
+          !parser.is_done()) {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
+        co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+      }
+      if (!parser.is_done()) {
+        co_await bhttp::async_read(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (ec) {
+        if (ec == bhttp::error::body_limit) {
+          co_await WriteError(stream, target, 413,
+                              core::PayloadTooLarge("request body exceeds " +
+                                                    std::to_string(dispatcher_.BodyLimitFor(method, target)) +
+                                                    " bytes"));
+        } else if (ec != beast::error::timeout && ec != asio::error::eof &&
+                   ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset) {
+          co_await WriteError(stream, target, 400, core::InvalidArgument("malformed request body: " + ec.message()));
+        }
+        break;
+      }
+      auto req = parser.release();
+      bool keep_alive = req.keep_alive() && !draining_;
+      unsigned version = req.version();
+
+      Request request;
+      request.method = std::move(method);
+      request.target = std::move(target);
+      for (const auto& f : req) request.headers.Add(std::string(f.name_string()), std::string(f.value()));
+      request.body = std::move(req.body());
+      request.remote_address = remote;
+      if (auto id = request.headers.Get("X-Request-Id"); id && id->size() <= 64 &&
+          id->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
+              std::string_view::npos) {
+        request.request_id = std::string(*id);
+      }
+      std::string log_method = request.method, log_target = request.target.substr(0, 200);
+      auto started = std::chrono::steady_clock::now();
+
+      // The handler may answer from another thread; the answer hops back to this strand.
+      auto slot = std::make_shared<std::optional<Response>>();
+      auto signal = std::make_shared<asio::steady_timer>(strand);
+      signal->expires_after(std::chrono::seconds(limits.handler_timeout_seconds));
+      dispatcher_.Dispatch(std::move(request), [slot, signal, strand](Response r) {
+        asio::post(strand, [slot, signal, r = std::move(r)]() mutable {
+          *slot = std::move(r);
+          signal->cancel();
+        });
+      });
+      if (!*slot) {
+        boost::system::error_code wait_ec;
+        co_await signal->async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
+      }
+      Response response = *slot ? std::move(**slot)
+                                : dispatcher_.ErrorFor(log_target, core::Unavailable("request timed out"));
+      int status = response.status;
+      auto res = ToBeast(std::move(response), version, keep_alive);
+      size_t bytes = res.body().size();
+      co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      if (options_.access_log) {
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        spdlog::info("access remote={} method={} target=\"{}\" status={} bytes={} ms={:.2f}",
+                     remote, log_method, log_target, status, bytes, ms);
+      }
+      if (ec || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    conn.stream = nullptr;
+    dispatcher_metrics_connections(-1);
+    Unregister(&conn);
+  }
+
+  asio::awaitable<void> WriteError(beast::tcp_stream& stream, std::string_view target, int status,
+                                   const core::Status& error) {
+    Response r = dispatcher_.ErrorFor(target, error);
+    r.status = status;
+    auto res = ToBeast(std::move(r), 11, false);
+    boost::system::error_code ec;
+    stream.expires_after(5s);
+    co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  void Register(Connection* c) {
+    std::lock_guard lock(conns_mu_);
+    conns_.insert(c);
+  }
+  void Unregister(Connection* c) {
+    std::lock_guard lock(conns_mu_);
+    conns_.erase(c);
+  }
+  void dispatcher_metrics_connections(int delta) { dispatcher_.metrics().open_connections += delta; }
+
+  ServerOptions options_;
+  Dispatcher& dispatcher_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  asio::signal_set signals_;
+  std::atomic<bool> draining_{false};
+  std::mutex conns_mu_;
+  std::set<Connection*> conns_;
+};
+
+Server::Server(ServerOptions options, Dispatcher& dispatcher)
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher)) {}
+Server::~Server() = default;
+core::Result<unsigned short> Server::Listen() { return impl_->Listen(); }
+void Server::Run() { impl_->Run(); }
+void Server::Shutdown() { impl_->BeginShutdown(); }
+
+}  // namespace rivulet::http

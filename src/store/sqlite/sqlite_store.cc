@@ -1,0 +1,196 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include "core/clock.h"
+#include "store/migrations/migrations.h"
+#include "store/sqlite/sqlite_txn.h"
+
+namespace rivulet::store::sqlite {
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
+  if (options.synchronous != "FULL" && options.synchronous != "NORMAL") {
+    return core::InvalidArgument("sqlite synchronous must be FULL or NORMAL");
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options)));
+  RIVULET_ASSIGN_OR_RETURN(store->writer_conn_,
+                           Connection::Open(store->options_.path, store->options_.synchronous));
+  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  return store;
+}
+
+SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+Result<int> SqliteStore::Migrate() {
+  int reached = 0;
+  // Runs as a write job so it is serialized with every other write, on the writer's
+  // connection, inside the group-commit transaction.
+  Status st = WriteAndWait([this, &reached](WriteTxn&) -> Status {
+    Connection& conn = *writer_conn_;
+    RIVULET_RETURN_IF_ERROR(conn.ExecScript(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+    RIVULET_ASSIGN_OR_RETURN(auto* cur,
+                             conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    RIVULET_ASSIGN_OR_RETURN(bool row, cur->Step());
+    int current = row ? static_cast<int>(cur->Int(0)) : 0;
+    cur->Reset();
+    const auto& all = SqliteMigrations();
+    if (current > all.back().version) {
+      return core::FailedPrecondition("database schema version " + std::to_string(current) +
+                                      " is newer than this binary supports (" +
+                                      std::to_string(all.back().version) + ")");
+    }
+    for (const Migration& m : all) {
+      if (m.version <= current) continue;
+      RIVULET_RETURN_IF_ERROR(conn.ExecScript(m.sql));
+      RIVULET_ASSIGN_OR_RETURN(
+          auto* ins, conn.Prepare("INSERT INTO schema_migrations (version, name, applied_at) "
+                                  "VALUES (?, ?, ?)"));
+      ins->Bind(1, int64_t{m.version}).Bind(2, m.name).Bind(3, core::SystemClock::Get().Now());
+      RIVULET_RETURN_IF_ERROR(ins->Exec());
+      spdlog::info("applied migration {} ({})", m.version, m.name);
+    }
+    reached = all.back().version;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return reached;
+}
+
+void SqliteStore::Write(WriteFn fn, Done done) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) {
+      done(core::Unavailable("store is shutting down"));
+      return;
+    }
+    if (queue_.size() >= options_.max_queue) {
+      done(Status(core::Code::kResourceExhausted, "write queue full", /*retryable=*/true));
+      return;
+    }
+    queue_.push_back(Job{std::move(fn), std::move(done)});
+  }
+  queue_cv_.notify_one();
+}
+
+void SqliteStore::WriterLoop() {
+  std::vector<Job> batch;
+  while (true) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      size_t n = std::min(queue_.size(), options_.max_batch);
+      batch.clear();
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitBatch(batch);
+  }
+}
+
+void SqliteStore::CommitBatch(std::vector<Job>& batch) {
+  std::vector<Status> results(batch.size());
+  SqliteTxn txn(*writer_conn_);
+  Status begin = writer_conn_->ExecScript("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (auto& job : batch) job.done(begin);
+    failed_commits_++;
+    return;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    // A savepoint per job: one job's failure leaves the others' changes in the commit.
+    Status sp = writer_conn_->ExecScript("SAVEPOINT job");
+    if (!sp.ok()) {
+      results[i] = sp;
+      continue;
+    }
+    results[i] = batch[i].fn(txn);
+    if (!results[i].ok()) {
+      Status rb = writer_conn_->ExecScript("ROLLBACK TO job");
+      if (!rb.ok()) spdlog::error("rollback to savepoint failed: {}", rb.ToString());
+    }
+    Status rel = writer_conn_->ExecScript("RELEASE job");
+    if (!rel.ok() && results[i].ok()) results[i] = rel;
+  }
+  Status commit = writer_conn_->ExecScript("COMMIT");
+  if (!commit.ok()) {
+    spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
+    writer_conn_->ExecScript("ROLLBACK");
+    failed_commits_++;
+    Status failed(core::Code::kUnavailable, "database commit failed: " + commit.message(),
+                  /*retryable=*/true);
+    for (auto& job : batch) job.done(failed);
+    return;
+  }
+  commits_++;
+  committed_jobs_ += batch.size();
+  uint64_t prev = max_batch_.load();
+  while (batch.size() > prev && !max_batch_.compare_exchange_weak(prev, batch.size())) {
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+}
+
+std::unique_ptr<Connection> SqliteStore::AcquireReader(Status* error) {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!idle_readers_.empty()) {
+      auto conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return conn;
+    }
+  }
+  auto conn = Connection::Open(options_.path, options_.synchronous);
+  if (!conn.ok()) {
+    *error = conn.status();
+    return nullptr;
+  }
+  return std::move(conn).value();
+}
+
+void SqliteStore::ReleaseReader(std::unique_ptr<Connection> conn) {
+  std::lock_guard lock(readers_mu_);
+  if (idle_readers_.size() < options_.readers) idle_readers_.push_back(std::move(conn));
+}
+
+Status SqliteStore::Read(const ReadFn& fn) {
+  Status error;
+  auto conn = AcquireReader(&error);
+  if (!conn) return error;
+  RIVULET_RETURN_IF_ERROR(conn->ExecScript("BEGIN"));
+  SqliteTxn txn(*conn);
+  Status st = fn(txn);
+  Status end = conn->ExecScript("COMMIT");
+  if (end.ok()) {
+    ReleaseReader(std::move(conn));
+  }
+  return st.ok() ? end : st;
+}
+
+StoreStats SqliteStore::Stats() const {
+  StoreStats s;
+  s.commits = commits_;
+  s.committed_jobs = committed_jobs_;
+  s.failed_commits = failed_commits_;
+  s.max_batch = max_batch_;
+  {
+    std::lock_guard lock(const_cast<std::mutex&>(queue_mu_));
+    s.queue_depth = queue_.size();
+  }
+  return s;
+}
+
+}  // namespace rivulet::store::sqlite

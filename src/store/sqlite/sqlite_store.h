@@ -1,0 +1,68 @@
+#ifndef RIVULET_STORE_SQLITE_SQLITE_STORE_H_
+#define RIVULET_STORE_SQLITE_SQLITE_STORE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace rivulet::store::sqlite {
+
+struct SqliteOptions {
+  std::string path;                    // file path, created 0600 if missing
+  std::string synchronous = "FULL";    // FULL: a commit survives power loss; NORMAL: app crash
+  size_t max_batch = 1024;             // write jobs per group commit
+  size_t max_queue = 100'000;          // queued jobs before Write fails fast (backpressure)
+  size_t readers = 8;                  // pooled read connections
+};
+
+// Store on one SQLite file in WAL mode: one writer thread applies queued writes in group
+// commits; readers use pooled connections and never block the writer.
+class SqliteStore final : public Store {
+ public:
+  // Opens the database (without migrating). Fails if the file cannot be opened.
+  static Result<std::unique_ptr<SqliteStore>> Open(SqliteOptions options);
+  ~SqliteStore() override;  // drains queued writes, then stops the writer
+
+  Result<int> Migrate() override;
+  void Write(WriteFn fn, Done done) override;
+  Status Read(const ReadFn& fn) override;
+  StoreStats Stats() const override;
+
+ private:
+  struct Job {
+    WriteFn fn;
+    Done done;
+  };
+
+  explicit SqliteStore(SqliteOptions options);
+  void WriterLoop();
+  void CommitBatch(std::vector<Job>& batch);
+  std::unique_ptr<Connection> AcquireReader(Status* error);
+  void ReleaseReader(std::unique_ptr<Connection> conn);
+
+  const SqliteOptions options_;
+  std::unique_ptr<Connection> writer_conn_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+
+  std::atomic<uint64_t> commits_{0}, committed_jobs_{0}, failed_commits_{0}, max_batch_{0};
+};
+
+}  // namespace rivulet::store::sqlite
+
+#endif  // RIVULET_STORE_SQLITE_SQLITE_STORE_H_

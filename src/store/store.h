@@ -1,0 +1,153 @@
+#ifndef RIVULET_STORE_STORE_H_
+#define RIVULET_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+#include "core/status.h"
+
+namespace rivulet::store {
+
+using core::Result;
+using core::Status;
+
+// Filters for listing contacts. Results are ordered by id; pagination is by key
+// (rows with id > after_id), never by offset.
+struct ContactFilter {
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<std::string> external_id;
+  std::optional<std::string> tag;
+  std::optional<core::Millis> updated_after;
+  int64_t after_id = 0;
+  int limit = 50;
+};
+
+struct EventFilter {
+  std::optional<int64_t> contact_id;
+  std::optional<std::string> type;
+  int64_t after_id = 0;
+  int limit = 50;
+};
+
+// Reads against one consistent snapshot. Find* return NotFound when there is no row.
+// Every workspace-owned lookup takes the workspace id: no read crosses workspaces.
+class ReadTxn {
+ public:
+  virtual ~ReadTxn() = default;
+
+  virtual Result<core::Workspace> FindWorkspaceById(int64_t id) = 0;
+  virtual Result<core::Workspace> FindWorkspaceByUuid(const std::string& uuid) = 0;
+  virtual Result<std::vector<core::Workspace>> ListWorkspaces() = 0;
+
+  virtual Result<core::Principal> FindPrincipal(int64_t id) = 0;
+  virtual Result<core::Credential> FindCredentialById(int64_t id) = 0;
+  virtual Result<core::Credential> FindCredentialByPublicId(core::CredentialKind kind,
+                                                            const std::string& public_id) = 0;
+  virtual Result<core::Credential> FindCredentialBySecretHash(core::CredentialKind kind,
+                                                              const std::string& hash) = 0;
+  virtual Result<std::vector<core::Credential>> ListCredentials(int64_t workspace_id) = 0;
+  virtual Result<core::AccessToken> FindAccessToken(const std::string& token_hash) = 0;
+
+  virtual Result<core::Contact> FindContact(int64_t workspace_id, const core::ContactRef& ref) = 0;
+  virtual Result<core::Contact> FindContactById(int64_t workspace_id, int64_t id) = 0;
+  virtual Result<std::vector<core::Contact>> ListContacts(int64_t workspace_id,
+                                                          const ContactFilter& filter) = 0;
+  virtual Result<int64_t> CountContacts(int64_t workspace_id) = 0;
+
+  virtual Result<core::Event> FindEventByIdempotencyKey(int64_t workspace_id,
+                                                        const std::string& key) = 0;
+  virtual Result<std::vector<core::Event>> ListEvents(int64_t workspace_id,
+                                                      const EventFilter& filter) = 0;
+};
+
+// Changes inside one transaction. Insert* fill in the row id. Unique-key violations come
+// back as AlreadyExists naming the identifier.
+class WriteTxn : public virtual ReadTxn {
+ public:
+  virtual Status InsertWorkspace(core::Workspace& ws) = 0;
+  virtual Status UpdateWorkspace(const core::Workspace& ws) = 0;
+  virtual Status DeleteWorkspace(int64_t id) = 0;
+
+  virtual Status InsertPrincipal(core::Principal& p) = 0;  // also stores its workspace_ids
+  virtual Status GrantWorkspace(int64_t principal_id, int64_t workspace_id) = 0;
+  virtual Status InsertCredential(core::Credential& c) = 0;
+  virtual Status RevokeCredential(int64_t id, core::Millis at) = 0;
+  virtual Status InsertAccessToken(const core::AccessToken& t) = 0;
+  virtual Status DeleteExpiredAccessTokens(core::Millis now) = 0;
+
+  virtual Status InsertContact(core::Contact& c) = 0;
+  virtual Status UpdateContact(const core::Contact& c) = 0;
+  // Erases the contact and every event about it (GDPR erasure).
+  virtual Status DeleteContact(int64_t workspace_id, int64_t contact_id) = 0;
+
+  virtual Status InsertEvent(core::Event& e) = 0;
+};
+
+// Gauges a store reports for /metrics.
+struct StoreStats {
+  uint64_t commits = 0;
+  uint64_t committed_jobs = 0;
+  uint64_t failed_commits = 0;
+  uint64_t queue_depth = 0;
+  uint64_t max_batch = 0;
+};
+
+// The database behind Rivulet. Thread-safe.
+//
+// Writes are queued and applied by the store in group commits: many callers' write
+// functions run inside one database transaction, each isolated by a savepoint so one
+// failure does not undo the others. `done` runs after the commit is durable (or failed),
+// on a store thread; it must be quick and must not call back into Write synchronously
+// and wait.
+class Store {
+ public:
+  using WriteFn = std::function<Status(WriteTxn&)>;
+  using ReadFn = std::function<Status(ReadTxn&)>;
+  using Done = std::function<void(Status)>;
+
+  virtual ~Store() = default;
+
+  // Applies pending schema migrations; idempotent. Returns the schema version reached.
+  virtual Result<int> Migrate() = 0;
+
+  // Queues fn for the next group commit. fn must touch only the database, since it runs
+  // on the writer while others wait. Never blocks on the commit.
+  virtual void Write(WriteFn fn, Done done) = 0;
+
+  // Runs fn on the calling thread against a consistent snapshot; never blocks the writer.
+  virtual Status Read(const ReadFn& fn) = 0;
+
+  virtual StoreStats Stats() const = 0;
+
+  // Write, then wait for the commit. For CLI commands, start-up and tests, not hot paths.
+  Status WriteAndWait(WriteFn fn);
+};
+
+// Runs fn in the next group commit and hands its value to done after the commit. If the
+// commit fails, done gets the commit's error instead.
+template <typename T>
+void WriteResult(Store& store, std::function<Result<T>(WriteTxn&)> fn,
+                 std::function<void(Result<T>)> done) {
+  auto out = std::make_shared<std::optional<T>>();
+  store.Write(
+      [fn = std::move(fn), out](WriteTxn& txn) -> Status {
+        Result<T> r = fn(txn);
+        if (!r.ok()) return r.status();
+        *out = std::move(r).value();
+        return Status::Ok();
+      },
+      [out, done = std::move(done)](Status st) {
+        if (!st.ok()) return done(std::move(st));
+        done(std::move(**out));
+      });
+}
+
+}  // namespace rivulet::store
+
+#endif  // RIVULET_STORE_STORE_H_
