@@ -77,9 +77,15 @@ core::Status Dispatcher::Authenticate(const Route& route, const Request& req, Ca
                                       engine::Identity& identity) {
   const Face& face = *route.face;
   core::Result<engine::Identity> who = core::Unauthenticated("missing credentials");
-  switch (face.auth) {
+  AuthScheme scheme = face.auth;
+  if (scheme == AuthScheme::kAny) {
+    scheme = req.headers.Get("PublicKey") ? AuthScheme::kKeyPair : AuthScheme::kBearer;
+  }
+  switch (scheme) {
     case AuthScheme::kNone:
       return core::Status::Ok();
+    case AuthScheme::kAny:  // resolved above
+      return core::Internal("unresolved auth scheme");
     case AuthScheme::kBearer:
     case AuthScheme::kOAuthBearer: {
       auto header = req.headers.Get("Authorization");
@@ -90,7 +96,7 @@ core::Status Dispatcher::Authenticate(const Route& route, const Request& req, Ca
       }
       std::string_view token = h.substr(7);
       while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-      who = accounts_.AuthenticateBearer(token, face.auth == AuthScheme::kBearer);
+      who = accounts_.AuthenticateBearer(token, scheme == AuthScheme::kBearer);
       break;
     }
     case AuthScheme::kKeyPair: {

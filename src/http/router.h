@@ -22,6 +22,7 @@ enum class AuthScheme {
   kBearer,       // OAuth access token or API key (Leat, native)
   kOAuthBearer,  // OAuth access token only (Contactflow)
   kKeyPair,      // PublicKey + SecretKey headers (AllsTechnology)
+  kAny,          // kKeyPair when a PublicKey header is present, else kBearer (native)
 };
 
 // One public API face: its prefix, authentication, how a request names its workspace, and

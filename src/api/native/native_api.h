@@ -7,7 +7,7 @@
 // Rivulet's own API under /v1: contacts, events, workspaces and credentials.
 namespace rivulet::api::native {
 
-// The face: Bearer auth (access token or API key); a principal with several workspaces
+// The face: Bearer auth (access token or API key) or the PublicKey/SecretKey pair; a principal with several workspaces
 // names one in the X-Rivulet-Workspace header.
 const http::Face& NativeFace();
 

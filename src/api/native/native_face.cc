@@ -7,7 +7,7 @@ const http::Face& NativeFace() {
   static const http::Face face{
       .name = "native",
       .prefix = "/v1",
-      .auth = http::AuthScheme::kBearer,
+      .auth = http::AuthScheme::kAny,
       .workspace_header = "X-Rivulet-Workspace",
       .workspace_header_required = false,
       .render_error = http::NativeError,
