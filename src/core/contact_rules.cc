@@ -27,7 +27,7 @@ Result<std::string> NormalizeEmail(std::string_view email) {
   if (t.empty() || t.size() > 254 || at == std::string_view::npos || at == 0 ||
       at + 1 == t.size() || t.find('@', at + 1) != std::string_view::npos ||
       std::any_of(t.begin(), t.end(),
-                  [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c < 0x20; }) ||
+                  [](unsigned char c) { return std::isspace(c) || c < 0x20 || c == 0x7f; }) ||
       !IsValidUtf8(t)) {
     return InvalidArgument("invalid e-mail address").WithField("email", "is not an e-mail address");
   }
@@ -62,7 +62,7 @@ Result<std::string> NormalizePhone(std::string_view phone) {
 Result<std::string> NormalizeExternalId(std::string_view id) {
   std::string_view t = Trim(id);
   if (t.empty() || t.size() > 255 || !IsValidUtf8(t) ||
-      std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+      std::any_of(t.begin(), t.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
     return InvalidArgument("invalid external id")
         .WithField("external_id", "must be 1 to 255 printable characters");
   }

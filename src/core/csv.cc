@@ -5,7 +5,8 @@ namespace rivulet::core {
 Result<bool> CsvReader::Next(std::vector<std::string>& fields) {
   fields.clear();
   if (pos_ >= text_.size()) return false;
-  ++line_;
+  ++physical_line_;
+  line_ = physical_line_;
   std::string field;
   auto where = [&] { return " on line " + std::to_string(line_); };
   while (true) {
@@ -23,7 +24,7 @@ Result<bool> CsvReader::Next(std::vector<std::string>& fields) {
           }
           break;
         }
-        if (c == '\n') ++line_;
+        if (c == '\n') ++physical_line_;
         field.push_back(c);
         if (field.size() > max_field_bytes_) return InvalidArgument("field too long" + where());
       }

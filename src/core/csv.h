@@ -19,12 +19,14 @@ class CsvReader {
   // Reads the next record into fields. Returns false at end of input. Errors: an unclosed
   // quote, text after a closing quote, or a field over the limit.
   Result<bool> Next(std::vector<std::string>& fields);
+  // The line the last record started on (1-based).
   size_t line() const { return line_; }
 
  private:
   std::string_view text_;
   size_t pos_ = 0;
-  size_t line_ = 0;
+  size_t line_ = 0;           // where the current record started
+  size_t physical_line_ = 0;  // lines consumed, counting newlines inside quotes
   size_t max_field_bytes_;
 };
 

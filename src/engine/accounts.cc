@@ -74,9 +74,30 @@ Result<IssuedCredential> Accounts::CreateCredential(int64_t workspace_id,
 }
 
 Status Accounts::RevokeCredential(int64_t credential_id) {
-  return store_.WriteAndWait([&](store::WriteTxn& txn) {
+  Status st = store_.WriteAndWait([&](store::WriteTxn& txn) {
     return txn.RevokeCredential(credential_id, clock_.Now());
   });
+  std::lock_guard lock(cache_mu_);
+  identities_.clear();
+  return st;
+}
+
+std::optional<Identity> Accounts::CachedIdentity(const std::string& key) {
+  std::lock_guard lock(cache_mu_);
+  auto it = identities_.find(key);
+  if (it == identities_.end()) return std::nullopt;
+  if (it->second.valid_until <= clock_.Now()) {
+    identities_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.identity;
+}
+
+void Accounts::CacheIdentity(const std::string& key, const Identity& identity,
+                             core::Millis until) {
+  std::lock_guard lock(cache_mu_);
+  if (identities_.size() >= kMaxCacheEntries) identities_.clear();
+  identities_[key] = CachedWho{identity, std::min(until, clock_.Now() + kCacheMillis)};
 }
 
 Result<IssuedToken> Accounts::IssueAccessToken(std::string_view client_id,
@@ -123,13 +144,16 @@ Result<Identity> Accounts::IdentityFor(store::ReadTxn& txn, const core::Credenti
 
 Result<Identity> Accounts::AuthenticateBearer(std::string_view token, bool allow_api_key) {
   if (token.empty() || token.size() > kMaxSecretBytes) return BadCredentials();
+  bool is_api_key = token.substr(0, kApiKeyPrefix.size()) == kApiKeyPrefix;
+  if (is_api_key && !allow_api_key) return BadCredentials();
   std::string hash = core::Sha256(token);
+  if (auto hit = CachedIdentity(hash)) return *hit;
   Result<Identity> out = BadCredentials();
+  core::Millis valid_until = clock_.Now() + kCacheMillis;
   Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
     // Looking up by the hash of a ≥128-bit random secret reveals nothing through timing;
     // the equality check below is constant-time regardless.
-    if (token.substr(0, kApiKeyPrefix.size()) == kApiKeyPrefix) {
-      if (!allow_api_key) return Status::Ok();
+    if (is_api_key) {
       auto cred = txn.FindCredentialBySecretHash(core::CredentialKind::kApiKey, hash);
       if (!cred.ok()) return cred.status().code() == core::Code::kNotFound ? Status::Ok()
                                                                            : cred.status();
@@ -146,9 +170,11 @@ Result<Identity> Accounts::AuthenticateBearer(std::string_view token, bool allow
     auto cred = txn.FindCredentialById(at->credential_id);
     if (!cred.ok()) return Status::Ok();
     out = IdentityFor(txn, *cred);
+    valid_until = at->expires_at;
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  if (out.ok()) CacheIdentity(hash, *out, valid_until);
   return out;
 }
 
@@ -159,6 +185,8 @@ Result<Identity> Accounts::AuthenticateKeyPair(std::string_view public_key,
     return BadCredentials();
   }
   std::string presented = core::Sha256(secret_key);
+  std::string cache_key = "pk:" + std::string(public_key) + ":" + presented;
+  if (auto hit = CachedIdentity(cache_key)) return *hit;
   Result<Identity> out = BadCredentials();
   Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
     auto cred = txn.FindCredentialByPublicId(core::CredentialKind::kKeyPair, std::string(public_key));
@@ -169,6 +197,7 @@ Result<Identity> Accounts::AuthenticateKeyPair(std::string_view public_key,
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  if (out.ok()) CacheIdentity(cache_key, *out, clock_.Now() + kCacheMillis);
   return out;
 }
 
@@ -183,13 +212,28 @@ Result<core::Workspace> Accounts::ResolveWorkspace(const Identity& who,
   if (uuid && !core::IsUuid(*uuid)) {
     return core::InvalidArgument("workspace must be named by its uuid");
   }
+  std::string key = uuid ? core::NormalizeUuid(*uuid) : "#" + std::to_string(allowed.front());
   core::Workspace ws;
-  Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
-    RIVULET_ASSIGN_OR_RETURN(ws, uuid ? txn.FindWorkspaceByUuid(core::NormalizeUuid(*uuid))
-                                      : txn.FindWorkspaceById(allowed.front()));
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
+  bool cached = false;
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = workspaces_.find(key);
+    if (it != workspaces_.end() && it->second.valid_until > clock_.Now()) {
+      ws = it->second.workspace;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
+      RIVULET_ASSIGN_OR_RETURN(ws, uuid ? txn.FindWorkspaceByUuid(key)
+                                        : txn.FindWorkspaceById(allowed.front()));
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    std::lock_guard lock(cache_mu_);
+    if (workspaces_.size() >= kMaxCacheEntries) workspaces_.clear();
+    workspaces_[key] = CachedWorkspace{ws, clock_.Now() + kCacheMillis};
+  }
   bool mine = std::find(allowed.begin(), allowed.end(), ws.id) != allowed.end();
   if (!mine && !who.principal.is_admin) {
     return core::PermissionDenied("this credential may not act on workspace " + ws.uuid);

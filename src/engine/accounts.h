@@ -1,8 +1,10 @@
 #ifndef RIVULET_ENGINE_ACCOUNTS_H_
 #define RIVULET_ENGINE_ACCOUNTS_H_
 
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 
 #include "core/clock.h"
@@ -35,6 +37,10 @@ struct Identity {
 
 // Workspaces, principals and credentials: creation, the OAuth2 client-credentials grant,
 // and authentication of every credential kind. Thread-safe.
+//
+// Successful authentications and workspace lookups are cached for kCacheMillis so that hot
+// paths do not read the database on every request. A revocation through this object clears
+// the cache at once; one made by another process takes effect here within kCacheMillis.
 class Accounts {
  public:
   Accounts(store::Store& store, const core::Clock& clock, int64_t token_ttl_seconds = 3600)
@@ -64,7 +70,24 @@ class Accounts {
                                            std::optional<std::string_view> uuid);
 
  private:
+  static constexpr core::Millis kCacheMillis = 2000;
+  static constexpr size_t kMaxCacheEntries = 10'000;
+
   Result<Identity> IdentityFor(store::ReadTxn& txn, const core::Credential& cred);
+  std::optional<Identity> CachedIdentity(const std::string& key);
+  void CacheIdentity(const std::string& key, const Identity& identity, core::Millis until);
+
+  struct CachedWho {
+    Identity identity;
+    core::Millis valid_until;
+  };
+  struct CachedWorkspace {
+    core::Workspace workspace;
+    core::Millis valid_until;
+  };
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, CachedWho> identities_;  // by secret hash
+  std::unordered_map<std::string, CachedWorkspace> workspaces_;  // by "#id" or uuid
 
   store::Store& store_;
   const core::Clock& clock_;

@@ -159,8 +159,7 @@ void Dispatcher::Dispatch(Request request, Respond respond) {
   if (!target_ok.ok()) return fail(target_ok);
   if (!match.route) {
     if (match.path_matched) {
-      core::Status st(core::Code::kFailedPrecondition, "method " + request.method +
-                                                           " not allowed here");
+      core::Status st = core::InvalidArgument("method " + request.method + " not allowed here");
       Response r = face && face->render_error ? face->render_error(st, request)
                                               : NativeError(st, request);
       r.status = 405;

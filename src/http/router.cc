@@ -57,14 +57,12 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
   int best_literals = -1;
   for (const auto& r : routes_) {
     if (r->segments.size() != segs.size()) continue;
-    std::map<std::string, std::string> params;
     int literals = 0;
     bool ok = true;
     for (size_t i = 0; i < segs.size() && ok; ++i) {
       const std::string& p = r->segments[i];
-      if (IsParam(p)) {
-        params[p.substr(1, p.size() - 2)] = segs[i];
-      } else if (p == segs[i]) {
+      if (IsParam(p)) continue;
+      if (p == segs[i]) {
         ++literals;
       } else {
         ok = false;
@@ -76,11 +74,14 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
         best.allowed_methods.end()) {
       best.allowed_methods.push_back(r->method);
     }
-    if (r->method != method) continue;
-    if (literals > best_literals) {
-      best_literals = literals;
-      best.route = r.get();
-      best.params = std::move(params);
+    if (r->method != method || literals <= best_literals) continue;
+    best_literals = literals;
+    best.route = r.get();
+  }
+  if (best.route) {
+    for (size_t i = 0; i < segs.size(); ++i) {
+      const std::string& p = best.route->segments[i];
+      if (IsParam(p)) best.params[p.substr(1, p.size() - 2)] = std::move(segs[i]);
     }
   }
   return best;

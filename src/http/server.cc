@@ -179,7 +179,12 @@ class Server::Impl {
       auto& header = parser.get();
       std::string target(header.target());
       std::string method(header.method_string());
-      parser.body_limit(dispatcher_.BodyLimitFor(method, target));
+      // Only a body larger than the default needs the route's own (larger) limit.
+      if (auto length = parser.content_length(); length && *length > limits.max_body_bytes) {
+        parser.body_limit(dispatcher_.BodyLimitFor(method, target));
+      } else if (parser.chunked()) {
+        parser.body_limit(dispatcher_.BodyLimitFor(method, target));
+      }
       stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
       if (bhttp::token_list(header[bhttp::field::expect]).exists("100-continue") &&
           !parser.is_done()) {

@@ -148,4 +148,14 @@ json::object EventToJson(const core::Event& e) {
   return o;
 }
 
+json::object EventAckToJson(const core::Event& e, bool duplicate) {
+  json::object o{{"uuid", e.uuid},
+                 {"type", e.type},
+                 {"contact_uuid", e.contact_uuid},
+                 {"occurred_at", core::FormatIsoUtc(e.occurred_at, true)},
+                 {"duplicate", duplicate}};
+  o["idempotency_key"] = e.idempotency_key ? json::value(*e.idempotency_key) : json::value(nullptr);
+  return o;
+}
+
 }  // namespace rivulet::api::native

@@ -22,6 +22,8 @@ core::Result<engine::EventInput> ParseEventInput(const boost::json::object& obj,
 
 boost::json::object ContactToJson(const core::Contact& c);
 boost::json::object EventToJson(const core::Event& e);
+// The acknowledgement of an ingested event: its identity, without echoing its data.
+boost::json::object EventAckToJson(const core::Event& e, bool duplicate);
 
 }  // namespace rivulet::api::native
 

@@ -69,7 +69,7 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
     if (!input.ok()) return respond(ErrorResponse(input.status(), call.request));
     if (!input->HasIdentifier()) {
       return respond(ErrorResponse(
-          FieldError("email", "an identifier (uuid, email, phone or external_id) is required"),
+          FieldError("contact", "an identifier (uuid, email, phone or external_id) is required"),
           call.request));
     }
     s.contacts.Upsert(call.workspace_id(), std::move(input).value(),
@@ -259,6 +259,9 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
                auto q = http::ParseQuery(call.request.query, s.limits);
                if (!q.ok()) return ErrorResponse(q.status(), call.request);
                FieldReader r(*q);
+               if (auto st = r.OnlyKnown({"type", "limit", "cursor"}); !st.ok()) {
+                 return ErrorResponse(st, call.request);
+               }
                auto limit = r.Int("limit");
                auto cursor = r.Int("cursor");
                auto type = r.String("type", 64);

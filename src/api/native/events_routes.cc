@@ -81,9 +81,7 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
                           json::array items;
                           for (const auto& ie : *r) {
                             any_new = any_new || !ie.duplicate;
-                            json::object o = EventToJson(ie.event);
-                            o["duplicate"] = ie.duplicate;
-                            items.push_back(std::move(o));
+                            items.push_back(EventAckToJson(ie.event, ie.duplicate));
                           }
                           int status = any_new ? 201 : 200;
                           if (batch) {

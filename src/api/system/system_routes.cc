@@ -46,6 +46,8 @@ const http::Face& SystemFace() {
   static const http::Face face{.name = "system",
                                .prefix = "",
                                .auth = http::AuthScheme::kNone,
+                               .workspace_header = "",
+                               .workspace_header_required = false,
                                .render_error = http::NativeError};
   return face;
 }
@@ -54,6 +56,8 @@ const http::Face& OAuthFace() {
   static const http::Face face{.name = "oauth",
                                .prefix = "/oauth",
                                .auth = http::AuthScheme::kNone,
+                               .workspace_header = "",
+                               .workspace_header_required = false,
                                .render_error = OAuthError};
   return face;
 }

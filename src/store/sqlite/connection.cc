@@ -142,6 +142,11 @@ Status Connection::ExecScript(std::string_view sql) {
   return Status::Ok();
 }
 
+Status Connection::Exec(std::string_view sql) {
+  RIVULET_ASSIGN_OR_RETURN(Statement * st, Prepare(sql));
+  return st->Exec();
+}
+
 Result<Statement*> Connection::Prepare(std::string_view sql) {
   std::string key(sql);
   auto it = cache_.find(key);

@@ -63,6 +63,8 @@ class Connection {
 
   // Runs SQL text that may hold several statements and no parameters.
   core::Status ExecScript(std::string_view sql);
+  // Runs one parameterless statement through the statement cache (BEGIN, SAVEPOINT, …).
+  core::Status Exec(std::string_view sql);
   // The cached prepared statement for sql, reset and ready to bind.
   core::Result<Statement*> Prepare(std::string_view sql);
   int64_t LastInsertId() const;

@@ -105,7 +105,7 @@ void SqliteStore::WriterLoop() {
 void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   std::vector<Status> results(batch.size());
   SqliteTxn txn(*writer_conn_);
-  Status begin = writer_conn_->ExecScript("BEGIN IMMEDIATE");
+  Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     for (auto& job : batch) job.done(begin);
     failed_commits_++;
@@ -113,23 +113,23 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     // A savepoint per job: one job's failure leaves the others' changes in the commit.
-    Status sp = writer_conn_->ExecScript("SAVEPOINT job");
+    Status sp = writer_conn_->Exec("SAVEPOINT job");
     if (!sp.ok()) {
       results[i] = sp;
       continue;
     }
     results[i] = batch[i].fn(txn);
     if (!results[i].ok()) {
-      Status rb = writer_conn_->ExecScript("ROLLBACK TO job");
+      Status rb = writer_conn_->Exec("ROLLBACK TO job");
       if (!rb.ok()) spdlog::error("rollback to savepoint failed: {}", rb.ToString());
     }
-    Status rel = writer_conn_->ExecScript("RELEASE job");
+    Status rel = writer_conn_->Exec("RELEASE job");
     if (!rel.ok() && results[i].ok()) results[i] = rel;
   }
-  Status commit = writer_conn_->ExecScript("COMMIT");
+  Status commit = writer_conn_->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
-    writer_conn_->ExecScript("ROLLBACK");
+    writer_conn_->Exec("ROLLBACK");
     failed_commits_++;
     Status failed(core::Code::kUnavailable, "database commit failed: " + commit.message(),
                   /*retryable=*/true);
@@ -170,10 +170,10 @@ Status SqliteStore::Read(const ReadFn& fn) {
   Status error;
   auto conn = AcquireReader(&error);
   if (!conn) return error;
-  RIVULET_RETURN_IF_ERROR(conn->ExecScript("BEGIN"));
+  RIVULET_RETURN_IF_ERROR(conn->Exec("BEGIN"));
   SqliteTxn txn(*conn);
   Status st = fn(txn);
-  Status end = conn->ExecScript("COMMIT");
+  Status end = conn->Exec("COMMIT");
   if (end.ok()) {
     ReleaseReader(std::move(conn));
   }

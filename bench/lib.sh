@@ -1,0 +1,45 @@
+# Helpers shared by the benchmark scripts. Source it; do not run it.
+# Every server is started on a loopback port chosen by the kernel and stopped on exit.
+
+BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RIVULET_BIN="${RIVULET_BIN:-$BENCH_ROOT/build/release/rivulet}"
+BENCH_BIN_DIR="${BENCH_BIN_DIR:-$BENCH_ROOT/build/release}"
+BENCH_TMP="$(mktemp -d /tmp/rivulet-bench.XXXXXX)"
+BENCH_PIDS=()
+
+bench_cleanup() {
+  for pid in "${BENCH_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  rm -rf "$BENCH_TMP"
+}
+trap bench_cleanup EXIT
+
+# wait_for_line FILE PATTERN: waits up to 20 s for PATTERN in FILE, prints the line.
+wait_for_line() {
+  for _ in $(seq 1 200); do
+    if line=$(grep -m1 -E "$2" "$1" 2>/dev/null); then echo "$line"; return 0; fi
+    sleep 0.1
+  done
+  echo "timed out waiting for '$2' in $1:" >&2
+  cat "$1" >&2
+  return 1
+}
+
+# start_rivulet NAME [extra args]: starts a demo server; sets PORT, API_KEY, LOG.
+start_rivulet() {
+  local name=$1
+  shift
+  LOG="$BENCH_TMP/$name.log"
+  "$RIVULET_BIN" serve --demo --database "$BENCH_TMP/$name.db" --listen 127.0.0.1:0 \
+    --access-log false --log-level warn "$@" >"$LOG" 2>&1 &
+  BENCH_PIDS+=($!)
+  local line
+  line=$(wait_for_line "$LOG" "rivulet listening on") || exit 1
+  PORT=${line##*:}
+  API_KEY=$(grep -m1 "API key  " "$LOG" | awk '{print $3}')
+  DB="$BENCH_TMP/$name.db"
+}
+
+# wrk_result FILE KEY: extracts KEY=value from the RESULT line a wrk script printed.
+wrk_result() {
+  grep -m1 '^RESULT' "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2
+}

@@ -1,0 +1,559 @@
+// The OpenAPI document served at GET /v1/openapi.json must be valid JSON and list exactly the
+// routes that the native API and the system endpoints register: no route left out, no
+// endpoint invented.
+#include "api/native/openapi_document.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "api/native/native_api.h"
+#include "api/services.h"
+#include "api/system/system_routes.h"
+#include "core/clock.h"
+#include "engine/accounts.h"
+#include "engine/contacts.h"
+#include "engine/events.h"
+#include "http/dispatcher.h"
+#include "http/limits.h"
+#include "http/message.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace rivulet::api::native {
+namespace {
+namespace json = boost::json;
+
+struct RouteKey {
+  std::string method;   // upper case, as registered
+  std::string pattern;  // as registered, e.g. "/v1/contacts/{ref}"
+  auto operator<=>(const RouteKey&) const = default;
+};
+
+struct KnownRoute {
+  RouteKey key;
+  std::set<std::string> success;  // the 2xx statuses its handler answers with
+};
+
+// Every route registered by src/api/native/*.cc and src/api/system/*.cc. A new route goes
+// here and into the document (src/api/native/openapi_document.h).
+const std::vector<KnownRoute>& KnownRoutes() {
+  static const std::vector<KnownRoute> routes = {
+      // contacts_routes.cc
+      {{"POST", "/v1/contacts"}, {"201"}},
+      {{"POST", "/v1/contacts/upsert"}, {"200", "201"}},
+      {{"POST", "/v1/contacts/batch"}, {"200"}},
+      {{"GET", "/v1/contacts"}, {"200"}},
+      {{"GET", "/v1/contacts/{ref}"}, {"200"}},
+      {{"PATCH", "/v1/contacts/{ref}"}, {"200"}},
+      {{"DELETE", "/v1/contacts/{ref}"}, {"204"}},
+      {{"POST", "/v1/contacts/{ref}/subscriptions"}, {"200"}},
+      {{"GET", "/v1/contacts/{ref}/events"}, {"200"}},
+      // events_routes.cc
+      {{"POST", "/v1/events"}, {"200", "201"}},
+      {{"GET", "/v1/events"}, {"200"}},
+      // admin_routes.cc
+      {{"GET", "/v1/workspaces"}, {"200"}},
+      {{"POST", "/v1/workspaces"}, {"201"}},
+      {{"GET", "/v1/workspaces/{uuid}"}, {"200"}},
+      {{"GET", "/v1/workspaces/{uuid}/credentials"}, {"200"}},
+      {{"POST", "/v1/workspaces/{uuid}/credentials"}, {"201"}},
+      {{"DELETE", "/v1/credentials/{id}"}, {"204"}},
+      // openapi.cc
+      {{"GET", "/v1/openapi.json"}, {"200"}},
+      // system_routes.cc
+      {{"GET", "/healthz"}, {"200"}},
+      {{"GET", "/readyz"}, {"200"}},
+      {{"GET", "/metrics"}, {"200"}},
+      {{"POST", "/oauth/token"}, {"200"}},
+  };
+  return routes;
+}
+
+constexpr std::string_view kHttpMethods[] = {"get",     "put",  "post",  "delete",
+                                             "options", "head", "patch", "trace"};
+
+bool IsHttpMethod(std::string_view key) {
+  for (auto m : kHttpMethods) {
+    if (key == m) return true;
+  }
+  return false;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return out;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
+std::string RouteName(const RouteKey& k) { return k.method + " " + k.pattern; }
+
+void PrintTo(const RouteKey& k, std::ostream* os) { *os << RouteName(k); }
+
+const json::value& Document() {
+  static const json::value doc = [] {
+    boost::system::error_code ec;
+    json::value v = json::parse(kOpenApiDocument, ec);
+    if (ec) ADD_FAILURE() << "kOpenApiDocument is not valid JSON: " << ec.message();
+    return v;
+  }();
+  return doc;
+}
+
+const json::object& Paths() {
+  static const json::object empty;
+  const json::value* p = Document().is_object() ? Document().as_object().if_contains("paths")
+                                                : nullptr;
+  return p && p->is_object() ? p->as_object() : empty;
+}
+
+// The documented operation, or nullptr.
+const json::object* Operation(const RouteKey& k) {
+  const json::value* item = Paths().if_contains(k.pattern);
+  if (!item || !item->is_object()) return nullptr;
+  const json::value* op = item->as_object().if_contains(Lower(k.method));
+  return op && op->is_object() ? &op->as_object() : nullptr;
+}
+
+std::set<RouteKey> DocumentedRoutes() {
+  std::set<RouteKey> out;
+  for (const auto& [path, item] : Paths()) {
+    if (!item.is_object()) continue;
+    for (const auto& [key, op] : item.as_object()) {
+      if (IsHttpMethod(key)) out.insert({Upper(key), std::string(path)});
+    }
+  }
+  return out;
+}
+
+// Resolves a local reference such as "#/components/schemas/Contact", or nullptr.
+const json::value* Resolve(std::string_view ref) {
+  if (ref.substr(0, 2) != "#/") return nullptr;
+  const json::value* node = &Document();
+  std::string_view rest = ref.substr(2);
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    std::string part(rest.substr(0, slash));
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    std::string unescaped;  // JSON pointer escapes: ~1 is '/', ~0 is '~'
+    for (size_t i = 0; i < part.size(); ++i) {
+      if (part[i] == '~' && i + 1 < part.size() && (part[i + 1] == '0' || part[i + 1] == '1')) {
+        unescaped += part[i + 1] == '0' ? '~' : '/';
+        ++i;
+      } else {
+        unescaped += part[i];
+      }
+    }
+    if (!node->is_object()) return nullptr;
+    node = node->as_object().if_contains(unescaped);
+    if (!node) return nullptr;
+  }
+  return node;
+}
+
+// v itself, or what its "$ref" points to.
+const json::value* Deref(const json::value& v) {
+  if (v.is_object()) {
+    if (const json::value* r = v.as_object().if_contains("$ref"); r && r->is_string()) {
+      return Resolve(r->as_string());
+    }
+  }
+  return &v;
+}
+
+void CollectRefs(const json::value& v, std::vector<std::string>& out) {
+  if (v.is_object()) {
+    for (const auto& [k, child] : v.as_object()) {
+      if (k == "$ref" && child.is_string()) out.emplace_back(child.as_string());
+      CollectRefs(child, out);
+    }
+  } else if (v.is_array()) {
+    for (const auto& child : v.as_array()) CollectRefs(child, out);
+  }
+}
+
+std::vector<std::string> PathParamNames(std::string_view pattern) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while ((i = pattern.find('{', i)) != std::string_view::npos) {
+    size_t j = pattern.find('}', i);
+    if (j == std::string_view::npos) break;
+    out.emplace_back(pattern.substr(i + 1, j - i - 1));
+    i = j + 1;
+  }
+  return out;
+}
+
+// The pattern with every "{name}" replaced by a sample value that matches no literal segment.
+std::string Concrete(std::string_view pattern) {
+  std::string out;
+  size_t i = 0;
+  while (i < pattern.size()) {
+    size_t open = pattern.find('{', i);
+    if (open == std::string_view::npos) {
+      out += pattern.substr(i);
+      break;
+    }
+    size_t close = pattern.find('}', open);
+    if (close == std::string_view::npos) {
+      out += pattern.substr(i);
+      break;
+    }
+    out += pattern.substr(i, open - i);
+    std::string_view name = pattern.substr(open + 1, close - open - 1);
+    if (name == "ref") {
+      out += "email:sample@example.com";
+    } else if (name == "uuid") {
+      out += "0190a6f4-3c2e-7d1a-9b4f-5e6d7c8b9a01";
+    } else if (name == "id") {
+      out += "7";
+    } else {
+      out += "sample-value";
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
+// The parameter lists that apply to an operation: the path item's and the operation's own.
+std::vector<const json::array*> ParameterLists(const RouteKey& k) {
+  std::vector<const json::array*> out;
+  const json::value* item = Paths().if_contains(k.pattern);
+  if (item && item->is_object()) {
+    if (const json::value* list = item->as_object().if_contains("parameters");
+        list && list->is_array()) {
+      out.push_back(&list->as_array());
+    }
+  }
+  if (const json::object* op = Operation(k)) {
+    if (const json::value* list = op->if_contains("parameters"); list && list->is_array()) {
+      out.push_back(&list->as_array());
+    }
+  }
+  return out;
+}
+
+// The parameters that apply to an operation, references resolved.
+std::vector<const json::object*> Parameters(const RouteKey& k) {
+  std::vector<const json::object*> out;
+  for (const json::array* list : ParameterLists(k)) {
+    for (const auto& p : *list) {
+      const json::value* resolved = Deref(p);
+      if (resolved && resolved->is_object()) out.push_back(&resolved->as_object());
+    }
+  }
+  return out;
+}
+
+bool UsesParameterRef(const RouteKey& k, std::string_view ref) {
+  for (const json::array* list : ParameterLists(k)) {
+    for (const auto& p : *list) {
+      if (!p.is_object()) continue;
+      const json::value* r = p.as_object().if_contains("$ref");
+      if (r && r->is_string() && r->as_string() == ref) return true;
+    }
+  }
+  return false;
+}
+
+bool HasResponse(const json::object& op, std::string_view status) {
+  const json::value* r = op.if_contains("responses");
+  return r && r->is_object() && r->as_object().contains(status);
+}
+
+std::filesystem::path NewTempDir() {
+  static std::atomic<int> counter{0};
+  const char* base = std::getenv("RIVULET_TEST_TMP");
+  std::filesystem::path root =
+      base && *base ? std::filesystem::path(base) : std::filesystem::temp_directory_path();
+  std::filesystem::path dir = root / ("native_openapi_test_" + std::to_string(::getpid()) + "_" +
+                                      std::to_string(counter++));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// --- the document on its own ---
+
+TEST(NativeOpenApiDocumentTest, IsValidOpenApi303Json) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(kOpenApiDocument, ec);
+  ASSERT_FALSE(ec) << "kOpenApiDocument is not valid JSON: " << ec.message();
+  ASSERT_TRUE(doc.is_object());
+  const json::object& o = doc.as_object();
+  ASSERT_TRUE(o.contains("openapi"));
+  EXPECT_EQ(o.at("openapi"), json::value("3.0.3"));
+  ASSERT_TRUE(o.contains("info") && o.at("info").is_object());
+  EXPECT_TRUE(o.at("info").as_object().contains("title"));
+  EXPECT_TRUE(o.at("info").as_object().contains("version"));
+  ASSERT_TRUE(o.contains("paths") && o.at("paths").is_object());
+  EXPECT_FALSE(o.at("paths").as_object().empty());
+}
+
+TEST(NativeOpenApiDocumentTest, HasTheSharedComponents) {
+  ASSERT_TRUE(Document().is_object());
+  for (const char* name :
+       {"Contact", "ContactInput", "ContactPage", "Event", "EventInput", "EventPage", "Workspace",
+        "WorkspaceList", "Credential", "CredentialCreated", "CredentialList", "Error",
+        "TokenResponse", "OAuthError"}) {
+    EXPECT_NE(Resolve(std::string("#/components/schemas/") + name), nullptr) << name;
+  }
+  const json::value* bearer = Resolve("#/components/securitySchemes/bearer");
+  ASSERT_NE(bearer, nullptr);
+  EXPECT_EQ(bearer->as_object().at("type"), json::value("http"));
+  EXPECT_EQ(bearer->as_object().at("scheme"), json::value("bearer"));
+  for (const char* header : {"PublicKey", "SecretKey"}) {
+    const json::value* s = Resolve(std::string("#/components/securitySchemes/") + header);
+    ASSERT_NE(s, nullptr) << header;
+    EXPECT_EQ(s->as_object().at("type"), json::value("apiKey"));
+    EXPECT_EQ(s->as_object().at("in"), json::value("header"));
+    EXPECT_EQ(s->as_object().at("name"), json::value(header));
+  }
+  const json::value* limit = Resolve("#/components/parameters/Limit/schema");
+  ASSERT_NE(limit, nullptr);
+  EXPECT_EQ(limit->as_object().at("minimum"), json::value(1));
+  EXPECT_EQ(limit->as_object().at("maximum"), json::value(1000));
+  EXPECT_EQ(limit->as_object().at("default"), json::value(50));
+  EXPECT_NE(Resolve("#/components/parameters/Cursor"), nullptr);
+  const json::value* ref = Resolve("#/components/parameters/ContactRef");
+  ASSERT_NE(ref, nullptr);
+  EXPECT_EQ(ref->as_object().at("name"), json::value("ref"));
+  EXPECT_EQ(ref->as_object().at("in"), json::value("path"));
+}
+
+TEST(NativeOpenApiDocumentTest, EveryReferenceResolves) {
+  std::vector<std::string> refs;
+  CollectRefs(Document(), refs);
+  EXPECT_FALSE(refs.empty());
+  for (const auto& r : refs) EXPECT_NE(Resolve(r), nullptr) << "dangling $ref " << r;
+}
+
+TEST(NativeOpenApiDocumentTest, OperationsAreWellFormed) {
+  std::set<std::string> ids;
+  for (const RouteKey& k : DocumentedRoutes()) {
+    SCOPED_TRACE(RouteName(k));
+    const json::object* op = Operation(k);
+    ASSERT_NE(op, nullptr);
+    const json::value* id = op->if_contains("operationId");
+    ASSERT_TRUE(id && id->is_string());
+    EXPECT_TRUE(ids.insert(std::string(id->as_string())).second)
+        << "duplicate operationId " << *id;
+    const json::value* responses = op->if_contains("responses");
+    ASSERT_TRUE(responses && responses->is_object());
+    EXPECT_FALSE(responses->as_object().empty());
+    // Every path parameter is declared, in the path and required.
+    for (const std::string& name : PathParamNames(k.pattern)) {
+      bool declared = false;
+      for (const json::object* p : Parameters(k)) {
+        const json::value* n = p->if_contains("name");
+        const json::value* in = p->if_contains("in");
+        if (n && *n == json::value(name) && in && *in == json::value("path")) {
+          declared = true;
+          const json::value* required = p->if_contains("required");
+          EXPECT_TRUE(required && *required == json::value(true)) << name;
+        }
+      }
+      EXPECT_TRUE(declared) << "path parameter {" << name << "} is not declared";
+    }
+    // An operation that reads a body documents the body errors.
+    if (op->contains("requestBody")) {
+      for (const char* status : {"400", "413", "415"}) {
+        EXPECT_TRUE(HasResponse(*op, status)) << "missing " << status;
+      }
+    }
+  }
+}
+
+// --- the document against the real routes ---
+
+class NativeOpenApiRoutesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = NewTempDir();
+    store::sqlite::SqliteOptions options;
+    options.path = (dir_ / "rivulet.db").string();
+    auto opened = store::sqlite::SqliteStore::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+    auto migrated = store_->Migrate();
+    ASSERT_TRUE(migrated.ok()) << migrated.status().ToString();
+    accounts_ = std::make_unique<engine::Accounts>(*store_, core::SystemClock::Get());
+    contacts_ = std::make_unique<engine::Contacts>(*store_, core::SystemClock::Get());
+    events_ = std::make_unique<engine::Events>(*store_, core::SystemClock::Get());
+    services_.reset(new Services{*store_, *accounts_, *contacts_, *events_, metrics_,
+                                 core::SystemClock::Get(), http::Limits{}});
+    router_ = std::make_unique<http::Router>();
+    // As src/app/app.cc registers them.
+    api::system::RegisterSystemRoutes(*router_, *services_);
+    RegisterNativeApi(*router_, *services_);
+  }
+
+  void TearDown() override {
+    router_.reset();
+    services_.reset();
+    events_.reset();
+    contacts_.reset();
+    accounts_.reset();
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // The route serving k's pattern with k's method, or nullptr.
+  const http::Route* Registered(const RouteKey& k) const {
+    return router_->Find(k.method, Concrete(k.pattern)).route;
+  }
+
+  http::Response Dispatch(const std::string& method, const std::string& target) {
+    http::Dispatcher dispatcher(*router_, *accounts_, metrics_, http::Limits{});
+    http::Request req;
+    req.method = method;
+    req.target = target;
+    std::optional<http::Response> got;
+    dispatcher.Dispatch(std::move(req), [&got](http::Response r) { got = std::move(r); });
+    EXPECT_TRUE(got.has_value()) << method << " " << target << " did not answer synchronously";
+    return got ? std::move(*got) : http::Response{};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::unique_ptr<engine::Accounts> accounts_;
+  std::unique_ptr<engine::Contacts> contacts_;
+  std::unique_ptr<engine::Events> events_;
+  http::Metrics metrics_;
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<http::Router> router_;
+};
+
+TEST_F(NativeOpenApiRoutesTest, EveryDocumentedOperationIsARegisteredRoute) {
+  std::set<RouteKey> documented = DocumentedRoutes();
+  EXPECT_FALSE(documented.empty());
+  for (const RouteKey& k : documented) {
+    const http::Route* route = Registered(k);
+    ASSERT_NE(route, nullptr) << "documented but not registered: " << RouteName(k);
+    EXPECT_EQ(route->pattern, k.pattern) << RouteName(k) << " is served by another route";
+    EXPECT_EQ(route->method, k.method);
+  }
+}
+
+TEST_F(NativeOpenApiRoutesTest, EveryRegisteredRouteIsDocumented) {
+  std::set<RouteKey> known;
+  for (const KnownRoute& r : KnownRoutes()) {
+    known.insert(r.key);
+    const http::Route* route = Registered(r.key);
+    // The list above must stay true to the registration code.
+    ASSERT_NE(route, nullptr) << "listed but not registered: " << RouteName(r.key);
+    EXPECT_EQ(route->pattern, r.key.pattern);
+    if (r.key.pattern.rfind("/v1", 0) == 0 || r.key.pattern == "/healthz" ||
+        r.key.pattern == "/readyz" || r.key.pattern == "/metrics" ||
+        r.key.pattern == "/oauth/token") {
+      EXPECT_NE(Operation(r.key), nullptr)
+          << "registered but not documented: " << Lower(r.key.method) << " " << r.key.pattern;
+    }
+  }
+  EXPECT_EQ(known.size(), KnownRoutes().size()) << "duplicate entries in KnownRoutes()";
+  EXPECT_EQ(DocumentedRoutes(), known);
+}
+
+// Catches a method added to a path that is already documented: every method the router
+// allows on a documented path must be documented for the pattern that serves it.
+TEST_F(NativeOpenApiRoutesTest, NoUndocumentedMethodOnDocumentedPaths) {
+  std::set<RouteKey> documented = DocumentedRoutes();
+  std::set<std::string> patterns;
+  for (const RouteKey& k : documented) patterns.insert(k.pattern);
+  for (const std::string& pattern : patterns) {
+    std::string path = Concrete(pattern);
+    http::Router::Match m = router_->Find("NO-SUCH-METHOD", path);
+    EXPECT_TRUE(m.path_matched) << pattern;
+    for (const std::string& method : m.allowed_methods) {
+      const http::Route* route = router_->Find(method, path).route;
+      ASSERT_NE(route, nullptr) << method << " " << path;
+      EXPECT_TRUE(documented.count({route->method, route->pattern}))
+          << "registered but not documented: " << Lower(route->method) << " " << route->pattern;
+    }
+  }
+}
+
+TEST_F(NativeOpenApiRoutesTest, SuccessStatusesMatchTheHandlers) {
+  for (const KnownRoute& r : KnownRoutes()) {
+    SCOPED_TRACE(RouteName(r.key));
+    const json::object* op = Operation(r.key);
+    ASSERT_NE(op, nullptr);
+    std::set<std::string> documented;
+    for (const auto& [status, response] : op->at("responses").as_object()) {
+      if (status.size() == 3 && status[0] == '2') documented.insert(std::string(status));
+    }
+    EXPECT_EQ(documented, r.success);
+  }
+}
+
+TEST_F(NativeOpenApiRoutesTest, SecurityAndErrorsFollowTheRouteOptions) {
+  const json::value* global = Document().as_object().if_contains("security");
+  ASSERT_NE(global, nullptr);
+  EXPECT_EQ(*global, json::parse(R"([{"bearer":[]},{"PublicKey":[],"SecretKey":[]}])"));
+  for (const KnownRoute& r : KnownRoutes()) {
+    SCOPED_TRACE(RouteName(r.key));
+    const json::object* op = Operation(r.key);
+    const http::Route* route = Registered(r.key);
+    ASSERT_NE(op, nullptr);
+    ASSERT_NE(route, nullptr);
+    const json::value* security = op->if_contains("security");
+    if (route->options.public_route) {
+      ASSERT_NE(security, nullptr) << "a public route needs \"security\": []";
+      EXPECT_EQ(*security, json::array());
+      continue;
+    }
+    EXPECT_EQ(security, nullptr) << "an authenticated route uses the document's security";
+    EXPECT_TRUE(HasResponse(*op, "401"));
+    if (route->options.admin_only) {
+      EXPECT_TRUE(HasResponse(*op, "403"));
+    }
+    bool workspace_header = UsesParameterRef(r.key, "#/components/parameters/WorkspaceHeader");
+    EXPECT_EQ(workspace_header, route->options.needs_workspace);
+    if (route->options.needs_workspace) {
+      EXPECT_TRUE(HasResponse(*op, "403"));
+      EXPECT_TRUE(HasResponse(*op, "404"));
+    }
+  }
+}
+
+TEST_F(NativeOpenApiRoutesTest, ServesTheDocumentWithoutCredentials) {
+  http::Response r = Dispatch("GET", "/v1/openapi.json");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.body, kOpenApiDocument);
+}
+
+TEST_F(NativeOpenApiRoutesTest, UndocumentedMethodIs405WithAllow) {
+  http::Response r = Dispatch("PUT", "/v1/contacts");
+  EXPECT_EQ(r.status, 405);
+  auto allow = r.headers.Get("Allow");
+  ASSERT_TRUE(allow.has_value());
+  EXPECT_NE(allow->find("GET"), std::string_view::npos);
+  EXPECT_NE(allow->find("POST"), std::string_view::npos);
+  boost::system::error_code ec;
+  json::value body = json::parse(r.body, ec);
+  ASSERT_FALSE(ec) << r.body;
+  EXPECT_EQ(body.at("error").at("code"), json::value("invalid_argument"));
+}
+
+}  // namespace
+}  // namespace rivulet::api::native
