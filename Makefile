@@ -26,10 +26,14 @@ release: $(RELEASE_DIR)/build.ninja
 debug: $(DEBUG_DIR)/build.ninja
 	cmake --build $(DEBUG_DIR) -j $(JOBS)
 
-# Builds a Release binary and serves on 127.0.0.1:8080 with ./data/rivulet.db and a demo workspace.
-run: deps-build release
+# Builds a Release binary and serves on 127.0.0.1:8080 with ./data/rivulet.db and a demo
+# workspace. RIVULET_* environment variables override settings (rivulet serve --help);
+# RUN_BUILD=debug serves the sanitizer build instead (the newcomer test uses it).
+RUN_BUILD ?= release
+run: deps-build build/$(RUN_BUILD)/build.ninja
+	cmake --build build/$(RUN_BUILD) -j $(JOBS) --target rivulet
 	@mkdir -p data
-	$(RELEASE_DIR)/rivulet serve --database data/rivulet.db --demo
+	build/$(RUN_BUILD)/rivulet serve --demo
 
 # Installs, builds with ASan+UBSan and runs every unit and integration test.
 test: deps debug

@@ -38,7 +38,8 @@ Response NativeError(const core::Status& status, const Request& request) {
     err["fields"] = std::move(fields);
   }
   if (!request.request_id.empty()) err["request_id"] = request.request_id;
-  Response r = Response::Json(HttpStatusFor(status.code()), json::serialize(json::object{{"error", err}}));
+  Response r = Response::Json(HttpStatusFor(status.code()),
+                              json::serialize(json::object{{"error", err}}) + "\n");
   if (status.code() == core::Code::kUnauthenticated) {
     r.headers.Add("WWW-Authenticate", "Bearer");
   }

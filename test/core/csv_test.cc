@@ -76,7 +76,7 @@ TEST(CsvReaderTest, QuotedFieldMayHoldNewlinesAndCountsLines) {
   EXPECT_EQ(reader.line(), 1u);
   ASSERT_TRUE(*reader.Next(f));
   EXPECT_EQ(f, (std::vector<std::string>{"line1\nline2\r\nline3", "x"}));
-  EXPECT_EQ(reader.line(), 4u);  // the record spans lines 2 to 4
+  EXPECT_EQ(reader.line(), 2u);  // the record spans lines 2 to 4; line() is where it starts
   ASSERT_TRUE(*reader.Next(f));
   EXPECT_EQ(f, (std::vector<std::string>{"next", "row"}));
   EXPECT_EQ(reader.line(), 5u);

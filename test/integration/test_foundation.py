@@ -613,7 +613,8 @@ class ContactsTest(RivuletTestCase):
 
     def test_upsert_without_an_identifier_is_400(self):
         self.assertNativeError(self.api.post("/v1/contacts/upsert", json={"attributes": {"a": 1}}),
-                               400, "invalid_argument", field="email")
+                               400, "invalid_argument", field="contact")
+        self.assertEqual(self.api.get("/v1/contacts").json["data"], [])
 
     def test_get_by_every_kind_of_reference(self):
         c = self.create(email="refs@example.com", phone="+31612340000", external_id="ext 1:2")
@@ -917,16 +918,18 @@ class EventsTest(RivuletTestCase):
         self.assertStatus(r, 201)
         e = r.json["event"]
         self.assertEqual(e["type"], "order_placed")
-        self.assertEqual(e["data"], {"total": 12.5, "items": ["a"]})
         self.assertIs(e["duplicate"], False)
         self.assertIsNone(e["idempotency_key"])
-        self.assertEqual(e["occurred_at"], e["received_at"])
         c = self.api.get("/v1/contacts/buyer@example.com")
         self.assertStatus(c, 200)
         self.assertEqual(c.json["contact"]["uuid"], e["contact_uuid"])
         r = self.api.get("/v1/contacts/%s/events" % e["contact_uuid"])
         self.assertEqual([x["type"] for x in r.json["data"]], ["contact_created", "order_placed"])
-        self.assertEqual(r.json["data"][1]["uuid"], e["uuid"])
+        stored = r.json["data"][1]
+        self.assertEqual(stored["uuid"], e["uuid"])
+        self.assertEqual(stored["data"], {"total": 12.5, "items": ["a"]})
+        self.assertEqual(stored["occurred_at"], stored["received_at"])
+        self.assertEqual(stored["occurred_at"], e["occurred_at"])
 
     def test_event_by_identifier_uses_the_existing_contact(self):
         r = self.api.post("/v1/contacts", json={"phone": "+31633333333", "attributes": {"k": 1}})
@@ -982,10 +985,11 @@ class EventsTest(RivuletTestCase):
         r = self.api.post("/v1/events", json={"events": events})
         self.assertStatus(r, 201)
         self.assertEqual(len(r.json["events"]), 1000)
-        self.assertEqual([e["data"]["n"] for e in r.json["events"]], list(range(1000)))
         self.assertEqual(len({e["uuid"] for e in r.json["events"]}), 1000)
+        self.assertEqual({e["duplicate"] for e in r.json["events"]}, {False})
         stored = all_pages(self, self.api, "/v1/events", limit=300, type="page_view")
         self.assertEqual([e["uuid"] for e in stored], [e["uuid"] for e in r.json["events"]])
+        self.assertEqual([e["data"]["n"] for e in stored], list(range(1000)))
         self.assertEqual(len(self.api.get("/v1/contacts").json["data"]), 10)
         self.assertEqual(self.count(type="contact_created"), 10)
 
@@ -1033,9 +1037,10 @@ class EventsTest(RivuletTestCase):
         self.assertStatus(r2, 200)
         self.assertIs(r2.json["event"]["duplicate"], True)
         self.assertEqual(r2.json["event"]["uuid"], r1.json["event"]["uuid"])
-        self.assertEqual(r2.json["event"]["data"], {"amount": 5})
         self.assertEqual(self.count(), n)
-        self.assertEqual(self.count(type="purchase"), 1)
+        stored = all_pages(self, self.api, "/v1/events", type="purchase")
+        self.assertEqual([(e["uuid"], e["data"]) for e in stored],
+                         [(r1.json["event"]["uuid"], {"amount": 5})])
 
     def test_idempotency_key_header_works_too(self):
         body = {"type": "signup", "contact": {"email": "hdr@example.com"}}
@@ -1128,7 +1133,9 @@ class BodyParsingTest(RivuletTestCase):
                                               ("data[coupon]", "X"), ("data[items][]", "1"),
                                               ("data[items][]", "2")])
         self.assertStatus(r, 201)
-        self.assertEqual(r.json["event"]["data"], {"coupon": "X", "items": ["1", "2"]})
+        stored = self.api.get("/v1/events", query={"type": "coupon_used"}).json["data"]
+        self.assertEqual([e["uuid"] for e in stored], [r.json["event"]["uuid"]])
+        self.assertEqual(stored[0]["data"], {"coupon": "X", "items": ["1", "2"]})
 
     def test_json_with_charset_parameter_is_accepted(self):
         r = self.api.post("/v1/contacts", body=json.dumps({"email": "cs@y.z", "attributes":
@@ -1553,7 +1560,15 @@ class CliTest(RivuletTestCase):
                          ["pair@example.com"])
         p = self.server.cli("credentials", "revoke", "--id", kv["credential_id"])
         self.assertIn("revoked credential %s" % kv["credential_id"], p.stdout)
-        self.assertNativeError(pair.get("/v1/contacts"), 401, "unauthenticated")
+        # Another process revoked it: the server's credential cache (2 s) may answer until
+        # it expires, but no longer.
+        revoked_at = time.monotonic()
+        while True:
+            r = pair.get("/v1/contacts")
+            if r.status != 200 or time.monotonic() - revoked_at > 3.0:
+                break
+            time.sleep(0.1)
+        self.assertNativeError(r, 401, "unauthenticated")
         p = self.server.cli("credentials", "revoke", "--id", "99999999", check=False)
         self.assertNotEqual(p.returncode, 0)
 

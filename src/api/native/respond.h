@@ -9,8 +9,9 @@
 
 namespace rivulet::api::native {
 
+// Native JSON bodies end with a newline, so that curl output in a terminal stays readable.
 inline http::Response JsonResponse(int status, const boost::json::value& v) {
-  return http::Response::Json(status, boost::json::serialize(v));
+  return http::Response::Json(status, boost::json::serialize(v) + "\n");
 }
 
 inline http::Response ErrorResponse(const core::Status& st, const http::Request& req) {

@@ -67,7 +67,7 @@ void RegisterSystemRoutes(http::Router& router, Services& s) {
   const http::Face* sys = &SystemFace();
 
   router.Add(sys, "GET", "/healthz", http::Sync([](const Call&) {
-    return Response::Json(200, R"({"status":"ok"})");
+    return Response::Json(200, "{\"status\":\"ok\"}\n");
   }), open);
 
   router.Add(sys, "GET", "/readyz", http::Sync([&s](const Call&) {
@@ -80,7 +80,7 @@ void RegisterSystemRoutes(http::Router& router, Services& s) {
                       {"write_queue_depth", stats.queue_depth}};
     bool ready = st.ok();
     body["status"] = ready ? "ready" : "unavailable";
-    return Response::Json(ready ? 200 : 503, json::serialize(body));
+    return Response::Json(ready ? 200 : 503, json::serialize(body) + "\n");
   }), open);
 
   router.Add(sys, "GET", "/metrics", http::Sync([&s](const Call&) {
