@@ -1729,7 +1729,7 @@ class ShutdownTest(RivuletTestCase):
     def test_sigterm_right_after_clients_disconnect_exits_cleanly(self):
         # Connections that end while shutdown begins must not be touched after they are gone
         # (this raced into a heap-use-after-free in Server::Impl::BeginShutdown).
-        for trial in range(10):
+        for trial in range(20):
             srv = self.start_server(name="disconnect-%d" % trial)
             socks = []
             for _ in range(30):
