@@ -8,11 +8,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace rivulet::core {
 namespace {
 
-void FillRandom(unsigned char* out, size_t n) {
+void RandBytes(unsigned char* out, size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1) {
     std::fprintf(stderr, "rivulet: OpenSSL RAND_bytes failed\n");
     std::abort();
@@ -20,6 +21,22 @@ void FillRandom(unsigned char* out, size_t n) {
 }
 
 }  // namespace
+
+void FillRandom(unsigned char* out, size_t n) {
+  // OpenSSL's DRBG makes a system call per request (fork detection), which costs more than
+  // the bytes on hot paths; draw in blocks and hand out from a per-thread buffer. A forked
+  // child must not reuse its parent's buffer: Rivulet never forks after start-up.
+  thread_local unsigned char pool[4096];
+  thread_local size_t available = 0;
+  if (n > sizeof(pool) / 4) return RandBytes(out, n);
+  if (available < n) {
+    RandBytes(pool, sizeof(pool));
+    available = sizeof(pool);
+  }
+  std::memcpy(out, pool + sizeof(pool) - available, n);
+  std::memset(pool + sizeof(pool) - available, 0, n);
+  available -= n;
+}
 
 std::string HexEncode(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -9,6 +9,8 @@ namespace rivulet::core {
 // Random bytes from the OS CSPRNG (OpenSSL), hex- or base62-encoded. Aborts if the CSPRNG
 // fails, since no secret may ever be generated from a weak source.
 std::string RandomHex(size_t bytes);
+// Fills out with n bytes from the CSPRNG (buffered per thread).
+void FillRandom(unsigned char* out, size_t n);
 std::string RandomToken(size_t chars);  // [A-Za-z0-9], ~5.95 bits per char
 
 // SHA-256 of data, as 32 raw bytes or 64 lowercase hex chars.

@@ -1,7 +1,5 @@
 #include "core/uuid.h"
 
-#include <openssl/rand.h>
-
 #include <cctype>
 #include <cstdlib>
 
@@ -11,7 +9,7 @@ namespace rivulet::core {
 
 std::string NewUuidV7(Millis now) {
   unsigned char b[16];
-  if (RAND_bytes(b + 6, 10) != 1) std::abort();
+  FillRandom(b + 6, 10);
   uint64_t ms = static_cast<uint64_t>(now);
   for (int i = 5; i >= 0; --i) {
     b[i] = static_cast<unsigned char>(ms & 0xff);

@@ -4,9 +4,10 @@
 #include <strings.h>
 
 #include <boost/json.hpp>
+#include <atomic>
 #include <chrono>
 
-#include "core/uuid.h"
+#include "core/crypto.h"
 #include "http/form.h"
 
 namespace rivulet::http {
@@ -57,6 +58,15 @@ core::Status SplitTarget(std::string_view target, std::string* path, std::string
   *path = std::move(decoded).value();
   return core::Status::Ok();
 }
+
+namespace {
+// A process-random prefix and a counter: unique, cheap, and not guessable across restarts.
+std::string NextRequestId() {
+  static const std::string prefix = core::RandomHex(4);
+  static std::atomic<uint64_t> counter{0};
+  return prefix + "-" + std::to_string(++counter);
+}
+}  // namespace
 
 size_t Dispatcher::BodyLimitFor(std::string_view method, std::string_view target) const {
   std::string path, query;
@@ -135,7 +145,7 @@ core::Status Dispatcher::Authenticate(const Route& route, const Request& req, Ca
 
 void Dispatcher::Dispatch(Request request, Respond respond) {
   auto started = std::chrono::steady_clock::now();
-  if (request.request_id.empty()) request.request_id = core::NewUuidV7(0).substr(14);
+  if (request.request_id.empty()) request.request_id = NextRequestId();
   std::string query;
   core::Status target_ok = SplitTarget(request.target, &request.path, &request.query);
   Router::Match match;

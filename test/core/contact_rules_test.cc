@@ -60,7 +60,9 @@ TEST(NormalizePhoneTest, RejectsLettersAndMisplacedPlus) {
                         "++123456789", "123456789/0", "#123456789"}) {
     auto r = NormalizePhone(s);
     EXPECT_FALSE(r.ok()) << "'" << s << "' -> " << (r.ok() ? *r : "");
-    if (!r.ok()) EXPECT_EQ(r.status().fields().count("phone"), 1u);
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().fields().count("phone"), 1u);
+    }
   }
 }
 

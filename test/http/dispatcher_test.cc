@@ -358,7 +358,7 @@ TEST_F(DispatcherTest, EveryResponseCarriesARequestId) {
   EXPECT_GE(ida.size(), 16u);
   EXPECT_NE(ida, idb);
   EXPECT_FALSE(Header(err, "X-Request-Id").empty());
-  EXPECT_EQ(Body(err)["request_id"], Header(err, "X-Request-Id"));
+  EXPECT_EQ(Body(err)["request_id"], json::value(Header(err, "X-Request-Id")));
 
   Response given = Do("GET", "/t/public", {}, "client-chosen-id");
   EXPECT_EQ(Header(given, "X-Request-Id"), "client-chosen-id");

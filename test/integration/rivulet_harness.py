@@ -21,12 +21,22 @@ drives it over HTTP.
             srv.stop()                                      # SIGTERM; asserts exit 0 in 15 s
             srv.start()                                     # same database
 
+Other helpers: server.creds (the demo banner: workspace_uuid, client_id, client_secret,
+api_key, public_key, secret_key, admin_key); server.client(auth) with auth "api_key",
+"admin", "keypair", "oauth", a bearer string or a header dict; server.workspace_client()
+(a fresh workspace and an API-key client for it, via the admin API); create_workspace,
+create_credential, oauth_token; raw_request(bytes) for requests http.client cannot send;
+kill() (SIGKILL), restart(); server.cli(...) and run_cli(...) for the CLI on the same
+database; parse_key_values for the CLI's key=value output; assertNativeError(r, status,
+code, field) for the {"error":{"code","message","fields"}} envelope.
+
 The binary is $RIVULET_BIN (default /work/main/build/debug/rivulet). The server's output
 (stdout and stderr, one file per start) is printed when a test using it fails, or always
 with RIVULET_TEST_DUMP_LOGS=1. Every server stopped by the harness is also checked for
 sanitizer reports (ASan/UBSan/LSan) in its output.
 """
 
+import atexit
 import http.client
 import json as jsonlib
 import os
@@ -286,6 +296,18 @@ def parse_raw_response(data):
 # ---------------------------------------------------------------------------------------------
 # Server process
 
+_LIVE_SERVERS = set()
+
+
+@atexit.register
+def _kill_leftover_servers():
+    """Last resort when the test process ends without its cleanups (e.g. interrupted)."""
+    for srv in list(_LIVE_SERVERS):
+        try:
+            srv.close()
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+
 
 class RivuletServer:
     """One `rivulet serve --demo` process (restartable) on its own temporary directory and
@@ -314,6 +336,7 @@ class RivuletServer:
         self._log_file = None
         self._clients = []
         self._closed = False
+        _LIVE_SERVERS.add(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -403,10 +426,11 @@ class RivuletServer:
         """SIGTERM and wait; asserts the exit code (0 by default) within timeout seconds.
         Returns (exit code, seconds taken)."""
         assert self.proc is not None, "server not started"
-        if self._close_clients():
-            # Let the server see the closed connections first; a SIGTERM racing with them
-            # is exercised on purpose by ShutdownTest in test_foundation.
-            time.sleep(0.1)
+        self._close_clients()
+        # Let the server see connections closed just before (ours, the readiness probe's)
+        # first; a SIGTERM racing with closing connections is exercised on purpose by
+        # ShutdownTest.test_sigterm_right_after_clients_disconnect_exits_cleanly.
+        time.sleep(0.1)
         began = time.monotonic()
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -462,6 +486,7 @@ class RivuletServer:
                 self.stop()
         finally:
             self._closed = True
+            _LIVE_SERVERS.discard(self)
             self.kill()
             shutil.rmtree(self.tmp, ignore_errors=True)
 

@@ -16,7 +16,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options)));
   RIVULET_ASSIGN_OR_RETURN(store->writer_conn_,
                            Connection::Open(store->options_.path, store->options_.synchronous));
+  RIVULET_RETURN_IF_ERROR(store->writer_conn_->ExecScript("PRAGMA wal_autocheckpoint=0"));
+  sqlite3_wal_hook(store->writer_conn_->raw(), &SqliteStore::OnWalCommit, store.get());
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  store->checkpointer_ = std::thread([s = store.get()] { s->CheckpointLoop(); });
   return store;
 }
 
@@ -29,6 +32,49 @@ SqliteStore::~SqliteStore() {
   }
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+int SqliteStore::OnWalCommit(void* self, sqlite3*, const char*, int pages) {
+  auto* store = static_cast<SqliteStore*>(self);
+  if (pages >= store->options_.checkpoint_pages) {
+    {
+      std::lock_guard lock(store->checkpoint_mu_);
+      store->checkpoint_due_ = true;
+    }
+    store->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteStore::CheckpointLoop() {
+  auto conn = Connection::Open(options_.path, options_.synchronous);
+  if (!conn.ok()) {
+    spdlog::error("checkpointer cannot open the database: {}", conn.status().ToString());
+    return;
+  }
+  while (true) {
+    {
+      std::unique_lock lock(checkpoint_mu_);
+      checkpoint_cv_.wait(lock, [this] { return checkpoint_due_ || checkpoint_stop_; });
+      if (checkpoint_stop_) break;
+      checkpoint_due_ = false;
+    }
+    // PASSIVE never blocks the writer or readers; what it cannot copy now waits for next time.
+    int log_pages = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2((*conn)->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                       &log_pages, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      spdlog::warn("WAL checkpoint failed: {}", sqlite3_errstr(rc));
+    }
+  }
+  // A final full checkpoint keeps the WAL small for the next start.
+  sqlite3_wal_checkpoint_v2((*conn)->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
 }
 
 Result<int> SqliteStore::Migrate() {

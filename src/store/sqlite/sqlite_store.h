@@ -21,10 +21,12 @@ struct SqliteOptions {
   size_t max_batch = 1024;             // write jobs per group commit
   size_t max_queue = 100'000;          // queued jobs before Write fails fast (backpressure)
   size_t readers = 8;                  // pooled read connections
+  int checkpoint_pages = 1000;         // WAL size that wakes the background checkpointer
 };
 
 // Store on one SQLite file in WAL mode: one writer thread applies queued writes in group
-// commits; readers use pooled connections and never block the writer.
+// commits; readers use pooled connections and never block the writer; a checkpointer thread
+// copies the WAL back into the database so the writer never pays for it.
 class SqliteStore final : public Store {
  public:
   // Opens the database (without migrating). Fails if the file cannot be opened.
@@ -44,6 +46,8 @@ class SqliteStore final : public Store {
 
   explicit SqliteStore(SqliteOptions options);
   void WriterLoop();
+  void CheckpointLoop();
+  static int OnWalCommit(void* self, struct sqlite3* db, const char* name, int pages);
   void CommitBatch(std::vector<Job>& batch);
   std::unique_ptr<Connection> AcquireReader(Status* error);
   void ReleaseReader(std::unique_ptr<Connection> conn);
@@ -56,6 +60,12 @@ class SqliteStore final : public Store {
   std::deque<Job> queue_;
   bool stopping_ = false;
   std::thread writer_;
+
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false;
+  bool checkpoint_stop_ = false;
+  std::thread checkpointer_;
 
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
