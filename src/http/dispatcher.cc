@@ -52,10 +52,12 @@ core::Status SplitTarget(std::string_view target, std::string* path, std::string
   std::string_view raw_path = target.substr(0, q);
   *query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
   if (raw_path.empty() || raw_path.front() != '/') return core::InvalidArgument("bad request target");
+  // Segments are decoded by the router one by one, so that "%2F" stays inside its segment;
+  // here the escapes are only checked.
   auto decoded = PercentDecode(raw_path, /*plus_as_space=*/false);
   if (!decoded.ok()) return decoded.status();
   if (decoded->find('\0') != std::string::npos) return core::InvalidArgument("bad request target");
-  *path = std::move(decoded).value();
+  *path = std::string(raw_path);
   return core::Status::Ok();
 }
 
@@ -80,8 +82,11 @@ Response Dispatcher::ErrorFor(std::string_view target, const core::Status& statu
   Request req;
   std::string query;
   if (!SplitTarget(target, &req.path, &query).ok()) req.path = "/";
+  req.request_id = NextRequestId();
   const Face* face = router_.FaceFor(req.path);
-  return face && face->render_error ? face->render_error(status, req) : NativeError(status, req);
+  Response r = face && face->render_error ? face->render_error(status, req) : NativeError(status, req);
+  r.headers.Add("X-Request-Id", req.request_id);
+  return r;
 }
 
 core::Status Dispatcher::Authenticate(const Route& route, const Request& req, Call& call,

@@ -31,7 +31,7 @@ class Headers {
 struct Request {
   std::string method;  // upper case, e.g. "GET"
   std::string target;  // as received, path and query
-  std::string path;    // percent-decoded path
+  std::string path;    // path as received, without the query (the router decodes segments)
   std::string query;   // raw query string, without '?'
   Headers headers;
   std::string body;

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "http/form.h"
+
 #include <algorithm>
 
 namespace rivulet::http {
@@ -54,6 +56,12 @@ void Router::Add(const Face* face, std::string method, std::string pattern, Hand
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   Match best;
   std::vector<std::string> segs = SplitPath(path);
+  for (auto& seg : segs) {
+    if (seg.find('%') == std::string::npos) continue;
+    auto decoded = PercentDecode(seg, /*plus_as_space=*/false);
+    if (!decoded.ok()) return best;
+    seg = std::move(decoded).value();
+  }
   int best_literals = -1;
   for (const auto& r : routes_) {
     if (r->segments.size() != segs.size()) continue;

@@ -72,7 +72,8 @@ struct Route {
 };
 
 // Matches method + path to a route. Patterns are '/'-separated; "{name}" matches one
-// non-empty segment. Literal segments win over parameters. Not thread-safe to modify;
+// non-empty segment. Each segment of the path is percent-decoded on its own, so an encoded
+// '/' stays inside its parameter. Literal segments win over parameters. Not thread-safe to modify;
 // safe to read concurrently once built.
 class Router {
  public:

@@ -91,7 +91,8 @@ class Server::Impl {
       signals_.cancel();
       {
         std::lock_guard lock(conns_mu_);
-        for (auto* c : conns_) {
+        for (const auto& c : conns_) {
+          // The session clears c->stream on this same strand before it ends.
           asio::post(c->strand, [c] {
             if (c->idle && c->stream) c->stream->socket().cancel();
           });
@@ -141,9 +142,10 @@ class Server::Impl {
   asio::awaitable<void> Session(tcp::socket socket) {
     asio::any_io_executor strand = socket.get_executor();  // the connection's strand
     beast::tcp_stream stream(std::move(socket));
-    Connection conn(strand);
+    auto conn_ptr = std::make_shared<Connection>(strand);
+    Connection& conn = *conn_ptr;
     conn.stream = &stream;
-    Register(&conn);
+    Register(conn_ptr);
     dispatcher_metrics_connections(+1);
     std::string remote;
     {
@@ -157,7 +159,9 @@ class Server::Impl {
     while (!draining_) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
-      parser.body_limit(limits.max_body_bytes);
+      // The body limit depends on the route, known only once the header is in; until then
+      // Beast must not judge Content-Length.
+      parser.body_limit(boost::none);
       conn.idle = true;
       stream.expires_after(std::chrono::seconds(limits.idle_timeout_seconds));
       co_await bhttp::async_read_header(stream, buffer, parser,
@@ -180,11 +184,18 @@ class Server::Impl {
       std::string target(header.target());
       std::string method(header.method_string());
       // Only a body larger than the default needs the route's own (larger) limit.
-      if (auto length = parser.content_length(); length && *length > limits.max_body_bytes) {
-        parser.body_limit(dispatcher_.BodyLimitFor(method, target));
-      } else if (parser.chunked()) {
-        parser.body_limit(dispatcher_.BodyLimitFor(method, target));
+      auto length = parser.content_length();
+      size_t body_limit = limits.max_body_bytes;
+      if ((length && *length > body_limit) || parser.chunked()) {
+        body_limit = dispatcher_.BodyLimitFor(method, target);
       }
+      if (length && *length > body_limit) {
+        co_await WriteError(stream, target, 413,
+                            core::PayloadTooLarge("request body exceeds " +
+                                                  std::to_string(body_limit) + " bytes"));
+        break;
+      }
+      parser.body_limit(body_limit);  // enforced while reading a chunked body
       stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
       if (bhttp::token_list(header[bhttp::field::expect]).exists("100-continue") &&
           !parser.is_done()) {
@@ -200,8 +211,7 @@ class Server::Impl {
         if (ec == bhttp::error::body_limit) {
           co_await WriteError(stream, target, 413,
                               core::PayloadTooLarge("request body exceeds " +
-                                                    std::to_string(dispatcher_.BodyLimitFor(method, target)) +
-                                                    " bytes"));
+                                                    std::to_string(body_limit) + " bytes"));
         } else if (ec != beast::error::timeout && ec != asio::error::eof &&
                    ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset) {
           co_await WriteError(stream, target, 400, core::InvalidArgument("malformed request body: " + ec.message()));
@@ -256,7 +266,7 @@ class Server::Impl {
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     conn.stream = nullptr;
     dispatcher_metrics_connections(-1);
-    Unregister(&conn);
+    Unregister(conn_ptr);
   }
 
   asio::awaitable<void> WriteError(beast::tcp_stream& stream, std::string_view target, int status,
@@ -269,11 +279,11 @@ class Server::Impl {
     co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
   }
 
-  void Register(Connection* c) {
+  void Register(const std::shared_ptr<Connection>& c) {
     std::lock_guard lock(conns_mu_);
     conns_.insert(c);
   }
-  void Unregister(Connection* c) {
+  void Unregister(const std::shared_ptr<Connection>& c) {
     std::lock_guard lock(conns_mu_);
     conns_.erase(c);
   }
@@ -286,7 +296,7 @@ class Server::Impl {
   asio::signal_set signals_;
   std::atomic<bool> draining_{false};
   std::mutex conns_mu_;
-  std::set<Connection*> conns_;
+  std::set<std::shared_ptr<Connection>> conns_;
 };
 
 Server::Server(ServerOptions options, Dispatcher& dispatcher)

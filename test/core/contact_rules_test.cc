@@ -176,7 +176,9 @@ TEST(ParseContactRefTest, RejectsInvalidValuesAndUnknownForms) {
                         "123e4567-e89b-12d3-a456-42661417400"}) {
     auto r = ParseContactRef(s);
     EXPECT_FALSE(r.ok()) << "'" << s << "'";
-    if (!r.ok()) EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << s;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << s;
+    }
   }
 }
 

@@ -79,7 +79,9 @@ TEST(TimeFormatTest, RejectsImpossibleDates) {
                         "2024-02-30T10:00:00Z"}) {
     auto r = ParseIsoTime(s);
     EXPECT_FALSE(r.ok()) << s << " parsed as " << (r.ok() ? *r : 0);
-    if (!r.ok()) EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << s;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << s;
+    }
   }
 }
 

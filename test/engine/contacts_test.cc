@@ -63,7 +63,8 @@ class ContactsTest : public testing::EngineFixture {
 
   static std::vector<std::string> Tags(const core::Contact& c) {
     std::vector<std::string> out;
-    for (const auto& t : json::parse(c.tags_json).as_array()) out.emplace_back(t.as_string());
+    json::value parsed = json::parse(c.tags_json);
+    for (const auto& t : parsed.as_array()) out.emplace_back(t.as_string());
     return out;
   }
 

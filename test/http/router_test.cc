@@ -14,18 +14,24 @@ Handler Named(std::string name) {
   return Sync([name](const Call&) { return Response::Text(200, name); });
 }
 
-std::string Run(const Router::Match& m, const Request& req = {}) {
+std::string RunMatch(const Router::Match& m, const Request& req = {}) {
   if (!m.route) return "<none>";
   std::string body;
-  Call call{req, m.params};
+  Call call{req, m.params, nullptr, std::nullopt, nullptr};
   m.route->handler(call, [&](Response r) { body = r.body; });
   return body;
 }
 
 class RouterTest : public ::testing::Test {
  protected:
-  Face api_{"api", "/api"};
-  Face v2_{"v2", "/api/v2"};
+  static Face MakeFace(std::string name, std::string prefix) {
+    Face f;
+    f.name = std::move(name);
+    f.prefix = std::move(prefix);
+    return f;
+  }
+  Face api_ = MakeFace("api", "/api");
+  Face v2_ = MakeFace("v2", "/api/v2");
   Router router_;
 };
 
@@ -35,19 +41,19 @@ TEST_F(RouterTest, LiteralSegmentBeatsParameterWhateverTheOrder) {
   router_.Add(&api_, "GET", "/api/lists/search", Named("lists-search"));
   router_.Add(&api_, "GET", "/api/lists/{id}", Named("lists-by-id"));
 
-  EXPECT_EQ(Run(router_.Find("GET", "/api/contacts/search")), "search");
-  EXPECT_EQ(Run(router_.Find("GET", "/api/contacts/abc")), "by-ref");
-  EXPECT_EQ(Run(router_.Find("GET", "/api/lists/search")), "lists-search");
-  EXPECT_EQ(Run(router_.Find("GET", "/api/lists/7")), "lists-by-id");
+  EXPECT_EQ(RunMatch(router_.Find("GET", "/api/contacts/search")), "search");
+  EXPECT_EQ(RunMatch(router_.Find("GET", "/api/contacts/abc")), "by-ref");
+  EXPECT_EQ(RunMatch(router_.Find("GET", "/api/lists/search")), "lists-search");
+  EXPECT_EQ(RunMatch(router_.Find("GET", "/api/lists/7")), "lists-by-id");
 }
 
 TEST_F(RouterTest, MoreLiteralSegmentsWin) {
   router_.Add(&api_, "GET", "/api/{a}/{b}", Named("two-params"));
   router_.Add(&api_, "GET", "/api/{a}/items", Named("one-param"));
   router_.Add(&api_, "GET", "/api/things/items", Named("all-literal"));
-  EXPECT_EQ(Run(router_.Find("GET", "/api/things/items")), "all-literal");
-  EXPECT_EQ(Run(router_.Find("GET", "/api/stuff/items")), "one-param");
-  EXPECT_EQ(Run(router_.Find("GET", "/api/stuff/other")), "two-params");
+  EXPECT_EQ(RunMatch(router_.Find("GET", "/api/things/items")), "all-literal");
+  EXPECT_EQ(RunMatch(router_.Find("GET", "/api/stuff/items")), "one-param");
+  EXPECT_EQ(RunMatch(router_.Find("GET", "/api/stuff/other")), "two-params");
 }
 
 TEST_F(RouterTest, ExtractsNamedParameters) {
@@ -61,7 +67,7 @@ TEST_F(RouterTest, ExtractsNamedParameters) {
   EXPECT_EQ(m.params.at("ref"), "email:a@b.c");
 
   Request req;
-  Call call{req, m.params};
+  Call call{req, m.params, nullptr, std::nullopt, nullptr};
   EXPECT_EQ(call.Param("ref"), "email:a@b.c");
   EXPECT_EQ(call.Param("missing"), "");
 }
@@ -101,7 +107,7 @@ TEST_F(RouterTest, WrongMethodReportsPathMatchedAndAllowedMethods) {
 
   auto hit = router_.Find("DELETE", "/api/contacts/abc");
   ASSERT_NE(hit.route, nullptr);
-  EXPECT_EQ(Run(hit), "delete");
+  EXPECT_EQ(RunMatch(hit), "delete");
   EXPECT_TRUE(hit.path_matched);
 }
 
@@ -151,7 +157,7 @@ TEST_F(RouterTest, SyncAdapterRespondsOnce) {
     return Response::Json(201, "{}");
   });
   Request req;
-  Call call{req, {}};
+  Call call{req, {}, nullptr, std::nullopt, nullptr};
   int responses = 0;
   int status = 0;
   h(call, [&](Response r) {

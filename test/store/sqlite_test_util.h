@@ -4,6 +4,7 @@
 // Shared helpers for tests that need a real SQLite store on a private temporary file.
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -58,6 +59,7 @@ class TempDir {
 
 inline std::unique_ptr<store::sqlite::SqliteStore> OpenSqlite(
     const std::string& path, std::function<void(store::sqlite::SqliteOptions&)> tweak = {}) {
+  spdlog::set_level(spdlog::level::warn);  // keep migration chatter out of test output
   store::sqlite::SqliteOptions options;
   options.path = path;
   // Durability against power loss is not under test; NORMAL keeps the suite fast.
