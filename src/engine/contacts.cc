@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/uuid.h"
+#include "engine/journeys.h"
 
 namespace rivulet::engine {
 namespace json = boost::json;
@@ -20,8 +21,9 @@ json::object ParseObject(const std::string& text) {
 
 const char* ChannelName(core::Channel c) { return c == core::Channel::kEmail ? "email" : "sms"; }
 
-// Applies input to contact; returns true when anything changed.
-bool Apply(core::Contact& c, const ContactInput& in) {
+}  // namespace
+
+bool ApplyContactInput(core::Contact& c, const ContactInput& in) {
   bool changed = false;
   auto set_opt = [&](std::optional<std::string>& field, const std::optional<std::string>& v) {
     if (v && field != v) {
@@ -75,16 +77,19 @@ bool Apply(core::Contact& c, const ContactInput& in) {
   return changed;
 }
 
+namespace {
+
 Status EmitContactEvent(store::WriteTxn& txn, const core::Contact& c, const char* type,
-                        core::Millis now) {
+                        core::Millis now, Journeys* journeys, Effects& effects) {
   core::Event e;
   e.workspace_id = c.workspace_id;
   e.uuid = core::NewUuidV7(now);
   e.contact_id = c.id;
+  e.contact_uuid = c.uuid;
   e.type = type;
   e.data_json = "{}";
   e.occurred_at = e.received_at = now;
-  return txn.InsertEvent(e);
+  return Contacts::RecordEvent(txn, e, c, now, journeys, effects);
 }
 
 // Finds the contact by the first identifier in input, in order of strength.
@@ -103,9 +108,18 @@ Result<core::Contact> FindByInput(store::ReadTxn& txn, int64_t ws, const Contact
 
 }  // namespace
 
+Status Contacts::RecordEvent(store::WriteTxn& txn, core::Event& event,
+                             const core::Contact& contact, core::Millis now, Journeys* journeys,
+                             Effects& effects) {
+  RIVULET_RETURN_IF_ERROR(txn.InsertEvent(event));
+  if (!journeys) return Status::Ok();
+  return journeys->OnEvent(txn, event, contact, now, effects);
+}
+
 Result<ContactChange> Contacts::UpsertInTxn(store::WriteTxn& txn, int64_t workspace_id,
                                             const ContactInput& input, core::Millis now,
-                                            bool create_only) {
+                                            bool create_only, Journeys* journeys,
+                                            Effects& effects) {
   ContactChange out;
   if (!create_only && input.HasIdentifier()) {
     auto found = FindByInput(txn, workspace_id, input);
@@ -113,11 +127,12 @@ Result<ContactChange> Contacts::UpsertInTxn(store::WriteTxn& txn, int64_t worksp
       out.contact = std::move(found).value();
       ContactInput patch = input;
       patch.uuid.reset();
-      out.changed = Apply(out.contact, patch);
+      out.changed = ApplyContactInput(out.contact, patch);
       if (out.changed) {
         out.contact.updated_at = now;
         RIVULET_RETURN_IF_ERROR(txn.UpdateContact(out.contact));
-        RIVULET_RETURN_IF_ERROR(EmitContactEvent(txn, out.contact, "contact_updated", now));
+        RIVULET_RETURN_IF_ERROR(
+              EmitContactEvent(txn, out.contact, "contact_updated", now, journeys, effects));
       }
       return out;
     }
@@ -126,34 +141,36 @@ Result<ContactChange> Contacts::UpsertInTxn(store::WriteTxn& txn, int64_t worksp
   core::Contact& c = out.contact;
   c.workspace_id = workspace_id;
   c.uuid = input.uuid ? *input.uuid : core::NewUuidV7(now);
-  Apply(c, input);
+  ApplyContactInput(c, input);
   c.created_at = c.updated_at = now;
   Status st = txn.InsertContact(c);
   if (st.code() == core::Code::kAlreadyExists) {
     return core::AlreadyExists("a contact with one of these identifiers already exists");
   }
   RIVULET_RETURN_IF_ERROR(st);
-  RIVULET_RETURN_IF_ERROR(EmitContactEvent(txn, c, "contact_created", now));
+  RIVULET_RETURN_IF_ERROR(EmitContactEvent(txn, c, "contact_created", now, journeys, effects));
   out.created = out.changed = true;
   return out;
 }
 
 void Contacts::Create(int64_t ws, ContactInput input, Callback<ContactChange> done) {
   core::Millis now = clock_.Now();
-  store::WriteResult<ContactChange>(
-      store_,
-      [ws, input = std::move(input), now](store::WriteTxn& txn) {
-        return UpsertInTxn(txn, ws, input, now, /*create_only=*/true);
+  WriteWithEffects<ContactChange>(
+      store_, hooks_,
+      [ws, input = std::move(input), now, journeys = journeys_](store::WriteTxn& txn,
+                                                                 Effects& effects) {
+        return UpsertInTxn(txn, ws, input, now, /*create_only=*/true, journeys, effects);
       },
       std::move(done));
 }
 
 void Contacts::Upsert(int64_t ws, ContactInput input, Callback<ContactChange> done) {
   core::Millis now = clock_.Now();
-  store::WriteResult<ContactChange>(
-      store_,
-      [ws, input = std::move(input), now](store::WriteTxn& txn) {
-        return UpsertInTxn(txn, ws, input, now, /*create_only=*/false);
+  WriteWithEffects<ContactChange>(
+      store_, hooks_,
+      [ws, input = std::move(input), now, journeys = journeys_](store::WriteTxn& txn,
+                                                                 Effects& effects) {
+        return UpsertInTxn(txn, ws, input, now, /*create_only=*/false, journeys, effects);
       },
       std::move(done));
 }
@@ -164,14 +181,15 @@ void Contacts::UpsertBatch(int64_t ws, std::vector<ContactInput> inputs,
     return done(core::PayloadTooLarge("at most 10000 contacts per batch"));
   }
   core::Millis now = clock_.Now();
-  store::WriteResult<std::vector<ContactChange>>(
-      store_,
-      [ws, inputs = std::move(inputs), now](store::WriteTxn& txn)
+  WriteWithEffects<std::vector<ContactChange>>(
+      store_, hooks_,
+      [ws, inputs = std::move(inputs), now, journeys = journeys_](store::WriteTxn& txn,
+                                                                    Effects& effects)
           -> Result<std::vector<ContactChange>> {
         std::vector<ContactChange> out;
         out.reserve(inputs.size());
         for (size_t i = 0; i < inputs.size(); ++i) {
-          auto r = UpsertInTxn(txn, ws, inputs[i], now, /*create_only=*/false);
+          auto r = UpsertInTxn(txn, ws, inputs[i], now, /*create_only=*/false, journeys, effects);
           if (!r.ok()) {
             Status st = r.status();
             return st.WithField("contacts[" + std::to_string(i) + "]", st.message());
@@ -186,16 +204,16 @@ void Contacts::UpsertBatch(int64_t ws, std::vector<ContactInput> inputs,
 void Contacts::Update(int64_t ws, core::ContactRef ref, ContactInput input,
                       Callback<ContactChange> done) {
   core::Millis now = clock_.Now();
-  store::WriteResult<ContactChange>(
-      store_,
-      [ws, ref = std::move(ref), input = std::move(input), now](
-          store::WriteTxn& txn) -> Result<ContactChange> {
+  WriteWithEffects<ContactChange>(
+      store_, hooks_,
+      [ws, ref = std::move(ref), input = std::move(input), now, journeys = journeys_](
+          store::WriteTxn& txn, Effects& effects) -> Result<ContactChange> {
         RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContact(ws, ref));
         ContactChange out;
         out.contact = std::move(c);
         ContactInput patch = input;
         patch.uuid.reset();
-        out.changed = Apply(out.contact, patch);
+        out.changed = ApplyContactInput(out.contact, patch);
         if (out.changed) {
           out.contact.updated_at = now;
           Status st = txn.UpdateContact(out.contact);
@@ -203,7 +221,8 @@ void Contacts::Update(int64_t ws, core::ContactRef ref, ContactInput input,
             return core::AlreadyExists("another contact already has one of these identifiers");
           }
           RIVULET_RETURN_IF_ERROR(st);
-          RIVULET_RETURN_IF_ERROR(EmitContactEvent(txn, out.contact, "contact_updated", now));
+          RIVULET_RETURN_IF_ERROR(
+              EmitContactEvent(txn, out.contact, "contact_updated", now, journeys, effects));
         }
         return out;
       },
@@ -214,9 +233,9 @@ void Contacts::SetSubscription(int64_t ws, core::ContactRef ref, core::Channel c
                                std::optional<std::string> group, bool subscribed,
                                Callback<ContactChange> done) {
   core::Millis now = clock_.Now();
-  store::WriteResult<ContactChange>(
-      store_,
-      [=](store::WriteTxn& txn) -> Result<ContactChange> {
+  WriteWithEffects<ContactChange>(
+      store_, hooks_,
+      [=, journeys = journeys_](store::WriteTxn& txn, Effects& effects) -> Result<ContactChange> {
         RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContact(ws, ref));
         json::object subs = ParseObject(c.subscriptions_json);
         if (group) {
@@ -234,7 +253,8 @@ void Contacts::SetSubscription(int64_t ws, core::ContactRef ref, core::Channel c
           out.contact.updated_at = now;
           out.changed = true;
           RIVULET_RETURN_IF_ERROR(txn.UpdateContact(out.contact));
-          RIVULET_RETURN_IF_ERROR(EmitContactEvent(txn, out.contact, "contact_updated", now));
+          RIVULET_RETURN_IF_ERROR(
+              EmitContactEvent(txn, out.contact, "contact_updated", now, journeys, effects));
         }
         return out;
       },
@@ -242,9 +262,9 @@ void Contacts::SetSubscription(int64_t ws, core::ContactRef ref, core::Channel c
 }
 
 void Contacts::Erase(int64_t ws, core::ContactRef ref, Callback<bool> done) {
-  store::WriteResult<bool>(
-      store_,
-      [ws, ref = std::move(ref)](store::WriteTxn& txn) -> Result<bool> {
+  WriteWithEffects<bool>(
+      store_, hooks_,
+      [ws, ref = std::move(ref)](store::WriteTxn& txn, Effects&) -> Result<bool> {
         RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContact(ws, ref));
         RIVULET_RETURN_IF_ERROR(txn.DeleteContact(ws, c.id));
         return true;

@@ -12,6 +12,10 @@
 
 namespace rivulet::engine {
 
+class Journeys;
+class Effects;
+struct EngineHooks;
+
 using core::Result;
 using core::Status;
 
@@ -44,7 +48,11 @@ struct ContactChange {
 // `contact_updated` event it emits. Callbacks run on a store thread after the commit.
 class Contacts {
  public:
-  Contacts(store::Store& store, const core::Clock& clock) : store_(store), clock_(clock) {}
+  // With journeys, the contact events it emits trigger automations; hooks learn of the
+  // work that creates. Both may be null (then events are only stored).
+  Contacts(store::Store& store, const core::Clock& clock, Journeys* journeys = nullptr,
+           const EngineHooks* hooks = nullptr)
+      : store_(store), clock_(clock), journeys_(journeys), hooks_(hooks) {}
 
   // Creates a contact; AlreadyExists if one of its identifiers is taken.
   void Create(int64_t workspace_id, ContactInput input, Callback<ContactChange> done);
@@ -66,14 +74,23 @@ class Contacts {
   // The same operations for use inside a caller's write transaction.
   static Result<ContactChange> UpsertInTxn(store::WriteTxn& txn, int64_t workspace_id,
                                            const ContactInput& input, core::Millis now,
-                                           bool create_only);
+                                           bool create_only, Journeys* journeys,
+                                           Effects& effects);
+  // Stores a contact event and runs its triggers.
+  static Status RecordEvent(store::WriteTxn& txn, core::Event& event, const core::Contact& contact,
+                            core::Millis now, Journeys* journeys, Effects& effects);
 
   static constexpr size_t kMaxBatch = 10'000;
 
  private:
   store::Store& store_;
   const core::Clock& clock_;
+  Journeys* journeys_;
+  const EngineHooks* hooks_;
 };
+
+// Applies a change to a contact in memory; returns true when anything changed.
+bool ApplyContactInput(core::Contact& contact, const ContactInput& input);
 
 // True when the contact is subscribed to channel (and not unsubscribed from group).
 bool IsSubscribed(const core::Contact& contact, core::Channel channel,

@@ -1,6 +1,7 @@
 #include "engine/events.h"
 
 #include "core/uuid.h"
+#include "engine/journeys.h"
 
 namespace rivulet::engine {
 
@@ -11,10 +12,10 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
     return done(core::PayloadTooLarge("at most 1000 events per request"));
   }
   core::Millis now = clock_.Now();
-  store::WriteResult<std::vector<IngestedEvent>>(
-      store_,
-      [ws, events = std::move(events), now](store::WriteTxn& txn)
-          -> Result<std::vector<IngestedEvent>> {
+  WriteWithEffects<std::vector<IngestedEvent>>(
+      store_, hooks_,
+      [ws, events = std::move(events), now, journeys = journeys_](
+          store::WriteTxn& txn, Effects& effects) -> Result<std::vector<IngestedEvent>> {
         std::vector<IngestedEvent> out;
         out.reserve(events.size());
         for (size_t i = 0; i < events.size(); ++i) {
@@ -43,8 +44,8 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
           } else {
             // Identifies (and creates if needed) the contact without changing its fields.
             ContactInput ids = in.contact;
-            RIVULET_ASSIGN_OR_RETURN(ContactChange ch,
-                                     Contacts::UpsertInTxn(txn, ws, ids, now, false));
+            RIVULET_ASSIGN_OR_RETURN(
+                ContactChange ch, Contacts::UpsertInTxn(txn, ws, ids, now, false, journeys, effects));
             contact = std::move(ch.contact);
           }
           core::Event e;
@@ -57,7 +58,7 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
           e.occurred_at = in.occurred_at.value_or(now);
           e.received_at = now;
           e.idempotency_key = in.idempotency_key;
-          RIVULET_RETURN_IF_ERROR(txn.InsertEvent(e));
+          RIVULET_RETURN_IF_ERROR(Contacts::RecordEvent(txn, e, contact, now, journeys, effects));
           out.push_back({std::move(e), false});
         }
         return out;

@@ -27,7 +27,10 @@ struct IngestedEvent {
 // Event ingestion: idempotent on the optional key, one transaction per call.
 class Events {
  public:
-  Events(store::Store& store, const core::Clock& clock) : store_(store), clock_(clock) {}
+  // With journeys, events trigger automations and wake waiting tokens (see Contacts).
+  Events(store::Store& store, const core::Clock& clock, Journeys* journeys = nullptr,
+         const EngineHooks* hooks = nullptr)
+      : store_(store), clock_(clock), journeys_(journeys), hooks_(hooks) {}
 
   // Stores events in order; all or none. done runs after the commit.
   void Ingest(int64_t workspace_id, std::vector<EventInput> events,
@@ -38,6 +41,8 @@ class Events {
  private:
   store::Store& store_;
   const core::Clock& clock_;
+  Journeys* journeys_;
+  const EngineHooks* hooks_;
 };
 
 }  // namespace rivulet::engine

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/automation.h"
+#include "core/journey.h"
 #include "core/model.h"
 #include "core/status.h"
 
@@ -33,6 +35,35 @@ struct EventFilter {
   std::optional<std::string> type;
   int64_t after_id = 0;
   int limit = 50;
+};
+
+struct AutomationFilter {
+  std::vector<core::AutomationStatus> statuses;  // empty: any
+  int64_t after_id = 0;
+  int limit = 50;
+};
+
+struct TokenFilter {
+  std::optional<int64_t> automation_id;
+  std::optional<std::string> step_uuid;
+  std::optional<int64_t> contact_id;
+  std::vector<core::TokenStatus> statuses;  // empty: any
+  int64_t after_id = 0;
+  int limit = 50;
+};
+
+// A counter change: automation + step ("" for the automation) + counter name + delta.
+struct CounterDelta {
+  int64_t automation_id;
+  std::string step_uuid;
+  std::string name;
+  int64_t delta;
+};
+
+struct CounterValue {
+  std::string step_uuid;
+  std::string name;
+  int64_t value;
 };
 
 // Reads against one consistent snapshot. Find* return NotFound when there is no row.
@@ -64,6 +95,43 @@ class ReadTxn {
                                                         const std::string& key) = 0;
   virtual Result<std::vector<core::Event>> ListEvents(int64_t workspace_id,
                                                       const EventFilter& filter) = 0;
+
+  virtual Result<core::Automation> FindAutomation(int64_t workspace_id,
+                                                  const std::string& uuid) = 0;
+  virtual Result<core::Automation> FindAutomationById(int64_t id) = 0;
+  virtual Result<std::vector<core::Automation>> ListAutomations(int64_t workspace_id,
+                                                                const AutomationFilter& f) = 0;
+  // RUNNING automations of the workspace with a trigger on event_type.
+  virtual Result<std::vector<int64_t>> AutomationsTriggeredBy(int64_t workspace_id,
+                                                              const std::string& event_type) = 0;
+
+  virtual Result<core::Token> FindToken(int64_t workspace_id, const std::string& uuid) = 0;
+  virtual Result<core::Token> FindTokenById(int64_t id) = 0;
+  virtual Result<std::vector<core::Token>> ListTokens(int64_t workspace_id,
+                                                      const TokenFilter& f) = 0;
+  // Tokens of the contact in the automation, newest first (for uniqueness and re-entry).
+  virtual Result<std::vector<core::Token>> TokensOfContact(int64_t automation_id,
+                                                           int64_t contact_id) = 0;
+  // Tokens of the contact waiting for an event of this type.
+  virtual Result<std::vector<core::Token>> TokensWaitingFor(int64_t contact_id,
+                                                            const std::string& event_type) = 0;
+  // The earliest wake-up time among tokens of RUNNING automations, if any.
+  virtual Result<std::optional<core::Millis>> NextWakeAt() = 0;
+
+  virtual Result<core::OutboxMessage> FindOutboxMessage(const std::string& uuid) = 0;
+  virtual Result<std::vector<core::OutboxMessage>> MessagesOfToken(int64_t token_id) = 0;
+  virtual Result<std::optional<core::Millis>> NextOutboxAttemptAt() = 0;
+
+  virtual Result<std::vector<CounterValue>> ReadCounters(int64_t automation_id) = 0;
+
+  virtual Result<core::Sender> FindSender(int64_t workspace_id, const std::string& uuid) = 0;
+  virtual Result<std::vector<core::Sender>> ListSenders(int64_t workspace_id) = 0;
+  virtual Result<core::MessageTemplate> FindTemplate(int64_t workspace_id,
+                                                     const std::string& uuid) = 0;
+  virtual Result<std::vector<core::MessageTemplate>> ListTemplates(int64_t workspace_id) = 0;
+  virtual Result<std::vector<core::WorkspaceSetting>> ListSettings(int64_t workspace_id) = 0;
+  virtual Result<core::WorkspaceSetting> FindSetting(int64_t workspace_id,
+                                                     const std::string& uuid) = 0;
 };
 
 // Changes inside one transaction. Insert* fill in the row id. Unique-key violations come
@@ -87,6 +155,35 @@ class WriteTxn : public virtual ReadTxn {
   virtual Status DeleteContact(int64_t workspace_id, int64_t contact_id) = 0;
 
   virtual Status InsertEvent(core::Event& e) = 0;
+
+  virtual Status InsertAutomation(core::Automation& a) = 0;  // also indexes its triggers
+  virtual Status UpdateAutomation(const core::Automation& a) = 0;
+  virtual Status DeleteAutomation(int64_t workspace_id, int64_t id) = 0;
+
+  virtual Status InsertToken(core::Token& t) = 0;
+  virtual Status UpdateToken(const core::Token& t) = 0;
+  // Due tokens of RUNNING automations (wake_at <= now), oldest first, locked for this
+  // transaction where the backend has row locks (PostgreSQL: FOR UPDATE SKIP LOCKED).
+  virtual Result<std::vector<core::Token>> ClaimDueTokens(core::Millis now, int limit) = 0;
+  // Exits the automation's tokens whose wait ran out before now (removeExpiredCustomers).
+  virtual Result<int64_t> ExitExpiredTokens(int64_t automation_id, core::Millis now) = 0;
+
+  // AlreadyExists when the idempotency key was used before.
+  virtual Status InsertOutboxMessage(core::OutboxMessage& m) = 0;
+  virtual Status UpdateOutboxMessage(const core::OutboxMessage& m) = 0;
+  // Pending messages due at now, and sending ones whose lease ran out; marks them sending
+  // with a lease until lease_until.
+  virtual Result<std::vector<core::OutboxMessage>> ClaimOutbox(core::Millis now, int limit,
+                                                              core::Millis lease_until) = 0;
+
+  virtual Status AddCounters(const std::vector<CounterDelta>& deltas) = 0;
+
+  virtual Status InsertSender(core::Sender& s) = 0;
+  virtual Status InsertTemplate(core::MessageTemplate& t) = 0;
+  virtual Status UpdateTemplate(const core::MessageTemplate& t) = 0;
+  virtual Status InsertSetting(core::WorkspaceSetting& s) = 0;
+  virtual Status UpdateSetting(const core::WorkspaceSetting& s) = 0;
+  virtual Status DeleteSetting(int64_t workspace_id, int64_t id) = 0;
 };
 
 // Gauges a store reports for /metrics.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "store/sqlite_test_util.h"
+#include "core/status_printers.h"
 
 namespace rivulet::app {
 namespace {

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <vector>
+#include "core/status_printers.h"
 
 namespace rivulet::core {
 namespace {
@@ -56,6 +57,7 @@ TEST(CsvReaderTest, EmptyInputHasNoRecords) {
 TEST(CsvReaderTest, KeepsEmptyFields) {
   EXPECT_EQ(ReadAll(",a,,\n"), (Rows{{"", "a", "", ""}}));
   EXPECT_EQ(ReadAll("x\n\ny\n"), (Rows{{"x"}, {""}, {"y"}}));
+  EXPECT_EQ(ReadAll("a,"), (Rows{{"a", ""}}));
 }
 
 TEST(CsvReaderTest, CrlfEndsRecords) {
@@ -69,7 +71,7 @@ TEST(CsvReaderTest, QuotedFieldsMayHoldCommasAndDoubledQuotes) {
   EXPECT_EQ(ReadAll("\"\"\"\"\n"), (Rows{{"\""}}));
 }
 
-TEST(CsvReaderTest, QuotedFieldMayHoldNewlinesAndCountsLines) {
+TEST(CsvReaderTest, QuotedFieldMayHoldNewlinesAndLineIsWhereTheRecordStarted) {
   CsvReader reader("h1,h2\n\"line1\nline2\r\nline3\",x\nnext,row\n");
   std::vector<std::string> f;
   ASSERT_TRUE(*reader.Next(f));
@@ -79,8 +81,14 @@ TEST(CsvReaderTest, QuotedFieldMayHoldNewlinesAndCountsLines) {
   EXPECT_EQ(reader.line(), 2u);  // the record spans lines 2 to 4; line() is where it starts
   ASSERT_TRUE(*reader.Next(f));
   EXPECT_EQ(f, (std::vector<std::string>{"next", "row"}));
-  EXPECT_EQ(reader.line(), 5u);
+  EXPECT_EQ(reader.line(), 5u);  // newlines inside quotes still count
   EXPECT_FALSE(*reader.Next(f));
+}
+
+TEST(CsvReaderTest, ErrorsNameTheLineTheRecordStartedOn) {
+  Status st = FirstError("a\n\"multi\nline\"\n\"x\"y\n");
+  EXPECT_EQ(st.code(), Code::kInvalidArgument);
+  EXPECT_NE(st.message().find("line 4"), std::string::npos) << st.message();
 }
 
 TEST(CsvReaderTest, UnquotedQuoteCharacterIsLiteral) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include "core/status_printers.h"
 
 namespace rivulet::core {
 namespace {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include "core/status_printers.h"
 
 namespace rivulet::core {
 namespace {

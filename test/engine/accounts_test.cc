@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <future>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -15,6 +19,44 @@ namespace {
 
 using core::Code;
 using core::CredentialKind;
+
+// Delegates to a real store; can hold one Read() on its way out, after the read function
+// ran, until released. Lets a test interleave a revocation with an authentication.
+class PausingStore : public store::Store {
+ public:
+  explicit PausingStore(store::Store& inner) : inner_(inner) {}
+  Result<int> Migrate() override { return inner_.Migrate(); }
+  void Write(WriteFn fn, Done done) override { inner_.Write(std::move(fn), std::move(done)); }
+  store::StoreStats Stats() const override { return inner_.Stats(); }
+  Status Read(const ReadFn& fn) override {
+    Status st = inner_.Read(fn);
+    std::shared_ptr<Pause> pause;
+    {
+      std::lock_guard lock(mu_);
+      pause = std::move(pause_);
+    }
+    if (pause) {
+      pause->reached.set_value();
+      pause->release.get_future().wait();
+    }
+    return st;
+  }
+
+  struct Pause {
+    std::promise<void> reached, release;
+  };
+  // Arms a pause for the next Read().
+  std::shared_ptr<Pause> PauseNextRead() {
+    std::lock_guard lock(mu_);
+    pause_ = std::make_shared<Pause>();
+    return pause_;
+  }
+
+ private:
+  store::Store& inner_;
+  std::mutex mu_;
+  std::shared_ptr<Pause> pause_;
+};
 
 class AccountsTest : public ::testing::Test {
  protected:
@@ -268,6 +310,70 @@ TEST_F(AccountsTest, AdminFlagReachesTheIdentity) {
   EXPECT_TRUE(who.principal.is_admin);
   EXPECT_EQ(who.principal.name, "root");
   EXPECT_TRUE(who.principal.workspace_ids.empty());
+}
+
+// ---- Authentication cache ----
+
+TEST_F(AccountsTest, RevocationThroughThisObjectDefeatsCachedAuthentications) {
+  IssuedCredential key = MustCreate(ws_.id, CredentialKind::kApiKey);
+  IssuedCredential pair = MustCreate(ws_.id, CredentialKind::kKeyPair);
+  IssuedCredential oauth = MustCreate(ws_.id, CredentialKind::kOAuthClient);
+  auto token = accounts_->IssueAccessToken(oauth.id, oauth.secret);
+  ASSERT_TRUE(token.ok());
+  // Authenticate once so each identity is cached…
+  ASSERT_TRUE(accounts_->AuthenticateBearer(key.secret, true).ok());
+  ASSERT_TRUE(accounts_->AuthenticateKeyPair(pair.id, pair.secret).ok());
+  ASSERT_TRUE(accounts_->AuthenticateBearer(token->access_token, false).ok());
+  // …then revoke: the very next attempt fails, with no clock movement at all.
+  ASSERT_TRUE(accounts_->RevokeCredential(key.credential.id).ok());
+  ASSERT_TRUE(accounts_->RevokeCredential(pair.credential.id).ok());
+  ASSERT_TRUE(accounts_->RevokeCredential(oauth.credential.id).ok());
+  EXPECT_EQ(accounts_->AuthenticateBearer(key.secret, true).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(accounts_->AuthenticateKeyPair(pair.id, pair.secret).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(accounts_->AuthenticateBearer(token->access_token, false).status().code(),
+            Code::kUnauthenticated);
+}
+
+TEST_F(AccountsTest, RevocationElsewhereTakesEffectWithinTheCacheLifetime) {
+  IssuedCredential key = MustCreate(ws_.id, CredentialKind::kApiKey);
+  ASSERT_TRUE(accounts_->AuthenticateBearer(key.secret, true).ok());
+  // Another process (here: another Accounts over the same database) revokes the key.
+  Accounts elsewhere(*store_, clock_);
+  ASSERT_TRUE(elsewhere.RevokeCredential(key.credential.id).ok());
+  EXPECT_EQ(elsewhere.AuthenticateBearer(key.secret, true).status().code(),
+            Code::kUnauthenticated);
+  clock_.Advance(2000);  // the documented bound (kCacheMillis)
+  EXPECT_EQ(accounts_->AuthenticateBearer(key.secret, true).status().code(),
+            Code::kUnauthenticated);
+}
+
+TEST_F(AccountsTest, CachedKeyPairStillNeedsTheRightSecret) {
+  IssuedCredential pair = MustCreate(ws_.id, CredentialKind::kKeyPair);
+  ASSERT_TRUE(accounts_->AuthenticateKeyPair(pair.id, pair.secret).ok());
+  EXPECT_EQ(accounts_->AuthenticateKeyPair(pair.id, "sk_wrong").status().code(),
+            Code::kUnauthenticated);
+}
+
+TEST_F(AccountsTest, RevocationRacingAnAuthenticationIsNotUndoneByTheCache) {
+  PausingStore pausing(*store_);
+  Accounts accounts(pausing, clock_);
+  auto created = accounts.CreateCredential(ws_.id, CredentialKind::kApiKey, false, "raced");
+  ASSERT_TRUE(created.ok());
+  const std::string secret = created->secret;
+
+  // An authentication reads the (still valid) credential, then is held before it returns…
+  auto pause = pausing.PauseNextRead();
+  std::thread in_flight([&] { EXPECT_TRUE(accounts.AuthenticateBearer(secret, true).ok()); });
+  pause->reached.get_future().wait();
+  // …while the credential is revoked and the revocation has returned to its caller.
+  ASSERT_TRUE(accounts.RevokeCredential(created->credential.id).ok());
+  pause->release.set_value();
+  in_flight.join();
+
+  // "A revocation through this object clears the cache at once": no later request may pass.
+  EXPECT_EQ(accounts.AuthenticateBearer(secret, true).status().code(), Code::kUnauthenticated);
 }
 
 // ---- Key pairs ----

@@ -93,6 +93,31 @@ TEST_F(EventsTest, IngestAttachesToAnExistingContact) {
             (std::vector<std::string>{"contact_created", "opened", "clicked"}));
 }
 
+TEST_F(EventsTest, IngestDoesNotChangeAnExistingContactsFields) {
+  ContactInput seed;
+  seed.external_id = "crm-9";
+  seed.email = "old@example.com";
+  auto created = testing::Await<ContactChange>([&](Callback<ContactChange> done) {
+    contacts_->Create(ws_, seed, std::move(done));
+  });
+  ASSERT_TRUE(created.ok());
+  // The event names its contact by external id, with a different e-mail alongside.
+  EventInput in;
+  in.type = "purchase";
+  in.contact.external_id = "crm-9";
+  in.contact.email = "new@example.com";
+  auto r = Ingest({in});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)[0].event.contact_id, created->contact.id);
+  // Ingestion identifies the contact; it does not edit it (events.cc: "without changing its
+  // fields"), so no contact_updated event either.
+  auto stored = Find(ws_, K::kExternalId, "crm-9");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->email, "old@example.com");
+  EXPECT_EQ(EventTypes(ws_, created->contact.id),
+            (std::vector<std::string>{"contact_created", "purchase"}));
+}
+
 TEST_F(EventsTest, IdempotencyKeyReturnsTheFirstEventAndStoresNothingNew) {
   auto first = Ingest({ByEmail("signup", "i@example.com", "key-1")});
   ASSERT_TRUE(first.ok()) << first.status().ToString();

@@ -72,6 +72,19 @@ TEST_F(RouterTest, ExtractsNamedParameters) {
   EXPECT_EQ(call.Param("missing"), "");
 }
 
+TEST_F(RouterTest, SegmentsArePercentDecodedOneByOne) {
+  router_.Add(&api_, "GET", "/api/contacts/{ref}", Named("by-ref"));
+  router_.Add(&api_, "GET", "/api/contacts/search", Named("search"));
+  auto m = router_.Find("GET", "/api/contacts/external_id%3Acrm%2F42");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.params.at("ref"), "external_id:crm/42");  // %2F stays inside the parameter
+  EXPECT_EQ(RunMatch(router_.Find("GET", "/api/contacts/se%61rch")), "search");
+  EXPECT_EQ(router_.Find("GET", "/api%2Fcontacts/x").route, nullptr);
+  auto bad = router_.Find("GET", "/api/contacts/%zz");
+  EXPECT_EQ(bad.route, nullptr);
+  EXPECT_FALSE(bad.path_matched);
+}
+
 TEST_F(RouterTest, SegmentCountMustMatch) {
   router_.Add(&api_, "GET", "/api/contacts/{ref}", Named("x"));
   EXPECT_EQ(router_.Find("GET", "/api/contacts").route, nullptr);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/status_printers.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 

@@ -80,6 +80,129 @@ CREATE UNIQUE INDEX events_idempotency ON events(workspace_id, idempotency_key)
 CREATE INDEX events_contact ON events(contact_id, id);
 CREATE INDEX events_ws ON events(workspace_id, id);
 )sql"},
+      {2, "automations", R"sql(
+CREATE TABLE automations (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  uuid TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  category TEXT NOT NULL DEFAULT 'Custom',
+  author TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  timezone TEXT NOT NULL DEFAULT 'UTC',
+  start_date INTEGER,
+  end_date INTEGER,
+  unique_token INTEGER NOT NULL DEFAULT 0,
+  allow_reentry INTEGER NOT NULL DEFAULT 1,
+  exit_condition TEXT NOT NULL DEFAULT '',
+  unsubscribe_group TEXT NOT NULL DEFAULT '',
+  remove_action_primary INTEGER NOT NULL DEFAULT 0,
+  source_description TEXT NOT NULL DEFAULT '',
+  graph TEXT NOT NULL,
+  face_data TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX automations_ws ON automations(workspace_id, id);
+CREATE TABLE automation_triggers (
+  workspace_id INTEGER NOT NULL,
+  event_type TEXT NOT NULL,
+  automation_id INTEGER NOT NULL REFERENCES automations(id) ON DELETE CASCADE,
+  PRIMARY KEY (workspace_id, event_type, automation_id)
+) WITHOUT ROWID;
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  automation_id INTEGER NOT NULL REFERENCES automations(id) ON DELETE CASCADE,
+  uuid TEXT NOT NULL UNIQUE,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  step_uuid TEXT NOT NULL,
+  phase TEXT NOT NULL,
+  wake_at INTEGER,
+  waiting_event TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  run_data TEXT NOT NULL DEFAULT '{}',
+  event TEXT NOT NULL DEFAULT '{}',
+  step_data TEXT NOT NULL DEFAULT '{}',
+  source_uuid TEXT NOT NULL DEFAULT '',
+  entered_at INTEGER NOT NULL,
+  step_entered_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  error_message TEXT NOT NULL DEFAULT '',
+  error_at INTEGER
+);
+CREATE INDEX tokens_due ON tokens(wake_at) WHERE wake_at IS NOT NULL;
+CREATE INDEX tokens_waiting ON tokens(contact_id, waiting_event) WHERE waiting_event != '';
+CREATE INDEX tokens_automation_contact ON tokens(automation_id, contact_id, status);
+CREATE INDEX tokens_ws ON tokens(workspace_id, id);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  automation_id INTEGER NOT NULL,
+  token_id INTEGER NOT NULL,
+  contact_id INTEGER NOT NULL,
+  uuid TEXT NOT NULL UNIQUE,
+  step_uuid TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  opened_at INTEGER,
+  clicked_at INTEGER,
+  bounced_at INTEGER,
+  unsubscribed_at INTEGER,
+  open_count INTEGER NOT NULL DEFAULT 0,
+  click_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE status IN ('pending', 'sending');
+CREATE INDEX outbox_token ON outbox(token_id, step_uuid);
+CREATE TABLE counters (
+  automation_id INTEGER NOT NULL REFERENCES automations(id) ON DELETE CASCADE,
+  step_uuid TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (automation_id, step_uuid, name)
+) WITHOUT ROWID;
+CREATE TABLE senders (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  uuid TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  from_name TEXT NOT NULL DEFAULT '',
+  from_address TEXT NOT NULL,
+  reply_to TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE templates (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  uuid TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '',
+  html TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE workspace_settings (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  uuid TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL DEFAULT '',
+  category TEXT NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX workspace_settings_ws ON workspace_settings(workspace_id, type);
+)sql"},
   };
   return kMigrations;
 }

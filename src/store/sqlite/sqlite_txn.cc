@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_txn.h"
 
+#include "store/sqlite/row_helpers.h"
+
 namespace rivulet::store::sqlite {
 
 using core::Contact;
@@ -76,36 +78,6 @@ Event ReadEvent(const Statement& s) {
   e.received_at = s.Int(8);
   e.idempotency_key = s.OptText(9);
   return e;
-}
-
-// Runs a bound statement expected to yield at most one row, mapping it with read.
-template <typename T, typename F>
-Result<T> One(Statement* st, F read, const char* what) {
-  auto row = st->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return core::NotFound(std::string(what) + " not found");
-  T out = read(*st);
-  st->Reset();
-  return out;
-}
-
-template <typename T, typename F>
-Result<std::vector<T>> All(Statement* st, F read) {
-  std::vector<T> out;
-  while (true) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(read(*st));
-  }
-  st->Reset();
-  return out;
-}
-
-Status ExpectChange(Connection& conn, Statement* st, const char* what) {
-  RIVULET_RETURN_IF_ERROR(st->Exec());
-  if (conn.Changes() == 0) return core::NotFound(std::string(what) + " not found");
-  return Status::Ok();
 }
 
 }  // namespace
@@ -348,9 +320,13 @@ Status SqliteTxn::UpdateContact(const Contact& c) {
 }
 
 Status SqliteTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
-  RIVULET_ASSIGN_OR_RETURN(auto* ev, conn_.Prepare("DELETE FROM events WHERE contact_id = ? "
-                                                   "AND workspace_id = ?"));
-  RIVULET_RETURN_IF_ERROR(ev->Bind(1, contact_id).Bind(2, workspace_id).Exec());
+  // Everything that holds the contact's personal data goes with it; counters stay.
+  for (const char* sql : {"DELETE FROM events WHERE contact_id = ?1 AND workspace_id = ?2",
+                          "DELETE FROM outbox WHERE contact_id = ?1 AND workspace_id = ?2",
+                          "DELETE FROM tokens WHERE contact_id = ?1 AND workspace_id = ?2"}) {
+    RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare(sql));
+    RIVULET_RETURN_IF_ERROR(st->Bind(1, contact_id).Bind(2, workspace_id).Exec());
+  }
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("DELETE FROM contacts WHERE workspace_id = ? AND id = ?"));
   return ExpectChange(conn_, &st->Bind(1, workspace_id).Bind(2, contact_id), "contact");

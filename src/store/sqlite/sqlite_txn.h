@@ -46,7 +46,53 @@ class SqliteTxn final : public WriteTxn {
   Status DeleteContact(int64_t workspace_id, int64_t contact_id) override;
   Status InsertEvent(core::Event& e) override;
 
+  // Automations and their running state (sqlite_txn_journeys.cc).
+  Result<core::Automation> FindAutomation(int64_t workspace_id, const std::string& uuid) override;
+  Result<core::Automation> FindAutomationById(int64_t id) override;
+  Result<std::vector<core::Automation>> ListAutomations(int64_t workspace_id,
+                                                        const AutomationFilter& f) override;
+  Result<std::vector<int64_t>> AutomationsTriggeredBy(int64_t workspace_id,
+                                                      const std::string& event_type) override;
+  Result<core::Token> FindToken(int64_t workspace_id, const std::string& uuid) override;
+  Result<core::Token> FindTokenById(int64_t id) override;
+  Result<std::vector<core::Token>> ListTokens(int64_t workspace_id, const TokenFilter& f) override;
+  Result<std::vector<core::Token>> TokensOfContact(int64_t automation_id,
+                                                   int64_t contact_id) override;
+  Result<std::vector<core::Token>> TokensWaitingFor(int64_t contact_id,
+                                                    const std::string& event_type) override;
+  Result<std::optional<core::Millis>> NextWakeAt() override;
+  Result<core::OutboxMessage> FindOutboxMessage(const std::string& uuid) override;
+  Result<std::vector<core::OutboxMessage>> MessagesOfToken(int64_t token_id) override;
+  Result<std::optional<core::Millis>> NextOutboxAttemptAt() override;
+  Result<std::vector<CounterValue>> ReadCounters(int64_t automation_id) override;
+  Result<core::Sender> FindSender(int64_t workspace_id, const std::string& uuid) override;
+  Result<std::vector<core::Sender>> ListSenders(int64_t workspace_id) override;
+  Result<core::MessageTemplate> FindTemplate(int64_t workspace_id, const std::string& uuid) override;
+  Result<std::vector<core::MessageTemplate>> ListTemplates(int64_t workspace_id) override;
+  Result<std::vector<core::WorkspaceSetting>> ListSettings(int64_t workspace_id) override;
+  Result<core::WorkspaceSetting> FindSetting(int64_t workspace_id, const std::string& uuid) override;
+
+  Status InsertAutomation(core::Automation& a) override;
+  Status UpdateAutomation(const core::Automation& a) override;
+  Status DeleteAutomation(int64_t workspace_id, int64_t id) override;
+  Status InsertToken(core::Token& t) override;
+  Status UpdateToken(const core::Token& t) override;
+  Result<std::vector<core::Token>> ClaimDueTokens(core::Millis now, int limit) override;
+  Result<int64_t> ExitExpiredTokens(int64_t automation_id, core::Millis now) override;
+  Status InsertOutboxMessage(core::OutboxMessage& m) override;
+  Status UpdateOutboxMessage(const core::OutboxMessage& m) override;
+  Result<std::vector<core::OutboxMessage>> ClaimOutbox(core::Millis now, int limit,
+                                                      core::Millis lease_until) override;
+  Status AddCounters(const std::vector<CounterDelta>& deltas) override;
+  Status InsertSender(core::Sender& s) override;
+  Status InsertTemplate(core::MessageTemplate& t) override;
+  Status UpdateTemplate(const core::MessageTemplate& t) override;
+  Status InsertSetting(core::WorkspaceSetting& s) override;
+  Status UpdateSetting(const core::WorkspaceSetting& s) override;
+  Status DeleteSetting(int64_t workspace_id, int64_t id) override;
+
  private:
+  Status IndexTriggers(const core::Automation& a);
   Connection& conn_;
 };
 

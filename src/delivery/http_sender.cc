@@ -1,0 +1,252 @@
+#include "delivery/http_sender.h"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
+namespace rivulet::delivery {
+namespace {
+
+struct ResponseSink {
+  std::string body;
+  size_t max = 0;
+  bool truncated = false;
+};
+
+size_t Write(char* data, size_t size, size_t nmemb, void* userdata) {
+  auto* sink = static_cast<ResponseSink*>(userdata);
+  size_t n = size * nmemb;
+  size_t room = sink->max - sink->body.size();
+  if (n > room) {
+    sink->body.append(data, room);
+    sink->truncated = true;
+    return 0;  // any short count aborts the transfer with CURLE_WRITE_ERROR
+  }
+  sink->body.append(data, n);
+  return n;
+}
+
+struct SocketGate {
+  const std::function<bool(const std::string&)>* allow = nullptr;
+  bool denied = false;
+  std::string denied_address;
+};
+
+std::string AddressText(const curl_sockaddr* address) {
+  char buf[INET6_ADDRSTRLEN] = "";
+  if (address->family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
+    inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf));
+  } else if (address->family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf));
+  }
+  return buf;
+}
+
+curl_socket_t OpenSocket(void* clientp, curlsocktype purpose, curl_sockaddr* address) {
+  auto* gate = static_cast<SocketGate*>(clientp);
+  if (purpose == CURLSOCKTYPE_IPCXN && *gate->allow) {
+    std::string ip = AddressText(address);
+    bool allowed = false;
+    try {
+      allowed = !ip.empty() && (*gate->allow)(ip);
+    } catch (...) {
+      allowed = false;
+    }
+    if (!allowed) {
+      gate->denied = true;
+      gate->denied_address = ip;
+      return CURL_SOCKET_BAD;
+    }
+  }
+  // CLOEXEC: a child process started meanwhile must not inherit the connection.
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+bool IsTchar(unsigned char c) {
+  return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
+                                std::string_view::npos;
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Empty when the header may be sent, else why not.
+std::string CheckHeader(const std::string& name, const std::string& value) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+        return IsTchar(static_cast<unsigned char>(c));
+      })) {
+    return fmt::format("invalid header name '{}'", name);
+  }
+  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    return fmt::format("header '{}' contains CR, LF or NUL", name);
+  }
+  if (EqualsNoCase(name, "Content-Length") || EqualsNoCase(name, "Transfer-Encoding")) {
+    return fmt::format("header '{}' is set by the sender", name);
+  }
+  return {};
+}
+
+// "scheme://host:port" of url for the handle pool, or empty when url is not http(s).
+std::string Origin(const std::string& url) {
+  CURLU* u = curl_url();
+  std::string origin;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    char* scheme = nullptr;
+    char* host = nullptr;
+    char* port = nullptr;
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+        (std::string_view(scheme) == "http" || std::string_view(scheme) == "https")) {
+      origin = fmt::format("{}://{}:{}", scheme, host, port);
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+  }
+  curl_url_cleanup(u);
+  return origin;
+}
+
+}  // namespace
+
+HttpSender::~HttpSender() = default;
+
+CurlHttpSender::CurlHttpSender(HttpSenderOptions options)
+    : options_(std::move(options)), handles_(options_.handles_per_thread) {}
+
+Outcome::Kind CurlHttpSender::KindForStatus(long status) {
+  if (status >= 200 && status < 300) return Outcome::Kind::kDelivered;
+  if (status == 408 || status == 425 || status == 429 || (status >= 500 && status < 600)) {
+    return Outcome::Kind::kRetryable;
+  }
+  return Outcome::Kind::kPermanent;
+}
+
+Outcome CurlHttpSender::Send(const HttpRequest& req) {
+  std::string origin = Origin(req.url);
+  if (origin.empty()) return Outcome::Permanent(0, "url must be a valid http:// or https:// URL");
+  if (req.method.empty() || !std::all_of(req.method.begin(), req.method.end(), [](char c) {
+        return c >= 'A' && c <= 'Z';
+      })) {
+    return Outcome::Permanent(0, "method must be an upper-case token");
+  }
+  curl_slist* headers = nullptr;
+  bool has_content_type = false;
+  for (const auto& [name, value] : req.headers) {
+    std::string problem = CheckHeader(name, value);
+    if (!problem.empty()) {
+      curl_slist_free_all(headers);
+      return Outcome::Permanent(0, problem);
+    }
+    has_content_type = has_content_type || EqualsNoCase(name, "Content-Type");
+    // "Name;" is libcurl's spelling of a header with an empty value.
+    std::string line = value.empty() ? name + ";" : name + ": " + value;
+    headers = curl_slist_append(headers, line.c_str());
+  }
+  if (!has_content_type) headers = curl_slist_append(headers, "Content-Type:");
+  headers = curl_slist_append(headers, "Expect:");
+
+  CURL* h = handles_.Acquire(origin);
+  ResponseSink sink;
+  sink.max = req.max_response_bytes;
+  SocketGate gate;
+  gate.allow = &options_.allow_address;
+  char errbuf[CURL_ERROR_SIZE] = "";
+
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_PROXY, "");
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout_ms));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout_ms));
+  curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Write);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &OpenSocket);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &gate);
+
+  const std::string& m = req.method;
+  bool send_body = !req.body.empty() || m == "POST" || m == "PUT" || m == "PATCH";
+  if (m == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else if (m == "GET" && !send_body) {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  } else {
+    if (send_body) {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());
+    }
+    if (m != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, m.c_str());
+  }
+
+  CURLcode rc = curl_easy_perform(h);
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+
+  // The handle outlives this call: leave it no pointer into this frame or the request.
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, nullptr);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
+  curl_slist_free_all(headers);
+
+  std::string error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+  Outcome out;
+  if (gate.denied && rc == CURLE_COULDNT_CONNECT) {
+    out = Outcome::Permanent(0, "address not allowed: " + gate.denied_address);
+  } else if (status != 0) {
+    Outcome::Kind kind = KindForStatus(status);
+    std::string detail;
+    if (status >= 300 && status < 400) detail = "redirect not followed";
+    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && sink.truncated)) {
+      detail += (detail.empty() ? "" : "; ") + error;
+    }
+    if (sink.truncated) {
+      detail += fmt::format("{}response body cut at {} bytes", detail.empty() ? "" : "; ",
+                            sink.max);
+    }
+    out = kind == Outcome::Kind::kDelivered   ? Outcome::Delivered(static_cast<int>(status), detail)
+          : kind == Outcome::Kind::kRetryable ? Outcome::Retryable(static_cast<int>(status), detail)
+                                              : Outcome::Permanent(static_cast<int>(status), detail);
+  } else {
+    switch (rc) {
+      case CURLE_UNSUPPORTED_PROTOCOL:
+      case CURLE_URL_MALFORMAT:
+      case CURLE_NOT_BUILT_IN:
+      case CURLE_BAD_FUNCTION_ARGUMENT:
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CACERT_BADFILE:
+      case CURLE_SSL_CERTPROBLEM:
+        out = Outcome::Permanent(0, error);
+        break;
+      default:
+        out = Outcome::Retryable(0, error);
+        break;
+    }
+  }
+  out.response_body = std::move(sink.body);
+  out.response_truncated = sink.truncated;
+  return out;
+}
+
+}  // namespace rivulet::delivery

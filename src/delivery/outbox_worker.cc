@@ -1,0 +1,262 @@
+#include "delivery/outbox_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <random>
+
+#include "core/template.h"
+#include "delivery/webhook_signature.h"
+
+namespace rivulet::delivery {
+namespace json = boost::json;
+using engine::Journeys;
+
+namespace {
+
+std::string Str(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+json::object ParseObject(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return !ec && v.is_object() ? std::move(v.as_object()) : json::object();
+}
+
+// The first setting of this type in the workspace, as a JSON object (empty when none).
+json::object SettingOfType(store::Store& store, int64_t workspace_id, const std::string& type) {
+  json::object out;
+  (void)store.Read([&](store::ReadTxn& txn) -> core::Status {
+    RIVULET_ASSIGN_OR_RETURN(auto all, txn.ListSettings(workspace_id));
+    for (const auto& s : all) {
+      if (s.type == type) {
+        out = ParseObject(s.value_json);
+        break;
+      }
+    }
+    return core::Status::Ok();
+  });
+  return out;
+}
+
+Journeys::DeliveryResult FromOutcome(const Outcome& o, std::string* detail) {
+  *detail = o.detail;
+  if (o.code) *detail = std::to_string(o.code) + " " + *detail;
+  switch (o.kind) {
+    case Outcome::Kind::kDelivered: return Journeys::DeliveryResult::kDelivered;
+    case Outcome::Kind::kRetryable: return Journeys::DeliveryResult::kRetry;
+    case Outcome::Kind::kPermanent: return Journeys::DeliveryResult::kFailed;
+  }
+  return Journeys::DeliveryResult::kFailed;
+}
+
+}  // namespace
+
+OutboxWorker::OutboxWorker(store::Store& store, Journeys& journeys, const core::Clock& clock,
+                           const engine::EngineHooks* hooks, EmailSender& email, HttpSender& http,
+                           OutboxOptions options)
+    : store_(store),
+      journeys_(journeys),
+      clock_(clock),
+      hooks_(hooks),
+      email_(email),
+      http_(http),
+      options_(options) {}
+
+void OutboxWorker::Start() {
+  std::lock_guard lock(mu_);
+  if (!threads_.empty()) return;
+  stop_ = false;
+  for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { Loop(); });
+}
+
+void OutboxWorker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void OutboxWorker::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    ++wake_generation_;
+  }
+  cv_.notify_all();
+}
+
+Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std::string* detail) {
+  json::object p = ParseObject(m.payload_json);
+  core::Millis now = clock_.Now();
+  if (m.channel == "email") {
+    json::object smtp = SettingOfType(store_, m.workspace_id, "SMTP");
+    if (Str(smtp, "url").empty()) {
+      *detail = "the workspace has no SMTP setting";
+      return Journeys::DeliveryResult::kFailed;
+    }
+    SmtpSettings settings;
+    settings.url = Str(smtp, "url");
+    settings.username = Str(smtp, "username");
+    settings.password = Str(smtp, "password");
+    std::string tls = Str(smtp, "tls");
+    settings.tls = tls == "required" ? SmtpSettings::Tls::kStartTlsRequired
+                   : tls == "none"   ? SmtpSettings::Tls::kNone
+                                     : SmtpSettings::Tls::kStartTlsIfAvailable;
+    if (auto* v = smtp.if_contains("verify_peer"); v && v->is_bool()) settings.verify_peer = v->as_bool();
+    EmailMessage e;
+    e.from_name = Str(p, "from_name");
+    e.from_address = Str(p, "from_address");
+    e.reply_to = Str(p, "reply_to");
+    e.to_address = Str(p, "to");
+    e.subject = Str(p, "subject");
+    e.html = Str(p, "html");
+    e.text = Str(p, "text");
+    e.message_id = Str(p, "message_id");
+    e.list_unsubscribe_url = Str(p, "list_unsubscribe_url");
+    std::string mailto = Str(smtp, "unsubscribe_mailto");
+    if (mailto.empty()) {
+      auto at = e.from_address.find('@');
+      if (at != std::string::npos) mailto = "unsubscribe@" + e.from_address.substr(at + 1);
+    }
+    if (!mailto.empty()) {
+      e.list_unsubscribe_mailto = "mailto:" + mailto + "?subject=unsubscribe%20" + m.uuid;
+    }
+    return FromOutcome(email_.Send(settings, e, now), detail);
+  }
+
+  HttpRequest req;
+  req.method = "POST";
+  if (m.channel == "sms") {
+    json::object gw = SettingOfType(store_, m.workspace_id, "SMS_GATEWAY");
+    req.url = Str(gw, "url");
+    if (req.url.empty()) {
+      *detail = "the workspace has no SMS_GATEWAY setting";
+      return Journeys::DeliveryResult::kFailed;
+    }
+    json::object vars{{"to", Str(p, "to")}, {"text", Str(p, "text")}, {"message_id", m.uuid}};
+    std::string body_template = Str(gw, "body");
+    if (body_template.empty()) {
+      req.body = json::serialize(vars);
+    } else {
+      auto t = core::Template::Parse(body_template);
+      auto rendered = t.ok() ? t->Render(vars, core::Escape::kNone) : core::Result<std::string>(t.status());
+      if (!rendered.ok()) {
+        *detail = "SMS_GATEWAY body: " + rendered.status().message();
+        return Journeys::DeliveryResult::kFailed;
+      }
+      req.body = std::move(rendered).value();
+    }
+    if (auto* h = gw.if_contains("headers"); h && h->is_object()) {
+      for (const auto& kv : h->as_object()) {
+        if (kv.value().is_string()) req.headers.emplace_back(kv.key(), kv.value().as_string());
+      }
+    }
+  } else {
+    req.url = Str(p, "url");
+    req.body = Str(p, "body");
+    if (auto* h = p.if_contains("headers"); h && h->is_object()) {
+      for (const auto& kv : h->as_object()) {
+        if (kv.value().is_string()) req.headers.emplace_back(kv.key(), kv.value().as_string());
+      }
+    }
+    json::object signing = SettingOfType(store_, m.workspace_id, "WEBHOOK_SIGNING");
+    if (std::string secret = Str(signing, "secret"); !secret.empty()) {
+      req.headers.emplace_back(std::string(kWebhookSignatureHeader), SignWebhook(secret, now, req.body));
+    }
+  }
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.headers.emplace_back("Idempotency-Key", m.idempotency_key);
+  return FromOutcome(http_.Send(req), detail);
+}
+
+core::Result<int> OutboxWorker::DeliverDueNow() {
+  core::Millis now = clock_.Now();
+  std::vector<core::OutboxMessage> claimed;
+  core::Millis lease = journeys_.config().delivery_lease;
+  RIVULET_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) -> core::Status {
+    RIVULET_ASSIGN_OR_RETURN(claimed, txn.ClaimOutbox(now, options_.batch, now + lease));
+    return core::Status::Ok();
+  }));
+  if (claimed.empty()) return 0;
+
+  struct Done {
+    core::OutboxMessage message;
+    Journeys::DeliveryResult result;
+    std::string detail;
+    std::optional<core::Millis> retry_at;
+  };
+  std::vector<Done> results;
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  for (auto& m : claimed) {
+    std::string detail;
+    auto result = Deliver(m, &detail);
+    std::optional<core::Millis> retry_at;
+    if (result == Journeys::DeliveryResult::kRetry) {
+      const auto& cfg = journeys_.config();
+      core::Millis delay = cfg.first_retry_delay << std::min(m.attempts, 20);
+      delay = std::min(delay, cfg.max_retry_delay);
+      std::uniform_real_distribution<double> jitter(0.5, 1.5);
+      retry_at = clock_.Now() + static_cast<core::Millis>(delay * jitter(rng));
+      retried_++;
+    } else if (result == Journeys::DeliveryResult::kDelivered) {
+      delivered_++;
+    } else {
+      failed_++;
+    }
+    if (result != Journeys::DeliveryResult::kDelivered) {
+      spdlog::warn("delivery of {} message {} attempt {}: {}", m.channel, m.uuid, m.attempts + 1,
+                   detail);
+    }
+    results.push_back({std::move(m), result, std::move(detail), retry_at});
+  }
+  auto effects = std::make_shared<engine::Effects>();
+  core::Millis done_at = clock_.Now();
+  RIVULET_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) -> core::Status {
+    *effects = engine::Effects();
+    for (auto& d : results) {
+      RIVULET_RETURN_IF_ERROR(journeys_.CompleteDelivery(txn, d.message, d.result, d.detail,
+                                                         d.retry_at, done_at, *effects));
+    }
+    return effects->Flush(txn);
+  }));
+  if (hooks_) hooks_->After(*effects);
+  return static_cast<int>(claimed.size());
+}
+
+void OutboxWorker::Loop() {
+  while (true) {
+    uint64_t generation;
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+      generation = wake_generation_;
+    }
+    auto n = DeliverDueNow();
+    if (!n.ok()) spdlog::error("outbox: {}", n.status().ToString());
+    if (n.ok() && *n == options_.batch) continue;  // more may be due
+
+    core::Millis now = clock_.Now();
+    core::Millis next = now + options_.max_sleep;
+    std::optional<core::Millis> due;
+    (void)store_.Read([&](store::ReadTxn& txn) -> core::Status {
+      RIVULET_ASSIGN_OR_RETURN(due, txn.NextOutboxAttemptAt());
+      return core::Status::Ok();
+    });
+    if (due) next = std::min(next, std::max(*due, now));
+    if (!n.ok()) next = std::max(next, now + 200);
+    std::unique_lock lock(mu_);
+    while (!stop_ && wake_generation_ == generation) {
+      core::Millis wait = next - clock_.Now();
+      if (wait <= 0) break;
+      cv_.wait_for(lock, std::chrono::milliseconds(std::min(wait, options_.max_sleep)));
+    }
+  }
+}
+
+}  // namespace rivulet::delivery

@@ -1,0 +1,69 @@
+#ifndef RIVULET_DELIVERY_OUTBOX_WORKER_H_
+#define RIVULET_DELIVERY_OUTBOX_WORKER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "delivery/http_sender.h"
+#include "delivery/smtp_sender.h"
+#include "engine/journeys.h"
+#include "store/store.h"
+
+namespace rivulet::delivery {
+
+struct OutboxOptions {
+  int threads = 4;         // concurrent deliveries in flight = threads
+  int batch = 32;          // messages claimed per thread and transaction
+  core::Millis max_sleep = 1000;
+};
+
+// Takes messages from the outbox and delivers them: e-mail over SMTP, SMS through the
+// workspace's HTTP gateway, webhooks over HTTP. A message is claimed under a lease in one
+// transaction, sent outside any transaction, and its outcome recorded (with the token's next
+// step) in another. A crash between send and record lets the lease expire and the message
+// is sent again with the same Message-ID / Idempotency-Key.
+class OutboxWorker {
+ public:
+  OutboxWorker(store::Store& store, engine::Journeys& journeys, const core::Clock& clock,
+               const engine::EngineHooks* hooks, EmailSender& email, HttpSender& http,
+               OutboxOptions options = {});
+  ~OutboxWorker() { Stop(); }
+
+  void Start();
+  void Stop();  // lets messages being sent finish
+  void Wake();  // messages were queued; thread-safe
+
+  // Claims and delivers one batch on the calling thread; returns how many were claimed.
+  core::Result<int> DeliverDueNow();
+
+  uint64_t delivered() const { return delivered_; }
+  uint64_t failed() const { return failed_; }
+  uint64_t retried() const { return retried_; }
+
+ private:
+  void Loop();
+  engine::Journeys::DeliveryResult Deliver(const core::OutboxMessage& m, std::string* detail);
+
+  store::Store& store_;
+  engine::Journeys& journeys_;
+  const core::Clock& clock_;
+  const engine::EngineHooks* hooks_;
+  EmailSender& email_;
+  HttpSender& http_;
+  OutboxOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  uint64_t wake_generation_ = 0;
+  std::vector<std::thread> threads_;
+  std::atomic<uint64_t> delivered_{0}, failed_{0}, retried_{0};
+};
+
+}  // namespace rivulet::delivery
+
+#endif  // RIVULET_DELIVERY_OUTBOX_WORKER_H_
