@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "engine/accounts.h"
+#include "engine/automations.h"
 #include "engine/contacts.h"
 #include "engine/events.h"
 #include "http/limits.h"
@@ -17,6 +18,8 @@ struct Services {
   engine::Accounts& accounts;
   engine::Contacts& contacts;
   engine::Events& events;
+  engine::Automations& automations;
+  engine::Journeys& journeys;
   http::Metrics& metrics;
   const core::Clock& clock;
   http::Limits limits;

@@ -5,6 +5,9 @@
 #include <cstdio>
 
 #include "api/native/native_api.h"
+#include "core/crypto.h"
+#include "delivery/outbox_worker.h"
+#include "engine/scheduler.h"
 #include "api/system/system_routes.h"
 #include "http/dispatcher.h"
 #include "http/server.h"
@@ -26,11 +29,33 @@ core::Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
   return store;
 }
 
-Engine::Engine(store::Store& s, const Config& config)
+namespace {
+engine::EngineConfig EngineConfigFrom(const Config& config, std::string link_secret) {
+  engine::EngineConfig c;
+  c.public_base_url = config.public_base_url;
+  while (!c.public_base_url.empty() && c.public_base_url.back() == '/') c.public_base_url.pop_back();
+  c.link_secret = std::move(link_secret);
+  return c;
+}
+}  // namespace
+
+Engine::Engine(store::Store& s, const Config& config, std::string link_secret)
     : store(s),
+      journeys(EngineConfigFrom(config, std::move(link_secret))),
       accounts(s, core::SystemClock::Get(), config.token_ttl_seconds),
-      contacts(s, core::SystemClock::Get()),
-      events(s, core::SystemClock::Get()) {}
+      contacts(s, core::SystemClock::Get(), &journeys, &hooks),
+      events(s, core::SystemClock::Get(), &journeys, &hooks),
+      automations(s, core::SystemClock::Get(), journeys, &hooks) {}
+
+core::Result<std::string> LoadLinkSecret(store::Store& store) {
+  std::string secret;
+  std::string candidate = core::RandomHex(32);
+  RIVULET_RETURN_IF_ERROR(store.WriteAndWait([&](store::WriteTxn& txn) -> core::Status {
+    RIVULET_ASSIGN_OR_RETURN(secret, txn.GetOrCreateSecret("link_signing", candidate));
+    return core::Status::Ok();
+  }));
+  return secret;
+}
 
 core::Result<bool> EnsureDemoWorkspace(Engine& engine, const Config& config) {
   std::vector<core::Workspace> existing;
@@ -69,8 +94,22 @@ core::Result<bool> EnsureDemoWorkspace(Engine& engine, const Config& config) {
 
 core::Status Serve(const Config& config, bool demo) {
   RIVULET_ASSIGN_OR_RETURN(auto store, OpenStore(config));
-  Engine engine(*store, config);
+  RIVULET_ASSIGN_OR_RETURN(std::string link_secret, LoadLinkSecret(*store));
+  Engine engine(*store, config, link_secret);
   if (demo) RIVULET_RETURN_IF_ERROR(EnsureDemoWorkspace(engine, config).status());
+
+  // The engine's workers: timers, then delivery; hooks wake them after commits.
+  engine::Scheduler scheduler(*store, engine.journeys, core::SystemClock::Get(), &engine.hooks);
+  delivery::CurlSmtpSender smtp;
+  delivery::CurlHttpSender http_sender;
+  delivery::OutboxOptions outbox_options;
+  outbox_options.threads = config.delivery_threads;
+  delivery::OutboxWorker outbox(*store, engine.journeys, core::SystemClock::Get(), &engine.hooks,
+                                smtp, http_sender, outbox_options);
+  engine.hooks.wake_scheduler = [&scheduler](core::Millis at) { scheduler.Wake(at); };
+  engine.hooks.wake_delivery = [&outbox] { outbox.Wake(); };
+  scheduler.Start();
+  outbox.Start();
 
   http::Metrics metrics;
   metrics.AddSource([&store = *store](std::string& out) {
@@ -86,8 +125,19 @@ core::Status Serve(const Config& config, bool demo) {
     out += "# TYPE rivulet_db_max_group_commit gauge\nrivulet_db_max_group_commit " +
            std::to_string(s.max_batch) + "\n";
   });
-  api::Services services{*store,   engine.accounts, engine.contacts, engine.events,
-                         metrics,  core::SystemClock::Get(), config.limits};
+  metrics.AddSource([&scheduler, &outbox](std::string& out) {
+    out += "# TYPE rivulet_engine_transitions_total counter\nrivulet_engine_transitions_total " +
+           std::to_string(scheduler.transitions()) + "\n";
+    out += "# TYPE rivulet_delivery_sent_total counter\nrivulet_delivery_sent_total " +
+           std::to_string(outbox.delivered()) + "\n";
+    out += "# TYPE rivulet_delivery_failed_total counter\nrivulet_delivery_failed_total " +
+           std::to_string(outbox.failed()) + "\n";
+    out += "# TYPE rivulet_delivery_retries_total counter\nrivulet_delivery_retries_total " +
+           std::to_string(outbox.retried()) + "\n";
+  });
+  api::Services services{*store,          engine.accounts,    engine.contacts,
+                         engine.events,   engine.automations, engine.journeys,
+                         metrics,         core::SystemClock::Get(), config.limits};
   http::Router router;
   api::system::RegisterSystemRoutes(router, services);
   api::native::RegisterNativeApi(router, services);
@@ -106,6 +156,9 @@ core::Status Serve(const Config& config, bool demo) {
   spdlog::info("serving on {}:{} with {} threads, database {}", options.address, port,
                options.threads, config.database);
   server.Run();
+  scheduler.Stop();
+  outbox.Stop();
+  engine.hooks = engine::EngineHooks();
   // Let every queued write finish and answer (into the stopped server) before the server's
   // executors are destroyed: writes are applied in order, so this one runs last.
   RIVULET_RETURN_IF_ERROR(store->WriteAndWait([](store::WriteTxn&) { return core::Status::Ok(); }));

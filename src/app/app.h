@@ -8,6 +8,8 @@
 #include "engine/accounts.h"
 #include "engine/contacts.h"
 #include "engine/events.h"
+#include "engine/automations.h"
+#include "engine/journeys.h"
 #include "http/metrics.h"
 #include "store/store.h"
 
@@ -16,14 +18,21 @@ namespace rivulet::app {
 // Opens the configured store and migrates it. Every subcommand starts here.
 core::Result<std::unique_ptr<store::Store>> OpenStore(const Config& config);
 
-// The engine services over one store, as the CLI and the server use them.
+// The engine services over one store, as the CLI and the server use them. Hooks start
+// empty; Serve connects them to the scheduler and the delivery workers.
 struct Engine {
-  explicit Engine(store::Store& store, const Config& config);
+  Engine(store::Store& store, const Config& config, std::string link_secret);
   store::Store& store;
+  engine::EngineHooks hooks;
+  engine::Journeys journeys;
   engine::Accounts accounts;
   engine::Contacts contacts;
   engine::Events events;
+  engine::Automations automations;
 };
+
+// The link-signing key shared by every process on the database.
+core::Result<std::string> LoadLinkSecret(store::Store& store);
 
 // Creates the demo workspace and one credential of each kind (plus an admin API key) when
 // no workspace exists yet, printing the secrets once. Returns true when it created them.

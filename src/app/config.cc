@@ -115,6 +115,8 @@ const std::vector<Setting>& Settings() {
       StringSetting("log_level", "Log level", &Config::log_level,
                     {"trace", "debug", "info", "warn", "error", "off"}),
       BoolSetting("access_log", "Log one line per HTTP request", &Config::access_log),
+      IntSetting("delivery_threads", "Outbox workers sending e-mail, SMS and webhooks",
+                 &Config::delivery_threads, 1, 256),
       IntSetting("shutdown_grace_seconds", "Time in-flight requests get on SIGTERM/SIGINT",
                  &Config::shutdown_grace_seconds, 0, 600),
       LimitSetting("max_body_bytes", "Default request body limit (batch routes allow more)",

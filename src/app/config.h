@@ -22,6 +22,7 @@ struct Config {
   std::string log_level = "info";
   bool access_log = true;
   int shutdown_grace_seconds = 10;
+  int delivery_threads = 4;
   http::Limits limits;
 };
 

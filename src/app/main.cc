@@ -154,7 +154,9 @@ int main(int argc, char** argv) {
     auto opened = open(ws_in);
     if (!opened.ok()) return Fail(opened.status());
     auto& [config, store] = *opened;
-    rivulet::app::Engine engine(*store, config);
+    auto secret = rivulet::app::LoadLinkSecret(*store);
+    if (!secret.ok()) return Fail(secret.status());
+    rivulet::app::Engine engine(*store, config, *secret);
     if (ws_create->parsed()) {
       auto ws = engine.accounts.CreateWorkspace(ws_name, ws_uuid);
       if (!ws.ok()) return Fail(ws.status());
@@ -174,7 +176,9 @@ int main(int argc, char** argv) {
     auto opened = open(cred_in);
     if (!opened.ok()) return Fail(opened.status());
     auto& [config, store] = *opened;
-    rivulet::app::Engine engine(*store, config);
+    auto secret = rivulet::app::LoadLinkSecret(*store);
+    if (!secret.ok()) return Fail(secret.status());
+    rivulet::app::Engine engine(*store, config, *secret);
     if (cred_revoke->parsed()) {
       Status st = engine.accounts.RevokeCredential(cred_id);
       if (!st.ok()) return Fail(st);
@@ -210,7 +214,9 @@ int main(int argc, char** argv) {
     auto opened = open(import_in);
     if (!opened.ok()) return Fail(opened.status());
     auto& [config, store] = *opened;
-    rivulet::app::Engine engine(*store, config);
+    auto secret = rivulet::app::LoadLinkSecret(*store);
+    if (!secret.ok()) return Fail(secret.status());
+    rivulet::app::Engine engine(*store, config, *secret);
     auto ws = FindWorkspace(*store, import_ws);
     if (!ws.ok()) return Fail(ws.status());
     std::ifstream file(csv_path, std::ios::binary);

@@ -1,8 +1,7 @@
 #include "core/condition.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -28,9 +27,16 @@ struct OpName {
 };
 
 constexpr OpName kOps[] = {
-    {"eq", Op::kEq},       {"neq", Op::kNeq},           {"gt", Op::kGt},        {"gte", Op::kGte},
-    {"lt", Op::kLt},       {"lte", Op::kLte},           {"contains", Op::kContains},
-    {"in", Op::kIn},       {"exists", Op::kExists},     {"before", Op::kBefore},
+    {"eq", Op::kEq},
+    {"neq", Op::kNeq},
+    {"gt", Op::kGt},
+    {"gte", Op::kGte},
+    {"lt", Op::kLt},
+    {"lte", Op::kLte},
+    {"contains", Op::kContains},
+    {"in", Op::kIn},
+    {"exists", Op::kExists},
+    {"before", Op::kBefore},
     {"after", Op::kAfter},
 };
 
@@ -54,7 +60,7 @@ struct Condition::Node {
   std::string field;
   std::vector<std::string> path;
   Op op = Op::kEq;
-  json::value value;  // as given; exists: its boolean
+  json::value value;      // as given; exists: its boolean
   bool relative = false;  // before/after: time is an offset from `now`
   Millis time = 0;        // before/after: absolute Unix ms, or the offset
 };
@@ -105,15 +111,12 @@ std::optional<Millis> ParseRelative(std::string_view s) {
     if (c < '0' || c > '9') return std::nullopt;
     n = n * 10 + (c - '0');
   }
-  Millis scale = 0;
-  switch (unit) {
-    case 's': scale = 1000; break;
-    case 'm': scale = 60 * 1000; break;
-    case 'h': scale = 3600 * 1000; break;
-    case 'd': scale = 86400 * 1000; break;
-    case 'w': scale = 7 * 86400 * 1000; break;
-    default: return std::nullopt;
-  }
+  constexpr std::pair<char, Millis> kUnits[] = {
+      {'s', 1'000}, {'m', 60'000}, {'h', 3'600'000}, {'d', 86'400'000}, {'w', 604'800'000}};
+  auto u = std::find_if(std::begin(kUnits), std::end(kUnits),
+                        [&](const auto& entry) { return entry.first == unit; });
+  if (u == std::end(kUnits)) return std::nullopt;
+  const Millis scale = u->second;
   return minus ? -n * scale : n * scale;
 }
 
@@ -172,8 +175,8 @@ class Parser {
     out.children.reserve(std::min(a->size(), limits_.max_nodes));
     for (size_t i = 0; i < a->size(); ++i) {
       out.children.emplace_back();
-      RIVULET_RETURN_IF_ERROR(ParseNode((*a)[i], path + "[" + std::to_string(i) + "]",
-                                        depth + 1, out.children.back()));
+      RIVULET_RETURN_IF_ERROR(
+          ParseNode((*a)[i], path + "[" + std::to_string(i) + "]", depth + 1, out.children.back()));
     }
     return Status::Ok();
   }

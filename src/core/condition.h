@@ -2,7 +2,6 @@
 #define RIVULET_CORE_CONDITION_H_
 
 #include <boost/json/fwd.hpp>
-
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -55,7 +54,8 @@ class Condition {
   // limits.max_depth and more than limits.max_nodes nodes are InvalidArgument; the Status has a
   // field detail keyed by the JSON path of the problem ("all[2].op", "not.value"; the root is
   // "$") and its message starts with that path. Never throws.
-  static Result<Condition> Parse(const boost::json::value& json, const ConditionLimits& limits = {});
+  static Result<Condition> Parse(const boost::json::value& json,
+                                 const ConditionLimits& limits = {});
 
   // True when the condition holds for context at time now. Never throws.
   bool Evaluate(const boost::json::object& context, Millis now) const;

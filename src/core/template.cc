@@ -1,16 +1,14 @@
 #include "core/template.h"
 
-#include <kainjow/mustache.hpp>
-
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
+#include <kainjow/mustache.hpp>
 #include <map>
 #include <optional>
 #include <set>
@@ -36,10 +34,10 @@ namespace {
 enum class TagKind { kVariable, kUnescaped, kSection, kInverted };
 
 struct TagInfo {
-  std::string name;                // as written, trimmed
-  std::vector<std::string> path;   // dot-separated segments; empty for "."
+  std::string name;               // as written, trimmed
+  std::vector<std::string> path;  // dot-separated segments; empty for "."
   TagKind kind = TagKind::kVariable;
-  size_t own_text = 0;             // sections: literal bytes one pass over the body can emit
+  size_t own_text = 0;  // sections: literal bytes one pass over the body can emit
 };
 
 constexpr char kZeroBit = '\x1e';
@@ -105,14 +103,14 @@ struct Scan {
   std::vector<TagInfo> tags;
   size_t root_text = 0;
   std::set<std::string> names;
-  bool syntax_error = false;  // the library will reject the source; ask it for the message
+  bool syntax_error = false;   // the library will reject the source; ask it for the message
   std::string syntax_message;  // our own wording, should the library disagree
   Status problem;              // a rejection of ours (partials, names, nesting)
 };
 
 Status BadName(std::string_view name, size_t at, const std::string& why) {
-  return InvalidArgument("tag '" + std::string(name.substr(0, 64)) + "' at " +
-                         std::to_string(at) + ": " + why);
+  return InvalidArgument("tag '" + std::string(name.substr(0, 64)) + "' at " + std::to_string(at) +
+                         ": " + why);
 }
 
 Result<std::vector<std::string>> SplitName(std::string_view name, size_t at) {
@@ -200,7 +198,8 @@ Scan ScanSource(std::string_view source) {
 
     char sigil = 0;  // '#', '^', '/', '>', '&', '!' or 0 for a plain variable
     std::string_view name = body;
-    if (!triple && !body.empty() && std::string_view("#^/>&!").find(body[0]) != std::string_view::npos) {
+    if (!triple && !body.empty() &&
+        std::string_view("#^/>&!").find(body[0]) != std::string_view::npos) {
       sigil = body[0];
       name = Trim(body.substr(1));
     }
@@ -215,9 +214,9 @@ Scan ScanSource(std::string_view source) {
         s.rewritten.append(source.substr(start, after - start));
         continue;
       case '>':
-        s.problem = InvalidArgument("partials are not supported ('" +
-                                    std::string(name.substr(0, 64)) + "' at " +
-                                    std::to_string(start) + ")");
+        s.problem =
+            InvalidArgument("partials are not supported ('" + std::string(name.substr(0, 64)) +
+                            "' at " + std::to_string(start) + ")");
         return s;
       case '/': {
         if (open.empty()) {
@@ -273,12 +272,24 @@ std::string HtmlEscape(const std::string& s) {
   out.reserve(s.size() + s.size() / 8);
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+        break;
     }
   }
   return out;
@@ -303,7 +314,8 @@ struct Ref {
 };
 
 Ref Step(const Ref& from, const std::string& segment) {
-  const json::object* o = from.object ? from.object : (from.value ? from.value->if_object() : nullptr);
+  const json::object* o =
+      from.object ? from.object : (from.value ? from.value->if_object() : nullptr);
   if (o) {
     const json::value* v = o->if_contains(segment);
     return v ? Ref{v, nullptr} : Ref{};
@@ -321,13 +333,20 @@ std::string Stringify(const Ref& r) {
   if (r.object) return json::serialize(*r.object);
   const json::value& v = *r.value;
   switch (v.kind()) {
-    case json::kind::null: return "";
-    case json::kind::bool_: return v.get_bool() ? "true" : "false";
-    case json::kind::string: return std::string(v.get_string().subview());
-    case json::kind::int64: return std::to_string(v.get_int64());
-    case json::kind::uint64: return std::to_string(v.get_uint64());
-    case json::kind::double_: return FormatDouble(v.get_double());
-    default: return json::serialize(v);
+    case json::kind::null:
+      return "";
+    case json::kind::bool_:
+      return v.get_bool() ? "true" : "false";
+    case json::kind::string:
+      return std::string(v.get_string().subview());
+    case json::kind::int64:
+      return std::to_string(v.get_int64());
+    case json::kind::uint64:
+      return std::to_string(v.get_uint64());
+    case json::kind::double_:
+      return FormatDouble(v.get_double());
+    default:
+      return json::serialize(v);
   }
 }
 
@@ -369,8 +388,7 @@ using Data = mustache::data;
 // template cannot build an unbounded line in memory before the output limit is checked.
 class JsonContext final : public mustache::basic_context<std::string> {
  public:
-  JsonContext(const Template::Impl& impl, const json::object& root, Escape escape,
-              size_t budget)
+  JsonContext(const Template::Impl& impl, const json::object& root, Escape escape, size_t budget)
       : impl_(impl), escape_(escape), budget_(budget) {
     stack_.push_back(Ref{nullptr, &root});
   }
@@ -494,8 +512,8 @@ Result<Template> Template::Parse(std::string_view source, size_t max_bytes) {
   for (size_t i = 0; i < source.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(source[i]);
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-      return InvalidArgument("template contains control character " + std::to_string(c) +
-                             " at " + std::to_string(i));
+      return InvalidArgument("template contains control character " + std::to_string(c) + " at " +
+                             std::to_string(i));
     }
   }
   try {
@@ -505,8 +523,7 @@ Result<Template> Template::Parse(std::string_view source, size_t max_bytes) {
       // Nesting is bounded by now (the scan measured it up to where the library stops), so
       // the library may parse the original for its own wording of the error.
       mustache::mustache original{std::string(source)};
-      return InvalidArgument(original.is_valid() ? scan.syntax_message
-                                                 : original.error_message());
+      return InvalidArgument(original.is_valid() ? scan.syntax_message : original.error_message());
     }
     auto impl = std::make_shared<Impl>(scan.rewritten);
     if (!impl->compiled.is_valid()) {
@@ -581,11 +598,10 @@ struct NamedEntity {
 };
 
 constexpr NamedEntity kEntities[] = {
-    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
-    {"apos", '\''},    {"nbsp", ' '},     {"copy", 0xA9},    {"reg", 0xAE},
-    {"trade", 0x2122}, {"euro", 0x20AC},  {"pound", 0xA3},   {"mdash", 0x2014},
-    {"ndash", 0x2013}, {"hellip", 0x2026}, {"lsquo", 0x2018}, {"rsquo", 0x2019},
-    {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"bull", 0x2022},  {"middot", 0xB7},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},      {"apos", '\''},
+    {"nbsp", ' '},     {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122},  {"euro", 0x20AC},
+    {"pound", 0xA3},   {"mdash", 0x2014}, {"ndash", 0x2013}, {"hellip", 0x2026}, {"lsquo", 0x2018},
+    {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"bull", 0x2022},   {"middot", 0xB7},
 };
 
 // Decodes one reference at s[0] == '&'; returns the bytes consumed (0: not a reference).
@@ -807,8 +823,8 @@ std::string HtmlToText(std::string_view html) {
     } else if (name == "li") {
       out.LineStart();
       if (!closing) out.Raw("- ");
-    } else if (name == "div" || name == "tr" || name == "ul" || name == "ol" ||
-               name == "table" || name == "blockquote" || name == "hr") {
+    } else if (name == "div" || name == "tr" || name == "ul" || name == "ol" || name == "table" ||
+               name == "blockquote" || name == "hr") {
       out.LineStart();
     } else if (name == "td" || name == "th") {
       out.Space();
@@ -822,8 +838,7 @@ std::string HtmlToText(std::string_view html) {
         for (std::string_view scheme : {"mailto:", "tel:"}) {
           if (IStartsWith(target, scheme)) target.remove_prefix(scheme.size());
         }
-        if (href[0] != '#' && !IStartsWith(href, "javascript:") && text != href &&
-            text != target) {
+        if (href[0] != '#' && !IStartsWith(href, "javascript:") && text != href && text != target) {
           out.Text(text.empty() ? href : " (" + href + ")");
         }
         href.clear();

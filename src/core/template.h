@@ -2,7 +2,6 @@
 #define RIVULET_CORE_TEMPLATE_H_
 
 #include <boost/json/fwd.hpp>
-
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -24,15 +23,15 @@ enum class Escape {
 // {"contact": {...}, "event": {...}, "run": {"data": {...}}}.
 //
 // Names are dot-separated paths ({{contact.first_name}}, {{run.data.coupon}}); a digit segment
-// indexes an array ({{event.data.items.0.sku}}); the first segment is looked up from the
-// innermost section outwards, the rest inside what it found. {{.}} is the current item.
-// A variable renders strings as they are, integral numbers without a fraction (42, not 42.0),
-// other numbers in shortest round-trip form (42.5), booleans as true/false, objects and arrays
-// as compact JSON, and null or missing names as nothing. A section is skipped for a missing
-// name, null, false, "" and []; repeats over a non-empty array; otherwise renders once with the
-// value as the current item. Inverted sections render exactly when the section would not.
-// Comments and set-delimiter tags work as in the Mustache spec; partials ({{> name}}) are
-// rejected, so a template never reads anything but its context.
+// indexes an array ({{event.data.items.0.sku}}); keys that contain a dot cannot be addressed. The
+// first segment is looked up from the innermost section outwards, the rest inside what it found.
+// {{.}} is the current item. A variable renders strings as they are, integral numbers without a
+// fraction (42, not 42.0), other numbers in shortest round-trip form (42.5), booleans as
+// true/false, objects and arrays as compact JSON, and null or missing names as nothing. A section
+// is skipped for a missing name, null, false, "" and []; repeats over a non-empty array; otherwise
+// renders once with the value as the current item. Inverted sections render exactly when the
+// section would not. Comments and set-delimiter tags work as in the Mustache spec; partials
+// ({{> name}}) are rejected, so a template never reads anything but its context.
 //
 // Immutable after Parse; copies share the compiled form. Render is thread-safe.
 class Template {

@@ -42,10 +42,9 @@ CURL* CurlHandlePool::Acquire(const std::string& key) {
     }
     if (handle == nullptr) {
       if (entries.size() >= per_thread_) {
-        auto oldest = std::min_element(entries.begin(), entries.end(),
-                                       [](const Entry& a, const Entry& b) {
-                                         return a.last_used < b.last_used;
-                                       });
+        auto oldest = std::min_element(
+            entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.last_used < b.last_used; });
         evicted = oldest->handle;
         entries.erase(oldest);
       }

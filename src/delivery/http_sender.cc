@@ -70,8 +70,8 @@ curl_socket_t OpenSocket(void* clientp, curlsocktype purpose, curl_sockaddr* add
 }
 
 bool IsTchar(unsigned char c) {
-  return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-                                std::string_view::npos;
+  return std::isalnum(c) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 bool EqualsNoCase(std::string_view a, std::string_view b) {
@@ -83,9 +83,8 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
 
 // Empty when the header may be sent, else why not.
 std::string CheckHeader(const std::string& name, const std::string& value) {
-  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
-        return IsTchar(static_cast<unsigned char>(c));
-      })) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(),
+                                   [](char c) { return IsTchar(static_cast<unsigned char>(c)); })) {
     return fmt::format("invalid header name '{}'", name);
   }
   if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
@@ -137,9 +136,8 @@ Outcome::Kind CurlHttpSender::KindForStatus(long status) {
 Outcome CurlHttpSender::Send(const HttpRequest& req) {
   std::string origin = Origin(req.url);
   if (origin.empty()) return Outcome::Permanent(0, "url must be a valid http:// or https:// URL");
-  if (req.method.empty() || !std::all_of(req.method.begin(), req.method.end(), [](char c) {
-        return c >= 'A' && c <= 'Z';
-      })) {
+  if (req.method.empty() || !std::all_of(req.method.begin(), req.method.end(),
+                                         [](char c) { return c >= 'A' && c <= 'Z'; })) {
     return Outcome::Permanent(0, "method must be an upper-case token");
   }
   curl_slist* headers = nullptr;
@@ -222,12 +220,13 @@ Outcome CurlHttpSender::Send(const HttpRequest& req) {
       detail += (detail.empty() ? "" : "; ") + error;
     }
     if (sink.truncated) {
-      detail += fmt::format("{}response body cut at {} bytes", detail.empty() ? "" : "; ",
-                            sink.max);
+      detail +=
+          fmt::format("{}response body cut at {} bytes", detail.empty() ? "" : "; ", sink.max);
     }
-    out = kind == Outcome::Kind::kDelivered   ? Outcome::Delivered(static_cast<int>(status), detail)
-          : kind == Outcome::Kind::kRetryable ? Outcome::Retryable(static_cast<int>(status), detail)
-                                              : Outcome::Permanent(static_cast<int>(status), detail);
+    out = kind == Outcome::Kind::kDelivered ? Outcome::Delivered(static_cast<int>(status), detail)
+          : kind == Outcome::Kind::kRetryable
+              ? Outcome::Retryable(static_cast<int>(status), detail)
+              : Outcome::Permanent(static_cast<int>(status), detail);
   } else {
     switch (rc) {
       case CURLE_UNSUPPORTED_PROTOCOL:

@@ -4,17 +4,17 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 
 #include "core/crypto.h"
 
 namespace rivulet::delivery {
 namespace {
 
-constexpr size_t kMaxLine = 78;          // RFC 5322 §2.1.1 recommendation
-constexpr size_t kMaxHardLine = 998;     // RFC 5322 §2.1.1 limit
-constexpr size_t kMaxEncodedWord = 75;   // RFC 2047 §2
+constexpr size_t kMaxLine = 78;         // RFC 5322 §2.1.1 recommendation
+constexpr size_t kMaxHardLine = 998;    // RFC 5322 §2.1.1 limit
+constexpr size_t kMaxEncodedWord = 75;  // RFC 2047 §2
 constexpr std::string_view kCrlf = "\r\n";
 
 bool IsAtext(unsigned char c) {
@@ -81,7 +81,8 @@ std::string Base64(std::string_view in) {
   size_t i = 0;
   for (; i + 3 <= in.size(); i += 3) {
     uint32_t v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
     out.push_back(kAlphabet[(v >> 18) & 63]);
     out.push_back(kAlphabet[(v >> 12) & 63]);
     out.push_back(kAlphabet[(v >> 6) & 63]);
@@ -232,11 +233,20 @@ core::Status CheckUriForHeader(std::string_view field, std::string_view uri,
 }
 
 bool IsReservedHeader(std::string_view name) {
-  static constexpr std::array<std::string_view, 14> kReserved = {
-      "date",         "from",          "to",           "cc",
-      "bcc",          "reply-to",      "subject",      "message-id",
-      "mime-version", "content-type",  "content-transfer-encoding",
-      "sender",       "list-unsubscribe", "list-unsubscribe-post"};
+  static constexpr std::array<std::string_view, 14> kReserved = {"date",
+                                                                 "from",
+                                                                 "to",
+                                                                 "cc",
+                                                                 "bcc",
+                                                                 "reply-to",
+                                                                 "subject",
+                                                                 "message-id",
+                                                                 "mime-version",
+                                                                 "content-type",
+                                                                 "content-transfer-encoding",
+                                                                 "sender",
+                                                                 "list-unsubscribe",
+                                                                 "list-unsubscribe-post"};
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -286,7 +296,9 @@ std::string SubjectValue(std::string_view subject) {
   return EncodeWords(subject, kMaxLine - std::string_view("Subject: ").size());
 }
 
-std::string Domain(std::string_view address) { return std::string(address.substr(address.rfind('@') + 1)); }
+std::string Domain(std::string_view address) {
+  return std::string(address.substr(address.rfind('@') + 1));
+}
 
 void AppendPart(std::string* out, std::string_view subtype, std::string_view body) {
   out->append(fmt::format("Content-Type: text/{}; charset=UTF-8\r\n", subtype));
@@ -300,16 +312,15 @@ std::string FormatRfc5322Date(core::Millis t) {
   using namespace std::chrono;
   static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
                                                        "Thu", "Fri", "Sat"};
-  static constexpr std::array<const char*, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   auto tp = sys_time<milliseconds>(milliseconds(t));
   auto day = floor<days>(tp);
   year_month_day ymd(day);
   hh_mm_ss hms(floor<seconds>(tp - day));
-  return fmt::format("{}, {} {} {:04} {:02}:{:02}:{:02} +0000",
-                     kDays[weekday(day).c_encoding()], unsigned(ymd.day()),
-                     kMonths[unsigned(ymd.month()) - 1], int(ymd.year()), hms.hours().count(),
-                     hms.minutes().count(), hms.seconds().count());
+  return fmt::format("{}, {} {} {:04} {:02}:{:02}:{:02} +0000", kDays[weekday(day).c_encoding()],
+                     unsigned(ymd.day()), kMonths[unsigned(ymd.month()) - 1], int(ymd.year()),
+                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
 }
 
 std::string EncodeQuotedPrintable(std::string_view text) {
@@ -364,8 +375,11 @@ core::Result<std::string> BuildMime(const EmailMessage& m, core::Millis date) {
         CheckUriForHeader("list_unsubscribe_mailto", m.list_unsubscribe_mailto, "mailto:"));
   }
   if (!m.list_unsubscribe_url.empty()) {
-    RIVULET_RETURN_IF_ERROR(
-        CheckUriForHeader("list_unsubscribe_url", m.list_unsubscribe_url, "https://"));
+    // RFC 8058 wants https; http is accepted for local set-ups (mailbox providers then
+    // ignore the one-click header, which does no harm).
+    std::string_view url = m.list_unsubscribe_url;
+    RIVULET_RETURN_IF_ERROR(CheckUriForHeader(
+        "list_unsubscribe_url", url, url.substr(0, 7) == "http://" ? "http://" : "https://"));
   }
   for (const auto& [name, value] : m.extra_headers) {
     RIVULET_RETURN_IF_ERROR(CheckExtraHeader(name, value));

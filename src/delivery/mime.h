@@ -17,13 +17,14 @@ struct EmailMessage {
   std::string from_address;  // also the SMTP envelope sender (MAIL FROM)
   std::string reply_to;      // optional address
   std::string to_name;
-  std::string to_address;    // also the only SMTP envelope recipient (RCPT TO)
+  std::string to_address;  // also the only SMTP envelope recipient (RCPT TO)
   std::string subject;
-  std::string html;          // at least one of html and text must be non-empty
+  std::string html;  // at least one of html and text must be non-empty
   std::string text;
-  std::string message_id;    // without <>; must contain '@'; empty: one is generated
+  std::string message_id;               // without <>; must contain '@'; empty: one is generated
   std::string list_unsubscribe_mailto;  // optional, "mailto:unsub@example.com?subject=..."
-  std::string list_unsubscribe_url;     // optional, "https://..." one-click (RFC 8058)
+  std::string list_unsubscribe_url;     // optional, "https://..." one-click (RFC 8058);
+                                        // "http://" is accepted for local set-ups
   std::vector<std::pair<std::string, std::string>> extra_headers;  // ASCII, e.g. X-Campaign
 };
 
@@ -47,9 +48,9 @@ struct EmailMessage {
 // InvalidArgument when: from/to address is empty, lacks '@' or is not a plain ASCII
 // addr-spec; any header value holds CR, LF or NUL (header injection); subject or names are
 // not valid UTF-8; message_id is malformed; the unsubscribe mailto/URL do not start with
-// "mailto:"/"https://" or hold spaces or angle brackets; an extra header's name is not
-// [A-Za-z0-9-]+, names a header this function writes itself, or its value is not ASCII; no
-// body is given.
+// "mailto:"/"https://" (or "http://") or hold spaces, quotes or angle brackets; an extra
+// header's name is not [A-Za-z0-9-]+, names a header this function writes itself, or its
+// value is not ASCII; no body is given.
 core::Result<std::string> BuildMime(const EmailMessage& message, core::Millis date);
 
 // RFC 5322 date-time in UTC, e.g. "Tue, 14 Nov 2023 22:13:20 +0000".

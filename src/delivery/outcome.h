@@ -22,9 +22,9 @@ struct Outcome {
   static constexpr size_t kMaxDetailBytes = 1024;
 
   Kind kind = Kind::kPermanent;
-  int code = 0;                 // final SMTP reply or HTTP status; 0 if none was received
-  std::string detail;           // human-readable cause, at most kMaxDetailBytes
-  std::string response_body;    // HTTP only: at most the request's max_response_bytes
+  int code = 0;                     // final SMTP reply or HTTP status; 0 if none was received
+  std::string detail;               // human-readable cause, at most kMaxDetailBytes
+  std::string response_body;        // HTTP only: at most the request's max_response_bytes
   bool response_truncated = false;  // HTTP only: the body was longer and was cut off
 
   bool delivered() const { return kind == Kind::kDelivered; }
@@ -44,9 +44,12 @@ struct Outcome {
   // "delivered", "retryable" or "permanent".
   static const char* KindName(Kind kind) {
     switch (kind) {
-      case Kind::kDelivered: return "delivered";
-      case Kind::kRetryable: return "retryable";
-      case Kind::kPermanent: return "permanent";
+      case Kind::kDelivered:
+        return "delivered";
+      case Kind::kRetryable:
+        return "retryable";
+      case Kind::kPermanent:
+        return "permanent";
     }
     return "unknown";
   }

@@ -123,9 +123,15 @@ Outcome CurlSmtpSender::Send(const SmtpSettings& settings, const EmailMessage& m
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(settings.timeout_ms));
   long use_ssl = CURLUSESSL_NONE;
   switch (settings.tls) {
-    case SmtpSettings::Tls::kNone: use_ssl = CURLUSESSL_NONE; break;
-    case SmtpSettings::Tls::kStartTlsIfAvailable: use_ssl = CURLUSESSL_TRY; break;
-    case SmtpSettings::Tls::kStartTlsRequired: use_ssl = CURLUSESSL_ALL; break;
+    case SmtpSettings::Tls::kNone:
+      use_ssl = CURLUSESSL_NONE;
+      break;
+    case SmtpSettings::Tls::kStartTlsIfAvailable:
+      use_ssl = CURLUSESSL_TRY;
+      break;
+    case SmtpSettings::Tls::kStartTlsRequired:
+      use_ssl = CURLUSESSL_ALL;
+      break;
   }
   curl_easy_setopt(h, CURLOPT_USE_SSL, use_ssl);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, settings.verify_peer ? 1L : 0L);

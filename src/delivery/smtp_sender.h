@@ -21,7 +21,7 @@ struct SmtpSettings {
   std::string password;
   enum class Tls { kNone, kStartTlsIfAvailable, kStartTlsRequired } tls = Tls::kStartTlsRequired;
   int connect_timeout_ms = 10000;
-  int timeout_ms = 30000;  // the whole transaction, connection included
+  int timeout_ms = 30000;   // the whole transaction, connection included
   bool verify_peer = true;  // certificate chain and host name
   std::string helo_domain;  // EHLO argument; empty: libcurl's default (the local host name)
 };

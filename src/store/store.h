@@ -178,6 +178,11 @@ class WriteTxn : public virtual ReadTxn {
 
   virtual Status AddCounters(const std::vector<CounterDelta>& deltas) = 0;
 
+  // A secret shared by every process on this database (e.g. the link-signing key): the
+  // stored one, or `candidate` stored now when there is none.
+  virtual Result<std::string> GetOrCreateSecret(const std::string& name,
+                                                const std::string& candidate) = 0;
+
   virtual Status InsertSender(core::Sender& s) = 0;
   virtual Status InsertTemplate(core::MessageTemplate& t) = 0;
   virtual Status UpdateTemplate(const core::MessageTemplate& t) = 0;

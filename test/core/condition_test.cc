@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <random>
 #include <string>
 
@@ -31,7 +30,8 @@ json::object Context() {
               "data": {"total": 100, "items": [{"sku": "A-1", "qty": 2}, {"sku": "B-2"}]}},
     "run": {"data": {"coupon": "WELCOME10"}},
     "messages": {"2f1c6a8e-0000-4000-8000-000000000001": {"delivered": true, "opened": false}}
-  })").as_object();
+  })")
+      .as_object();
 }
 
 Condition MustParse(const std::string& text, const ConditionLimits& limits = {}) {
@@ -388,19 +388,27 @@ TEST(ConditionTest, CopiesShareAndEvaluateIndependently) {
 // Random JSON biased toward condition-like shapes.
 json::value RandomJson(std::mt19937& rng, int depth) {
   static const char* kKeys[] = {"all", "any", "not", "field", "op", "value", "x"};
-  static const char* kStrings[] = {"eq",          "neq",    "gt",       "in",       "exists",
-                                   "before",      "after",  "contains", "lte",      "now-7d",
-                                   "contact.tags", "a..b",  "",         "2024-05-10", "event.data.items.0",
-                                   "now+",        "\xff",   "now-999999999w"};
+  static const char* kStrings[] = {"eq",     "neq",          "gt",
+                                   "in",     "exists",       "before",
+                                   "after",  "contains",     "lte",
+                                   "now-7d", "contact.tags", "a..b",
+                                   "",       "2024-05-10",   "event.data.items.0",
+                                   "now+",   "\xff",         "now-999999999w"};
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   int kind = depth > 6 ? pick(5) : pick(8);
   switch (kind) {
-    case 0: return nullptr;
-    case 1: return pick(2) == 1;
-    case 2: return static_cast<int64_t>(rng()) - (1LL << 31);
-    case 3: return kStrings[pick(sizeof(kStrings) / sizeof(*kStrings))];
-    case 4: return static_cast<double>(rng()) / 7.0;
-    case 5: case 6: {
+    case 0:
+      return nullptr;
+    case 1:
+      return pick(2) == 1;
+    case 2:
+      return static_cast<int64_t>(rng()) - (1LL << 31);
+    case 3:
+      return kStrings[pick(sizeof(kStrings) / sizeof(*kStrings))];
+    case 4:
+      return static_cast<double>(rng()) / 7.0;
+    case 5:
+    case 6: {
       json::object o;
       int n = pick(4);
       for (int i = 0; i < n; ++i) o[kKeys[pick(7)]] = RandomJson(rng, depth + 1);
@@ -417,11 +425,17 @@ json::value RandomJson(std::mt19937& rng, int depth) {
 
 // A condition-shaped value: mostly well-formed, with garbage mixed in at every level.
 json::value RandomCondition(std::mt19937& rng, int depth) {
-  static const char* kFields[] = {"contact.tags", "contact.attributes.age", "event.data.items.0.sku",
-                                  "contact.attributes.signup", "run.data.coupon", "a..b", "x",
-                                  "contact.attributes.seen_ms", "messages.s1.opened"};
-  static const char* kOps[] = {"eq", "neq", "gt", "gte", "lt", "lte", "contains", "in",
-                               "exists", "before", "after", "like"};
+  static const char* kFields[] = {"contact.tags",
+                                  "contact.attributes.age",
+                                  "event.data.items.0.sku",
+                                  "contact.attributes.signup",
+                                  "run.data.coupon",
+                                  "a..b",
+                                  "x",
+                                  "contact.attributes.seen_ms",
+                                  "messages.s1.opened"};
+  static const char* kOps[] = {"eq",       "neq", "gt",     "gte",    "lt",    "lte",
+                               "contains", "in",  "exists", "before", "after", "like"};
   static const char* kTimes[] = {"now", "now-7d", "now+2h", "2024-05-01", "now-1", "soon"};
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   int roll = pick(20);

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <random>
 #include <string>
 #include <thread>
@@ -28,7 +27,8 @@ json::object Context() {
               "data": {"items": [{"sku": "A-1", "qty": 2}, {"sku": "B-2", "qty": 1}],
                        "tags": ["new", "sale"], "empty": []}},
     "run": {"data": {"coupon": "WELCOME10"}}
-  })").as_object();
+  })")
+      .as_object();
 }
 
 Template MustParse(std::string_view source) {
@@ -148,8 +148,9 @@ TEST(TemplateTest, StandaloneSectionLinesLeaveNoBlankLines) {
 
 TEST(TemplateTest, CommentsAndSetDelimitersWork) {
   EXPECT_EQ(Render("a{{! ignore {this} }}b"), "ab");
-  EXPECT_EQ(Render("{{=<% %>=}}<% contact.first_name %> {{literal}} <%={{ }}=%>{{run.data.coupon}}"),
-            "Ann {{literal}} WELCOME10");
+  EXPECT_EQ(
+      Render("{{=<% %>=}}<% contact.first_name %> {{literal}} <%={{ }}=%>{{run.data.coupon}}"),
+      "Ann {{literal}} WELCOME10");
   EXPECT_EQ(Render("{{=[ ]=}}[#event.data.tags][.],[/event.data.tags]"), "new,sale,");
 }
 
@@ -228,8 +229,9 @@ TEST(TemplateTest, OutputOverTheLimitIsPayloadTooLarge) {
 TEST(TemplateTest, RunawayNestedSectionsStopEarly) {
   // 1,000^4 passes if unchecked; the work meter stops them after about 4 x max_output steps.
   const size_t limit = 64 * 1024;
-  Template t = MustParse("{{#items}}{{#items}}{{#items}}{{#items}}x{{/items}}{{/items}}"
-                         "{{/items}}{{/items}}");
+  Template t = MustParse(
+      "{{#items}}{{#items}}{{#items}}{{#items}}x{{/items}}{{/items}}"
+      "{{/items}}{{/items}}");
   EXPECT_EQ(t.Render(BigArray(1'000, "a"), Escape::kNone, limit).status().code(),
             Code::kPayloadTooLarge);
   // Even when every pass emits nothing.
@@ -257,7 +259,8 @@ TEST(TemplateTest, EmptyAndDefaultTemplatesRenderNothing) {
 }
 
 TEST(TemplateTest, ConcurrentRendersOfOneTemplateAgree) {
-  Template t = MustParse("{{#event.data.items}}{{sku}}/{{contact.first_name}};{{/event.data.items}}");
+  Template t =
+      MustParse("{{#event.data.items}}{{sku}}/{{contact.first_name}};{{/event.data.items}}");
   const json::object context = Context();
   std::vector<std::thread> threads;
   std::vector<std::string> results(4);
@@ -291,15 +294,18 @@ TEST(HtmlToTextTest, KeepsLinkTargets) {
 TEST(HtmlToTextTest, DecodesEntities) {
   EXPECT_EQ(HtmlToText("Fish &amp; chips &lt;b&gt; &quot;hot&quot; &#39;now&#39;"),
             "Fish & chips <b> \"hot\" 'now'");
-  EXPECT_EQ(HtmlToText("a&nbsp;b &#233;t&#xE9; &#x1F600; &euro;5"), "a b \xC3\xA9t\xC3\xA9 "
-                                                                     "\xF0\x9F\x98\x80 \xE2\x82\xAC" "5");
+  EXPECT_EQ(HtmlToText("a&nbsp;b &#233;t&#xE9; &#x1F600; &euro;5"),
+            "a b \xC3\xA9t\xC3\xA9 "
+            "\xF0\x9F\x98\x80 \xE2\x82\xAC"
+            "5");
   EXPECT_EQ(HtmlToText("AT&T &unknown; &#xZZ; & ;"), "AT&T &unknown; &#xZZ; & ;");
   EXPECT_EQ(HtmlToText("&#0; &#xD800; &#1114112;"), "\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD");
 }
 
 TEST(HtmlToTextTest, TurnsListsIntoDashedLines) {
-  EXPECT_EQ(HtmlToText("<p>Your items:</p><ul>\n  <li>Socks</li>\n  <li>Shoes</li>\n</ul><p>Bye</p>"),
-            "Your items:\n\n- Socks\n- Shoes\n\nBye");
+  EXPECT_EQ(
+      HtmlToText("<p>Your items:</p><ul>\n  <li>Socks</li>\n  <li>Shoes</li>\n</ul><p>Bye</p>"),
+      "Your items:\n\n- Socks\n- Shoes\n\nBye");
 }
 
 TEST(HtmlToTextTest, DropsScriptStyleAndTitleContent) {
@@ -326,11 +332,41 @@ TEST(HtmlToTextTest, BreaksLinesAndCollapsesWhitespace) {
 // ---- Robustness --------------------------------------------------------------------------
 
 TEST(TemplateTest, RandomSourcesNeverCrashParseOrRender) {
-  static const char* kPieces[] = {
-      "{{", "}}", "{{{", "}}}", "{{#", "{{/", "{{^", "{{&", "{{!", "{{>", "{{=", "=}}",
-      "<% %>", "items", "contact.first_name", ".", "..", " ", "\n", "x", "<p>", "&amp;",
-      "{{#items}}", "{{/items}}", "{{.}}", "{{=<% %>=}}", "<%", "%>", "{{#event.data.items}}",
-      "{{/event.data.items}}", "{{sku}}", "\xe2\x82", "\t", "{{ }}", "{"};
+  static const char* kPieces[] = {"{{",
+                                  "}}",
+                                  "{{{",
+                                  "}}}",
+                                  "{{#",
+                                  "{{/",
+                                  "{{^",
+                                  "{{&",
+                                  "{{!",
+                                  "{{>",
+                                  "{{=",
+                                  "=}}",
+                                  "<% %>",
+                                  "items",
+                                  "contact.first_name",
+                                  ".",
+                                  "..",
+                                  " ",
+                                  "\n",
+                                  "x",
+                                  "<p>",
+                                  "&amp;",
+                                  "{{#items}}",
+                                  "{{/items}}",
+                                  "{{.}}",
+                                  "{{=<% %>=}}",
+                                  "<%",
+                                  "%>",
+                                  "{{#event.data.items}}",
+                                  "{{/event.data.items}}",
+                                  "{{sku}}",
+                                  "\xe2\x82",
+                                  "\t",
+                                  "{{ }}",
+                                  "{"};
   std::mt19937 rng(1234);
   const json::object context = Context();
   json::object with_items = context;

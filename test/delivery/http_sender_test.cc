@@ -7,8 +7,10 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "delivery/webhook_signature.h"
@@ -144,7 +146,27 @@ TEST_F(HttpSenderTest, ReusesOneConnectionPerHost) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(sender.Send(Post("/r/" + std::to_string(i))).delivered());
   std::vector<json::object> requests = Requests();
   ASSERT_EQ(requests.size(), 5u);
-  for (const json::object& r : requests) EXPECT_EQ(r.at("connection"), requests[0].at("connection"));
+  for (const json::object& r : requests)
+    EXPECT_EQ(r.at("connection"), requests[0].at("connection"));
+}
+
+TEST_F(HttpSenderTest, SendsFromSeveralThreadsWithAConnectionEach) {
+  CurlHttpSender sender;
+  constexpr int kThreads = 4, kPerThread = 5;
+  std::atomic<int> delivered{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        if (sender.Send(Post("/concurrent")).delivered()) ++delivered;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(delivered.load(), kThreads * kPerThread);
+  std::set<int64_t> connections;
+  for (const json::object& r : Requests()) connections.insert(r.at("connection").as_int64());
+  EXPECT_LE(connections.size(), static_cast<size_t>(kThreads));
 }
 
 TEST_F(HttpSenderTest, ServerErrorsAreRetryable) {

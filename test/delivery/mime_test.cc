@@ -12,8 +12,8 @@ namespace {
 using mime_test::BoundaryOf;
 using mime_test::DecodeEncodedWords;
 using mime_test::DecodeQuotedPrintable;
-using mime_test::ParseMessage;
 using mime_test::ParsedMessage;
+using mime_test::ParseMessage;
 using mime_test::SplitMultipart;
 using mime_test::ToCrlf;
 
@@ -213,6 +213,16 @@ TEST(MimeTest, WritesListUnsubscribeWithOneClickPost) {
   EXPECT_EQ(p.Header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
 }
 
+TEST(MimeTest, AcceptsPlainHttpUnsubscribeUrlsForLocalSetups) {
+  EmailMessage m = Sample();
+  m.list_unsubscribe_url = "http://127.0.0.1:8080/t/u/abc?s=def";
+  ParsedMessage p = ParseMessage(Build(m));
+  EXPECT_EQ(
+      p.Header("List-Unsubscribe"),
+      "<mailto:unsub@example.com?subject=unsub-tok-1>, <http://127.0.0.1:8080/t/u/abc?s=def>");
+  EXPECT_EQ(p.Header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+}
+
 TEST(MimeTest, OmitsTheOneClickPostWithoutAnUrl) {
   EmailMessage m = Sample();
   m.list_unsubscribe_url.clear();
@@ -227,7 +237,10 @@ TEST(MimeTest, OmitsTheOneClickPostWithoutAnUrl) {
 
 TEST(MimeTest, RejectsUnsubscribeUrisOfTheWrongKind) {
   EmailMessage m = Sample();
-  m.list_unsubscribe_url = "http://example.com/u/1";
+  m.list_unsubscribe_url = "ftp://example.com/u/1";
+  EXPECT_EQ(BuildMime(m, kDate).status().code(), core::Code::kInvalidArgument);
+  m = Sample();
+  m.list_unsubscribe_url = "javascript:alert(1)";
   EXPECT_EQ(BuildMime(m, kDate).status().code(), core::Code::kInvalidArgument);
   m = Sample();
   m.list_unsubscribe_url = "https://example.com/u/1>, <https://evil.example";

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "delivery/mime_test_util.h"
@@ -18,8 +21,8 @@ namespace json = boost::json;
 using mime_test::BoundaryOf;
 using mime_test::DecodeEncodedWords;
 using mime_test::DecodeQuotedPrintable;
-using mime_test::ParseMessage;
 using mime_test::ParsedMessage;
+using mime_test::ParseMessage;
 using mime_test::SplitMultipart;
 using mime_test::ToCrlf;
 using test_support::PeerProcess;
@@ -34,8 +37,8 @@ class SmtpSenderTest : public ::testing::Test {
  protected:
   void StartSink(std::vector<std::string> extra_args = {}) {
     std::vector<std::string> argv = {test_support::kPeerPython,
-                                     test_support::SourcePath("test/support/smtp_sink.py"),
-                                     "--dir", mail_dir(), "--watch-stdin"};
+                                     test_support::SourcePath("test/support/smtp_sink.py"), "--dir",
+                                     mail_dir(), "--watch-stdin"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     auto peer = PeerProcess::Start(argv, std::chrono::seconds(15), dir_.File("sink.log"));
     ASSERT_TRUE(peer.ok()) << peer.status().ToString() << "\n"
@@ -144,6 +147,49 @@ TEST_F(SmtpSenderTest, SeparateSendersUseSeparateConnections) {
   ASSERT_TRUE(a.Send(settings_, Message(), kNow).delivered());
   ASSERT_TRUE(b.Send(settings_, Message(), kNow).delivered());
   EXPECT_NE(Meta(1)["session"], Meta(2)["session"]);
+}
+
+TEST_F(SmtpSenderTest, ReconnectsWhenTheServerClosedAnIdleConnection) {
+  StartSink({"--idle-timeout", "1"});
+  CurlSmtpSender sender;
+  ASSERT_TRUE(sender.Send(settings_, Message(), kNow).delivered());
+  std::string session = std::to_string(Meta(1)["session"].as_int64());
+  ASSERT_TRUE(WaitFor(
+      [&] { return std::filesystem::exists(mail_dir() + "/session-" + session + ".closed"); }));
+  Outcome out = sender.Send(settings_, Message(), kNow);
+  EXPECT_TRUE(out.delivered()) << out.ToString();
+  EXPECT_NE(Meta(2)["session"], Meta(1)["session"]);
+}
+
+TEST_F(SmtpSenderTest, ClosesItsConnectionsWhenDestroyed) {
+  StartSink();
+  {
+    CurlSmtpSender sender;
+    ASSERT_TRUE(sender.Send(settings_, Message(), kNow).delivered());
+  }
+  std::string session = std::to_string(Meta(1)["session"].as_int64());
+  EXPECT_TRUE(WaitFor(
+      [&] { return std::filesystem::exists(mail_dir() + "/session-" + session + ".closed"); }));
+}
+
+TEST_F(SmtpSenderTest, SendsFromSeveralThreadsWithAConnectionEach) {
+  StartSink();
+  CurlSmtpSender sender;
+  constexpr int kThreads = 4, kPerThread = 5;
+  std::atomic<int> delivered{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        if (sender.Send(settings_, Message(), kNow).delivered()) ++delivered;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(delivered.load(), kThreads * kPerThread);
+  std::set<int64_t> sessions;
+  for (int n = 1; n <= kThreads * kPerThread; ++n) sessions.insert(Meta(n)["session"].as_int64());
+  EXPECT_LE(sessions.size(), static_cast<size_t>(kThreads));
 }
 
 TEST_F(SmtpSenderTest, RecipientRejectedWith4xxIsRetryable) {

@@ -25,7 +25,6 @@ import itertools
 import json
 import os
 import signal
-import sys
 import threading
 import time
 
@@ -143,27 +142,22 @@ def main():
     Handler.recorder = Recorder(args.log)
     server = Server(("127.0.0.1", args.port), Handler)
 
-    class Stop(Exception):
-        pass
-
-    def on_signal(*_):
-        raise Stop()
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, on_signal)
+    # Signals are taken synchronously by the main thread (every thread inherits the mask),
+    # so a stop request can never land between setting up and serving.
+    stop_signals = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
     if args.watch_stdin:
         def watch():
-            while sys.stdin.buffer.read(4096):
+            while os.read(0, 4096):  # the raw fd: no buffer lock held at exit
                 pass
             os.kill(os.getpid(), signal.SIGTERM)
         threading.Thread(target=watch, daemon=True).start()
     print(f"HTTP listening on {server.server_address[1]}", flush=True)
-    try:
-        server.serve_forever(poll_interval=0.05)
-    except Stop:
-        pass
-    finally:
-        server.server_close()
+    signal.sigwait(stop_signals)
+    server.shutdown()
+    server.server_close()
 
 if __name__ == "__main__":
     main()

@@ -41,9 +41,9 @@ bool Reaped(pid_t pid) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<PeerProcess>> PeerProcess::Start(
-    const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-    const std::string& stderr_path) {
+core::Result<std::unique_ptr<PeerProcess>> PeerProcess::Start(const std::vector<std::string>& argv,
+                                                              std::chrono::milliseconds timeout,
+                                                              const std::string& stderr_path) {
   if (argv.empty()) return core::InvalidArgument("empty argv");
   int in_pipe[2], out_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0) return core::Unavailable("pipe2 failed");

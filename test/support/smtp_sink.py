@@ -10,6 +10,8 @@ removed, CRLF kept) and then <dir>/<n>.json (written atomically, so a reader tha
 Behaviour by recipient local part: reject-4xx@... gets 451 at RCPT TO, reject-5xx@... gets
 550; everything else 250. --fail-first N answers 451 to the first N MAIL FROM commands.
 --auth user:pass offers AUTH PLAIN/LOGIN over plain TCP and requires it before MAIL.
+When a connection ends, an empty <dir>/session-<connection number>.closed appears;
+--idle-timeout S closes connections idle for S seconds (default 300).
 
 Prints "SMTP listening on PORT" (flushed) once it accepts connections. Exits on SIGTERM or
 SIGINT, and with --watch-stdin also when stdin reaches EOF (its parent died). Run with
@@ -23,7 +25,6 @@ import json
 import logging
 import os
 import signal
-import sys
 import threading
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -85,6 +86,11 @@ class CountingSMTP(SMTP):
         session.rivulet_session = next(CountingSMTP.sessions)
         return session
 
+    def connection_lost(self, error):
+        super().connection_lost(error)
+        marker = f"session-{self.session.rivulet_session}.closed"
+        open(os.path.join(self.event_handler.directory, marker), "w").close()
+
 
 def make_authenticator(user, password):
     def authenticate(server, session, envelope, mechanism, auth_data):
@@ -102,6 +108,8 @@ def main():
     parser.add_argument("--dir", required=True, help="where to save messages")
     parser.add_argument("--fail-first", type=int, default=0, metavar="N")
     parser.add_argument("--auth", metavar="USER:PASS")
+    parser.add_argument("--idle-timeout", type=float, default=300, metavar="SECONDS",
+                        help="close connections idle this long")
     parser.add_argument("--watch-stdin", action="store_true",
                         help="exit when stdin reaches EOF")
     args = parser.parse_args()
@@ -109,7 +117,7 @@ def main():
 
     os.makedirs(args.dir, exist_ok=True)
     handler = Sink(args.dir, args.fail_first)
-    kwargs = {"hostname": "sink.test", "auth_require_tls": False}
+    kwargs = {"hostname": "sink.test", "auth_require_tls": False, "timeout": args.idle_timeout}
     if args.auth:
         user, _, password = args.auth.partition(":")
         kwargs.update(authenticator=make_authenticator(user, password), auth_required=True)
@@ -123,7 +131,7 @@ def main():
         loop.add_signal_handler(sig, loop.stop)
     if args.watch_stdin:
         def watch():
-            while sys.stdin.buffer.read(4096):
+            while os.read(0, 4096):  # the raw fd: no buffer lock held at exit
                 pass
             loop.call_soon_threadsafe(loop.stop)
         threading.Thread(target=watch, daemon=True).start()
@@ -132,6 +140,11 @@ def main():
         loop.run_forever()
     finally:
         server.close()
+        # End the sessions still open, so that none is destroyed while pending.
+        tasks = asyncio.all_tasks(loop)
+        for task in tasks:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
         loop.run_until_complete(server.wait_closed())
         loop.close()
 

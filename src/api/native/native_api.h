@@ -15,11 +15,15 @@ void RegisterContactRoutes(http::Router& router, Services& services);
 void RegisterEventRoutes(http::Router& router, Services& services);
 void RegisterAdminRoutes(http::Router& router, Services& services);
 void RegisterOpenApiRoute(http::Router& router);
+void RegisterAutomationRoutes(http::Router& router, Services& services);
+void RegisterResourceRoutes(http::Router& router, Services& services);
 
 inline void RegisterNativeApi(http::Router& router, Services& services) {
   RegisterContactRoutes(router, services);
   RegisterEventRoutes(router, services);
   RegisterAdminRoutes(router, services);
+  RegisterAutomationRoutes(router, services);
+  RegisterResourceRoutes(router, services);
   RegisterOpenApiRoute(router);
 }
 

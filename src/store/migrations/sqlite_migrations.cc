@@ -202,6 +202,10 @@ CREATE TABLE workspace_settings (
   value TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX workspace_settings_ws ON workspace_settings(workspace_id, type);
+CREATE TABLE instance_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 )sql"},
   };
   return kMigrations;

@@ -84,6 +84,8 @@ class SqliteTxn final : public WriteTxn {
   Result<std::vector<core::OutboxMessage>> ClaimOutbox(core::Millis now, int limit,
                                                       core::Millis lease_until) override;
   Status AddCounters(const std::vector<CounterDelta>& deltas) override;
+  Result<std::string> GetOrCreateSecret(const std::string& name,
+                                        const std::string& candidate) override;
   Status InsertSender(core::Sender& s) override;
   Status InsertTemplate(core::MessageTemplate& t) override;
   Status UpdateTemplate(const core::MessageTemplate& t) override;

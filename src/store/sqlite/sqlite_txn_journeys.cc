@@ -483,6 +483,17 @@ Status SqliteTxn::AddCounters(const std::vector<CounterDelta>& deltas) {
   return Status::Ok();
 }
 
+Result<std::string> SqliteTxn::GetOrCreateSecret(const std::string& name,
+                                                 const std::string& candidate) {
+  RIVULET_ASSIGN_OR_RETURN(
+      auto* ins, conn_.Prepare("INSERT OR IGNORE INTO instance_secrets (name, value) VALUES (?, ?)"));
+  RIVULET_RETURN_IF_ERROR(ins->Bind(1, name).Bind(2, candidate).Exec());
+  RIVULET_ASSIGN_OR_RETURN(auto* sel,
+                           conn_.Prepare("SELECT value FROM instance_secrets WHERE name = ?"));
+  return One<std::string>(&sel->Bind(1, name), [](const Statement& s) { return s.Text(0); },
+                          "secret");
+}
+
 Status SqliteTxn::InsertSender(core::Sender& s) {
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("INSERT INTO senders (workspace_id, uuid, name, from_name, "
