@@ -9,6 +9,7 @@
 #include "delivery/outbox_worker.h"
 #include "engine/scheduler.h"
 #include "api/system/system_routes.h"
+#include "api/tracking/tracking_routes.h"
 #include "http/dispatcher.h"
 #include "http/server.h"
 #include "store/sqlite/sqlite_store.h"
@@ -141,6 +142,7 @@ core::Status Serve(const Config& config, bool demo) {
   http::Router router;
   api::system::RegisterSystemRoutes(router, services);
   api::native::RegisterNativeApi(router, services);
+  api::tracking::RegisterTrackingRoutes(router, services);
 
   http::Dispatcher dispatcher(router, engine.accounts, metrics, config.limits);
   http::ServerOptions options;

@@ -1,6 +1,7 @@
 #include "delivery/outbox_worker.h"
 
 #include <spdlog/spdlog.h>
+#include <strings.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -119,6 +120,12 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std
     e.text = Str(p, "text");
     e.message_id = Str(p, "message_id");
     e.list_unsubscribe_url = Str(p, "list_unsubscribe_url");
+    // EHLO with the sending domain unless the setting names one; relays reject bare host names.
+    settings.helo_domain = Str(smtp, "helo_domain");
+    if (settings.helo_domain.empty()) {
+      auto at = e.from_address.find('@');
+      if (at != std::string::npos) settings.helo_domain = e.from_address.substr(at + 1);
+    }
     std::string mailto = Str(smtp, "unsubscribe_mailto");
     if (mailto.empty()) {
       auto at = e.from_address.find('@');
@@ -170,7 +177,9 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std
       req.headers.emplace_back(std::string(kWebhookSignatureHeader), SignWebhook(secret, now, req.body));
     }
   }
-  req.headers.emplace_back("Content-Type", "application/json");
+  bool has_type = false;
+  for (const auto& [k, v] : req.headers) has_type = has_type || strcasecmp(k.c_str(), "Content-Type") == 0;
+  if (!has_type) req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("Idempotency-Key", m.idempotency_key);
   return FromOutcome(http_.Send(req), detail);
 }

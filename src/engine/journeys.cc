@@ -181,6 +181,129 @@ std::string Journeys::UnsubscribeUrl(const std::string& message_uuid) const {
   return config_.public_base_url + "/t/u/" + message_uuid + "?s=" + LinkSignature("u", message_uuid);
 }
 
+std::string Journeys::ClickSignature(std::string_view message_uuid,
+                                     std::string_view target) const {
+  return LinkSignature("c", std::string(message_uuid) + "|" + std::string(target));
+}
+
+namespace {
+std::string UrlEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string HtmlUnescapeAmp(std::string s) {
+  for (size_t pos; (pos = s.find("&amp;")) != std::string::npos;) s.replace(pos, 5, "&");
+  return s;
+}
+}  // namespace
+
+std::string Journeys::AddTracking(const std::string& html, const std::string& message_uuid) const {
+  std::string out;
+  out.reserve(html.size() + 256);
+  size_t i = 0;
+  // href="http…" and href='http…' become signed click links; other links stay as they are.
+  while (true) {
+    size_t pos = html.find("href=", i);
+    if (pos == std::string::npos || pos + 6 >= html.size()) break;
+    char quote = html[pos + 5];
+    if (quote != '"' && quote != '\'') {
+      out.append(html, i, pos + 5 - i);
+      i = pos + 5;
+      continue;
+    }
+    size_t end = html.find(quote, pos + 6);
+    if (end == std::string::npos) break;
+    std::string target = HtmlUnescapeAmp(html.substr(pos + 6, end - pos - 6));
+    out.append(html, i, pos + 6 - i);
+    if (target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0) {
+      out += config_.public_base_url + "/t/c/" + message_uuid + "?u=" + UrlEncode(target) +
+             "&amp;s=" + ClickSignature(message_uuid, target);
+    } else {
+      out.append(html, pos + 6, end - pos - 6);
+    }
+    i = end;
+  }
+  out.append(html, i, std::string::npos);
+  std::string pixel = "<img src=\"" + config_.public_base_url + "/t/o/" + message_uuid +
+                      ".gif?s=" + LinkSignature("o", message_uuid) +
+                      "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
+  size_t body_end = out.rfind("</body>");
+  if (body_end == std::string::npos) {
+    out += pixel;
+  } else {
+    out.insert(body_end, pixel);
+  }
+  return out;
+}
+
+Status Journeys::RecordMessageEvent(store::WriteTxn& txn, const std::string& message_uuid,
+                                    MessageEvent what, Millis now, Effects& effects) {
+  RIVULET_ASSIGN_OR_RETURN(core::OutboxMessage m, txn.FindOutboxMessage(message_uuid));
+  auto count = [&](const char* name) {
+    effects.Count(m.automation_id, m.step_uuid, name);
+    effects.Count(m.automation_id, "", name);
+  };
+  switch (what) {
+    case MessageEvent::kOpened:
+      count(counter::kOpens);
+      if (!m.opened_at) {
+        m.opened_at = now;
+        count(counter::kUniqueOpens);
+      }
+      m.open_count++;
+      break;
+    case MessageEvent::kClicked:
+      count(counter::kClicks);
+      if (!m.clicked_at) {
+        m.clicked_at = now;
+        count(counter::kUniqueClicks);
+      }
+      m.click_count++;
+      // A click implies the message was opened, even when images were blocked.
+      if (!m.opened_at) {
+        m.opened_at = now;
+        count(counter::kUniqueOpens);
+      }
+      break;
+    case MessageEvent::kBounced:
+      if (m.bounced_at) return Status::Ok();
+      m.bounced_at = now;
+      count(counter::kBounces);
+      break;
+    case MessageEvent::kUnsubscribed: {
+      if (m.unsubscribed_at) return Status::Ok();
+      m.unsubscribed_at = now;
+      count(counter::kUnsubscribes);
+      RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContactById(m.workspace_id, m.contact_id));
+      json::value subs = ParseOr(c.subscriptions_json, json::object());
+      if (!subs.is_object()) subs = json::object();
+      subs.as_object()["email"] = json::object{{"subscribed", false}, {"at", now}};
+      RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(m.automation_id));
+      if (!a.unsubscribe_group.empty()) {
+        json::value& groups = subs.as_object()["groups"];
+        if (!groups.is_object()) groups = json::object();
+        groups.as_object()[a.unsubscribe_group] = false;
+      }
+      c.subscriptions_json = json::serialize(subs);
+      c.updated_at = now;
+      RIVULET_RETURN_IF_ERROR(txn.UpdateContact(c));
+      break;
+    }
+  }
+  return txn.UpdateOutboxMessage(m);
+}
+
 // ---------------------------------------------------------------------------------------
 // Context
 
@@ -340,6 +463,7 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
     RIVULET_ASSIGN_OR_RETURN(std::string r_html, Render(html, ctx, true));
     RIVULET_ASSIGN_OR_RETURN(std::string r_text, Render(text, ctx, false));
     if (r_text.empty() && !r_html.empty()) r_text = core::HtmlToText(r_html);
+    if (!r_html.empty()) r_html = AddTracking(r_html, m.uuid);
     payload = json::object{{"to", *contact.email},
                            {"from_name", from_name},
                            {"from_address", from_address},

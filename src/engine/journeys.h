@@ -118,11 +118,24 @@ class Journeys {
   Result<std::string> ContextJson(store::ReadTxn& txn, const core::Automation& automation,
                                   const core::Token& token, const core::Contact& contact) const;
 
+  // What a recipient did with a message (tracking pixel, link, unsubscribe, bounce report).
+  enum class MessageEvent { kOpened, kClicked, kUnsubscribed, kBounced };
+  // Records it on the message, its contact (unsubscribe: e-mail channel and the automation's
+  // unsubscribe group) and the counters (unique ones only the first time). NotFound for an
+  // unknown message.
+  Status RecordMessageEvent(store::WriteTxn& txn, const std::string& message_uuid,
+                            MessageEvent what, core::Millis now, Effects& effects);
+
+  // Adds the open pixel and rewrites http(s) links of an e-mail's HTML to signed click links.
+  std::string AddTracking(const std::string& html, const std::string& message_uuid) const;
+
   // Signed links for a message: kind "o" (open pixel), "c" (click), "u" (unsubscribe).
   std::string LinkSignature(std::string_view kind, std::string_view message_uuid) const;
   bool CheckLinkSignature(std::string_view kind, std::string_view message_uuid,
                           std::string_view signature) const;
   std::string UnsubscribeUrl(const std::string& message_uuid) const;
+  // A click link's signature also covers the target, so the redirect cannot be repointed.
+  std::string ClickSignature(std::string_view message_uuid, std::string_view target) const;
 
  private:
   struct StepOutcome;
