@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/config.h"
+#include "app/automation_files.h"
 #include "app/import_contacts.h"
 #include "core/uuid.h"
 
@@ -125,6 +126,21 @@ int main(int argc, char** argv) {
   import_contacts->add_option("--workspace", import_ws, "Workspace uuid or name")->required();
   AddSettings(import_contacts, import_in, false);
 
+  SettingInputs automation_in;
+  auto* automation = app.add_subcommand("automation", "Keep automations in files");
+  automation->require_subcommand(1);
+  auto* apply = automation->add_subcommand(
+      "apply", "Create or replace (by uuid) the automation described in a JSON file");
+  std::string apply_file, automation_ws;
+  apply->add_option("-f,--file", apply_file, "Automation document (JSON)")->required();
+  apply->add_option("--workspace", automation_ws, "Workspace uuid or name")->required();
+  AddSettings(apply, automation_in, false);
+  auto* export_cmd = automation->add_subcommand("export", "Print automations as JSON documents");
+  std::string export_uuid;
+  export_cmd->add_option("--workspace", automation_ws, "Workspace uuid or name")->required();
+  export_cmd->add_option("--uuid", export_uuid, "Only this automation");
+  AddSettings(export_cmd, automation_in, false);
+
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("rivulet 0.1.0\n");
   });
@@ -208,6 +224,26 @@ int main(int argc, char** argv) {
         break;
     }
     std::printf("credential_id=%lld\n", static_cast<long long>(issued->credential.id));
+    return 0;
+  }
+  if (apply->parsed() || export_cmd->parsed()) {
+    auto opened = open(automation_in);
+    if (!opened.ok()) return Fail(opened.status());
+    auto& [config, store] = *opened;
+    auto ws = FindWorkspace(*store, automation_ws);
+    if (!ws.ok()) return Fail(ws.status());
+    auto secret = rivulet::app::LoadLinkSecret(*store);
+    if (!secret.ok()) return Fail(secret.status());
+    rivulet::app::Engine engine(*store, config, *secret);
+    if (apply->parsed()) {
+      auto result = rivulet::app::ApplyAutomationFile(engine, ws->id, apply_file);
+      if (!result.ok()) return Fail(result.status());
+      std::printf("%s\n", result->c_str());
+      return 0;
+    }
+    auto text = rivulet::app::ExportAutomations(*store, ws->id, export_uuid);
+    if (!text.ok()) return Fail(text.status());
+    std::printf("%s\n", text->c_str());
     return 0;
   }
   if (import_contacts->parsed()) {
