@@ -194,13 +194,12 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
   }));
   if (claimed.empty()) return 0;
 
-  struct Done {
-    core::OutboxMessage message;
-    Journeys::DeliveryResult result;
-    std::string detail;
-    std::optional<core::Millis> retry_at;
-  };
-  std::vector<Done> results;
+  // Each outcome is queued for commit as soon as it is known (group commit batches them), so
+  // the token moves on at once and a crash repeats as few sends as possible.
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  size_t pending = claimed.size();
+  core::Status first_error;
   thread_local std::mt19937_64 rng(std::random_device{}());
   for (auto& m : claimed) {
     std::string detail;
@@ -222,19 +221,27 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
       spdlog::warn("delivery of {} message {} attempt {}: {}", m.channel, m.uuid, m.attempts + 1,
                    detail);
     }
-    results.push_back({std::move(m), result, std::move(detail), retry_at});
+    auto effects = std::make_shared<engine::Effects>();
+    core::Millis done_at = clock_.Now();
+    store_.Write(
+        [this, m, result, detail, retry_at, done_at, effects](store::WriteTxn& txn) -> core::Status {
+          *effects = engine::Effects();
+          RIVULET_RETURN_IF_ERROR(
+              journeys_.CompleteDelivery(txn, m, result, detail, retry_at, done_at, *effects));
+          return effects->Flush(txn);
+        },
+        [&, effects](core::Status st) {
+          if (st.ok() && hooks_) hooks_->After(*effects);
+          std::lock_guard lock(done_mu);
+          if (!st.ok() && first_error.ok()) first_error = st;
+          if (--pending == 0) done_cv.notify_all();
+        });
   }
-  auto effects = std::make_shared<engine::Effects>();
-  core::Millis done_at = clock_.Now();
-  RIVULET_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) -> core::Status {
-    *effects = engine::Effects();
-    for (auto& d : results) {
-      RIVULET_RETURN_IF_ERROR(journeys_.CompleteDelivery(txn, d.message, d.result, d.detail,
-                                                         d.retry_at, done_at, *effects));
-    }
-    return effects->Flush(txn);
-  }));
-  if (hooks_) hooks_->After(*effects);
+  {
+    std::unique_lock lock(done_mu);
+    done_cv.wait(lock, [&] { return pending == 0; });
+  }
+  RIVULET_RETURN_IF_ERROR(first_error);
   return static_cast<int>(claimed.size());
 }
 

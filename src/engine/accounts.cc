@@ -79,7 +79,13 @@ Status Accounts::RevokeCredential(int64_t credential_id) {
   });
   std::lock_guard lock(cache_mu_);
   identities_.clear();
+  ++cache_generation_;
   return st;
+}
+
+uint64_t Accounts::CacheGeneration() {
+  std::lock_guard lock(cache_mu_);
+  return cache_generation_;
 }
 
 std::optional<Identity> Accounts::CachedIdentity(const std::string& key) {
@@ -94,8 +100,9 @@ std::optional<Identity> Accounts::CachedIdentity(const std::string& key) {
 }
 
 void Accounts::CacheIdentity(const std::string& key, const Identity& identity,
-                             core::Millis until) {
+                             core::Millis until, uint64_t generation) {
   std::lock_guard lock(cache_mu_);
+  if (generation != cache_generation_) return;  // a revocation raced this lookup
   if (identities_.size() >= kMaxCacheEntries) identities_.clear();
   identities_[key] = CachedWho{identity, std::min(until, clock_.Now() + kCacheMillis)};
 }
@@ -148,6 +155,7 @@ Result<Identity> Accounts::AuthenticateBearer(std::string_view token, bool allow
   if (is_api_key && !allow_api_key) return BadCredentials();
   std::string hash = core::Sha256(token);
   if (auto hit = CachedIdentity(hash)) return *hit;
+  uint64_t generation = CacheGeneration();
   Result<Identity> out = BadCredentials();
   core::Millis valid_until = clock_.Now() + kCacheMillis;
   Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
@@ -174,7 +182,7 @@ Result<Identity> Accounts::AuthenticateBearer(std::string_view token, bool allow
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  if (out.ok()) CacheIdentity(hash, *out, valid_until);
+  if (out.ok()) CacheIdentity(hash, *out, valid_until, generation);
   return out;
 }
 
@@ -187,6 +195,7 @@ Result<Identity> Accounts::AuthenticateKeyPair(std::string_view public_key,
   std::string presented = core::Sha256(secret_key);
   std::string cache_key = "pk:" + std::string(public_key) + ":" + presented;
   if (auto hit = CachedIdentity(cache_key)) return *hit;
+  uint64_t generation = CacheGeneration();
   Result<Identity> out = BadCredentials();
   Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
     auto cred = txn.FindCredentialByPublicId(core::CredentialKind::kKeyPair, std::string(public_key));
@@ -197,7 +206,7 @@ Result<Identity> Accounts::AuthenticateKeyPair(std::string_view public_key,
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  if (out.ok()) CacheIdentity(cache_key, *out, clock_.Now() + kCacheMillis);
+  if (out.ok()) CacheIdentity(cache_key, *out, clock_.Now() + kCacheMillis, generation);
   return out;
 }
 

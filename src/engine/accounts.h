@@ -75,7 +75,10 @@ class Accounts {
 
   Result<Identity> IdentityFor(store::ReadTxn& txn, const core::Credential& cred);
   std::optional<Identity> CachedIdentity(const std::string& key);
-  void CacheIdentity(const std::string& key, const Identity& identity, core::Millis until);
+  // Caches only if no revocation happened since `generation` was read (before the lookup).
+  void CacheIdentity(const std::string& key, const Identity& identity, core::Millis until,
+                     uint64_t generation);
+  uint64_t CacheGeneration();
 
   struct CachedWho {
     Identity identity;
@@ -86,6 +89,7 @@ class Accounts {
     core::Millis valid_until;
   };
   std::mutex cache_mu_;
+  uint64_t cache_generation_ = 0;  // bumped by every revocation
   std::unordered_map<std::string, CachedWho> identities_;  // by secret hash
   std::unordered_map<std::string, CachedWorkspace> workspaces_;  // by "#id" or uuid
 

@@ -201,20 +201,20 @@ void Automations::EnrollMany(int64_t ws, const std::string& automation_uuid,
             auto found = txn.FindContact(ws, {core::ContactRef::Kind::kUuid, *in.uuid});
             if (!found.ok()) {
               if (found.status().code() != core::Code::kNotFound) return found.status();
-              out.push_back({std::nullopt, core::NotFound("contact not found")});
+              out.push_back({std::nullopt, core::NotFound("contact not found"), *in.uuid});
               continue;
             }
             contact = std::move(found).value();
           } else {
-            RIVULET_ASSIGN_OR_RETURN(ContactChange ch, Contacts::UpsertInTxn(txn, ws, in, now, false,
+            RIVULET_ASSIGN_OR_RETURN(ContactChange ch, Contacts::UpsertInTxn(txn, ws, in, now, Contacts::Mode::kIdentify,
                                                                              journeys, effects));
             contact = std::move(ch.contact);
           }
           auto token = journeys->Enroll(txn, a, contact, options, now, effects);
           if (token.ok()) {
-            out.push_back({std::move(token).value(), Status::Ok()});
+            out.push_back({std::move(token).value(), Status::Ok(), contact.uuid});
           } else if (token.status().code() == core::Code::kFailedPrecondition) {
-            out.push_back({std::nullopt, token.status()});
+            out.push_back({std::nullopt, token.status(), contact.uuid});
           } else {
             return token.status();
           }
@@ -225,7 +225,7 @@ void Automations::EnrollMany(int64_t ws, const std::string& automation_uuid,
 }
 
 void Automations::Enroll(int64_t ws, const std::string& automation_uuid, ContactInput contact,
-                         EnrollOptions options, Callback<core::Token> done) {
+                         EnrollOptions options, Callback<EnrollResult> done) {
   std::vector<ContactInput> one;
   one.push_back(std::move(contact));
   EnrollMany(ws, automation_uuid, std::move(one), std::move(options),
@@ -233,7 +233,7 @@ void Automations::Enroll(int64_t ws, const std::string& automation_uuid, Contact
                if (!r.ok()) return done(r.status());
                EnrollResult& e = r->front();
                if (!e.token) return done(e.status);
-               done(std::move(*e.token));
+               done(std::move(e));
              });
 }
 

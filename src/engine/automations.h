@@ -43,13 +43,15 @@ class Automations {
 
   // Starts a token for the contact (found by its identifiers, created when absent unless
   // only a uuid is given) with run data.
+  struct EnrollResult;
   void Enroll(int64_t workspace_id, const std::string& automation_uuid, ContactInput contact,
-              EnrollOptions options, Callback<core::Token> done);
+              EnrollOptions options, Callback<EnrollResult> done);
   // Enrolls many contacts in one transaction; returns, per contact, the token or the reason
   // it did not enter.
   struct EnrollResult {
     std::optional<core::Token> token;
     core::Status status;
+    std::string contact_uuid;
   };
   void EnrollMany(int64_t workspace_id, const std::string& automation_uuid,
                   std::vector<ContactInput> contacts, EnrollOptions options,

@@ -117,14 +117,14 @@ Status Contacts::RecordEvent(store::WriteTxn& txn, core::Event& event,
 }
 
 Result<ContactChange> Contacts::UpsertInTxn(store::WriteTxn& txn, int64_t workspace_id,
-                                            const ContactInput& input, core::Millis now,
-                                            bool create_only, Journeys* journeys,
-                                            Effects& effects) {
+                                            const ContactInput& input, core::Millis now, Mode mode,
+                                            Journeys* journeys, Effects& effects) {
   ContactChange out;
-  if (!create_only && input.HasIdentifier()) {
+  if (mode != Mode::kCreate && input.HasIdentifier()) {
     auto found = FindByInput(txn, workspace_id, input);
     if (found.ok()) {
       out.contact = std::move(found).value();
+      if (mode == Mode::kIdentify) return out;
       ContactInput patch = input;
       patch.uuid.reset();
       out.changed = ApplyContactInput(out.contact, patch);
@@ -159,7 +159,7 @@ void Contacts::Create(int64_t ws, ContactInput input, Callback<ContactChange> do
       store_, hooks_,
       [ws, input = std::move(input), now, journeys = journeys_](store::WriteTxn& txn,
                                                                  Effects& effects) {
-        return UpsertInTxn(txn, ws, input, now, /*create_only=*/true, journeys, effects);
+        return UpsertInTxn(txn, ws, input, now, Mode::kCreate, journeys, effects);
       },
       std::move(done));
 }
@@ -170,7 +170,7 @@ void Contacts::Upsert(int64_t ws, ContactInput input, Callback<ContactChange> do
       store_, hooks_,
       [ws, input = std::move(input), now, journeys = journeys_](store::WriteTxn& txn,
                                                                  Effects& effects) {
-        return UpsertInTxn(txn, ws, input, now, /*create_only=*/false, journeys, effects);
+        return UpsertInTxn(txn, ws, input, now, Mode::kUpsert, journeys, effects);
       },
       std::move(done));
 }
@@ -189,7 +189,7 @@ void Contacts::UpsertBatch(int64_t ws, std::vector<ContactInput> inputs,
         std::vector<ContactChange> out;
         out.reserve(inputs.size());
         for (size_t i = 0; i < inputs.size(); ++i) {
-          auto r = UpsertInTxn(txn, ws, inputs[i], now, /*create_only=*/false, journeys, effects);
+          auto r = UpsertInTxn(txn, ws, inputs[i], now, Mode::kUpsert, journeys, effects);
           if (!r.ok()) {
             Status st = r.status();
             return st.WithField("contacts[" + std::to_string(i) + "]", st.message());

@@ -72,10 +72,13 @@ class Contacts {
   void Erase(int64_t workspace_id, core::ContactRef ref, Callback<bool> done);
 
   // The same operations for use inside a caller's write transaction.
+  // kCreate: AlreadyExists when an identifier is taken. kUpsert: update the match or create.
+  // kIdentify: return the match unchanged, or create it (events and enrollment name
+  // contacts this way).
+  enum class Mode { kCreate, kUpsert, kIdentify };
   static Result<ContactChange> UpsertInTxn(store::WriteTxn& txn, int64_t workspace_id,
-                                           const ContactInput& input, core::Millis now,
-                                           bool create_only, Journeys* journeys,
-                                           Effects& effects);
+                                           const ContactInput& input, core::Millis now, Mode mode,
+                                           Journeys* journeys, Effects& effects);
   // Stores a contact event and runs its triggers.
   static Status RecordEvent(store::WriteTxn& txn, core::Event& event, const core::Contact& contact,
                             core::Millis now, Journeys* journeys, Effects& effects);

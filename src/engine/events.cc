@@ -45,7 +45,7 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
             // Identifies (and creates if needed) the contact without changing its fields.
             ContactInput ids = in.contact;
             RIVULET_ASSIGN_OR_RETURN(
-                ContactChange ch, Contacts::UpsertInTxn(txn, ws, ids, now, false, journeys, effects));
+                ContactChange ch, Contacts::UpsertInTxn(txn, ws, ids, now, Contacts::Mode::kIdentify, journeys, effects));
             contact = std::move(ch.contact);
           }
           core::Event e;

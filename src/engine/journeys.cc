@@ -94,15 +94,10 @@ Millis NextLocalTime(Millis now, int minute_of_day, const std::vector<int>& week
         continue;
       }
     }
-    // Times that fall in a DST gap move forward; ambiguous ones take the first.
+    // Read with the offset in force before it, a time in a DST gap moves forward by the
+    // gap (02:30 → 03:30); an ambiguous time takes its first occurrence.
     auto info = tz->get_info(date::local_time<milliseconds>(candidate_local));
-    sys_time<milliseconds> candidate;
-    if (info.result == date::local_info::nonexistent) {
-      candidate = sys_time<milliseconds>(candidate_local.time_since_epoch() - info.first.offset +
-                                         hours(1));
-    } else {
-      candidate = sys_time<milliseconds>(candidate_local.time_since_epoch() - info.first.offset);
-    }
+    auto candidate = sys_time<milliseconds>(candidate_local.time_since_epoch() - info.first.offset);
     if (candidate.time_since_epoch().count() > now) return candidate.time_since_epoch().count();
   }
   return now + 86'400'000;
@@ -759,9 +754,14 @@ Result<int> Journeys::RunDue(store::WriteTxn& txn, Millis now, int limit, Effect
   return static_cast<int>(due.size());
 }
 
-Status Journeys::CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage m,
+Status Journeys::CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage claimed,
                                   DeliveryResult result, const std::string& detail,
                                   std::optional<Millis> retry_at, Millis now, Effects& effects) {
+  // Re-read: opens, clicks, bounces and unsubscribes may have been recorded while it was sent.
+  RIVULET_ASSIGN_OR_RETURN(core::OutboxMessage m, txn.FindOutboxMessage(claimed.uuid));
+  if (m.status != "sending" || m.attempts != claimed.attempts) {
+    return Status::Ok();  // another worker took it over after our lease ran out
+  }
   m.attempts += 1;
   m.last_error = result == DeliveryResult::kDelivered ? "" : detail.substr(0, 1000);
   m.lease_until = 0;

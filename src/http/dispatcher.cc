@@ -81,7 +81,9 @@ size_t Dispatcher::BodyLimitFor(std::string_view method, std::string_view target
 Response Dispatcher::ErrorFor(std::string_view target, const core::Status& status) const {
   Request req;
   std::string query;
-  if (!SplitTarget(target, &req.path, &query).ok()) req.path = "/";
+  if (!SplitTarget(target, &req.path, &query).ok()) {
+    req.path = std::string(target.substr(0, target.find('?')));
+  }
   req.request_id = NextRequestId();
   const Face* face = router_.FaceFor(req.path);
   Response r = face && face->render_error ? face->render_error(status, req) : NativeError(status, req);
@@ -153,6 +155,7 @@ void Dispatcher::Dispatch(Request request, Respond respond) {
   if (request.request_id.empty()) request.request_id = NextRequestId();
   std::string query;
   core::Status target_ok = SplitTarget(request.target, &request.path, &request.query);
+  if (!target_ok.ok()) request.path = request.target.substr(0, request.target.find('?'));
   Router::Match match;
   if (target_ok.ok()) match = router_.Find(request.method, request.path);
   std::string label = match.route ? match.route->pattern : "unmatched";

@@ -48,7 +48,8 @@ class Dispatcher {
 Response NativeError(const core::Status& status, const Request& request);
 int HttpStatusFor(core::Code code);
 
-// Splits "path?query" and percent-decodes the path. Fails on bad escapes or NUL bytes.
+// Splits "path?query". The path stays encoded (the router decodes it segment by segment);
+// fails on bad escapes or encoded NUL bytes.
 core::Status SplitTarget(std::string_view target, std::string* path, std::string* query);
 
 }  // namespace rivulet::http

@@ -1,6 +1,6 @@
 // The OpenAPI document served at GET /v1/openapi.json must be valid JSON and list exactly the
-// routes that the native API and the system endpoints register: no route left out, no
-// endpoint invented.
+// routes that the native API, the tracking face and the system endpoints register: no route
+// left out, no endpoint invented. The enums it documents must match the engine's.
 #include "api/native/openapi_document.h"
 
 #include <gtest/gtest.h>
@@ -19,13 +19,22 @@
 #include <system_error>
 #include <vector>
 
+#include "api/native/automation_json.h"
 #include "api/native/native_api.h"
 #include "api/services.h"
 #include "api/system/system_routes.h"
+#include "api/tracking/tracking_routes.h"
+#include "core/automation.h"
 #include "core/clock.h"
+#include "core/condition.h"
+#include "core/journey.h"
+#include "core/step_settings.h"
 #include "engine/accounts.h"
+#include "engine/automations.h"
 #include "engine/contacts.h"
 #include "engine/events.h"
+#include "engine/journeys.h"
+#include "engine/resources.h"
 #include "http/dispatcher.h"
 #include "http/limits.h"
 #include "http/message.h"
@@ -48,8 +57,10 @@ struct KnownRoute {
   std::set<std::string> success;  // the 2xx statuses its handler answers with
 };
 
-// Every route registered by src/api/native/*.cc and src/api/system/*.cc. A new route goes
-// here and into the document (src/api/native/openapi_document.h).
+// Every route registered by src/api/native/*.cc, src/api/tracking/*.cc and
+// src/api/system/*.cc. A new route goes here and into the document
+// (src/api/native/openapi_document.h). The public /t/… tracking routes are documented too
+// (tag "Tracking"); the click redirect answers 302 or an error, so it has no 2xx status.
 const std::vector<KnownRoute>& KnownRoutes() {
   static const std::vector<KnownRoute> routes = {
       // contacts_routes.cc
@@ -72,6 +83,33 @@ const std::vector<KnownRoute>& KnownRoutes() {
       {{"GET", "/v1/workspaces/{uuid}/credentials"}, {"200"}},
       {{"POST", "/v1/workspaces/{uuid}/credentials"}, {"201"}},
       {{"DELETE", "/v1/credentials/{id}"}, {"204"}},
+      // automation_routes.cc
+      {{"POST", "/v1/automations"}, {"201"}},
+      {{"GET", "/v1/automations"}, {"200"}},
+      {{"GET", "/v1/automations/{uuid}"}, {"200"}},
+      {{"PUT", "/v1/automations/{uuid}"}, {"200"}},
+      {{"DELETE", "/v1/automations/{uuid}"}, {"204"}},
+      {{"POST", "/v1/automations/{uuid}/status"}, {"200"}},
+      {{"GET", "/v1/automations/{uuid}/statistics"}, {"200"}},
+      {{"POST", "/v1/automations/{uuid}/tokens"}, {"201"}},
+      {{"GET", "/v1/tokens/{uuid}"}, {"200"}},
+      // resource_routes.cc
+      {{"POST", "/v1/senders"}, {"201"}},
+      {{"GET", "/v1/senders"}, {"200"}},
+      {{"POST", "/v1/templates"}, {"201"}},
+      {{"GET", "/v1/templates"}, {"200"}},
+      {{"GET", "/v1/templates/{uuid}"}, {"200"}},
+      {{"PUT", "/v1/templates/{uuid}"}, {"200"}},
+      {{"POST", "/v1/settings"}, {"201"}},
+      {{"GET", "/v1/settings"}, {"200"}},
+      {{"PUT", "/v1/settings/{uuid}"}, {"200"}},
+      {{"DELETE", "/v1/settings/{uuid}"}, {"204"}},
+      // tracking_routes.cc: bounce intake on the native face, the rest public under /t
+      {{"POST", "/v1/bounces"}, {"202"}},
+      {{"GET", "/t/o/{file}"}, {"200"}},
+      {{"GET", "/t/c/{uuid}"}, {}},
+      {{"GET", "/t/u/{uuid}"}, {"200"}},
+      {{"POST", "/t/u/{uuid}"}, {"200"}},
       // openapi.cc
       {{"GET", "/v1/openapi.json"}, {"200"}},
       // system_routes.cc
@@ -339,6 +377,212 @@ TEST(NativeOpenApiDocumentTest, HasTheSharedComponents) {
   EXPECT_EQ(ref->as_object().at("in"), json::value("path"));
 }
 
+TEST(NativeOpenApiDocumentTest, HasTheAutomationAndResourceComponents) {
+  for (const char* name : {"Automation", "AutomationInput", "AutomationStatus", "StepType", "Step",
+                           "Trigger", "Connection", "Condition", "AutomationPage"}) {
+    EXPECT_NE(Resolve(std::string("#/components/schemas/") + name), nullptr) << name;
+  }
+  for (const char* name : {"AutomationStatusChange", "AutomationStatistics", "AutomationCounters",
+                           "StepCounters", "EnrollmentInput", "AutomationToken"}) {
+    EXPECT_NE(Resolve(std::string("#/components/schemas/") + name), nullptr) << name;
+  }
+  for (const char* name : {"Sender", "SenderInput", "MessageTemplate", "MessageTemplateInput",
+                           "Setting", "SettingInput", "SettingType", "BounceInput"}) {
+    EXPECT_NE(Resolve(std::string("#/components/schemas/") + name), nullptr) << name;
+  }
+}
+
+// The string values of the enum at a local reference such as
+// "#/components/schemas/StepType/enum".
+std::set<std::string> EnumAt(std::string_view ref) {
+  std::set<std::string> out;
+  const json::value* v = Resolve(ref);
+  if (!v || !v->is_array()) {
+    ADD_FAILURE() << ref << " is not an enum";
+    return out;
+  }
+  for (const auto& e : v->as_array()) {
+    if (e.is_string()) out.emplace(e.as_string());
+  }
+  return out;
+}
+
+std::string StringAt(std::string_view ref) {
+  const json::value* v = Resolve(ref);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// Every value of an enum class whose enumerators run from 0 to `last`.
+template <typename E>
+std::vector<E> AllOf(E last) {
+  std::vector<E> out;
+  for (int i = 0; i <= static_cast<int>(last); ++i) out.push_back(static_cast<E>(i));
+  return out;
+}
+
+TEST(NativeOpenApiDocumentTest, AutomationStatusesAndLifecycleMatchTheEngine) {
+  using core::AutomationStatus;
+  std::set<std::string> engine_names;
+  for (AutomationStatus s : AllOf(AutomationStatus::kToDelete)) {
+    engine_names.insert(core::AutomationStatusName(s));
+  }
+  EXPECT_EQ(engine_names.size(), 8u);
+  EXPECT_EQ(EnumAt("#/components/schemas/AutomationStatus/enum"), engine_names);
+
+  const json::value* transitions = Resolve("#/components/schemas/AutomationStatus/x-transitions");
+  ASSERT_TRUE(transitions && transitions->is_object());
+  for (AutomationStatus from : AllOf(AutomationStatus::kToDelete)) {
+    const json::value* targets =
+        transitions->as_object().if_contains(core::AutomationStatusName(from));
+    ASSERT_TRUE(targets && targets->is_array()) << core::AutomationStatusName(from);
+    for (AutomationStatus to : AllOf(AutomationStatus::kToDelete)) {
+      if (from == to) continue;
+      bool documented = false;
+      for (const auto& t : targets->as_array()) {
+        documented = documented || t == json::value(core::AutomationStatusName(to));
+      }
+      EXPECT_EQ(documented, core::IsLegalTransition(from, to))
+          << core::AutomationStatusName(from) << " -> " << core::AutomationStatusName(to);
+    }
+  }
+}
+
+TEST(NativeOpenApiDocumentTest, StepTypesAndBranchesMatchTheEngine) {
+  using core::StepType;
+  std::set<std::string> engine_names;
+  for (StepType t : AllOf(StepType::kIssueCredits)) engine_names.insert(core::StepTypeName(t));
+  EXPECT_EQ(engine_names.size(), 11u);
+  EXPECT_EQ(EnumAt("#/components/schemas/StepType/enum"), engine_names);
+
+  // Step is a oneOf discriminated by "type": one schema per step type.
+  const json::value* mapping = Resolve("#/components/schemas/Step/discriminator/mapping");
+  ASSERT_TRUE(mapping && mapping->is_object());
+  std::set<std::string> mapped;
+  for (const auto& [type, target] : mapping->as_object()) {
+    SCOPED_TRACE(std::string(type));
+    mapped.insert(std::string(type));
+    ASSERT_TRUE(target.is_string());
+    std::string schema(target.as_string());
+    EXPECT_EQ(EnumAt(schema + "/properties/type/enum"), std::set<std::string>{std::string(type)});
+    auto parsed = core::ParseStepType(type);
+    ASSERT_TRUE(parsed.has_value());
+    // The step's description names every branch that may leave it (AB tests: per variant).
+    std::string description = StringAt(schema + "/description");
+    if (*parsed == StepType::kAbTest) {
+      EXPECT_NE(description.find("`variant:<name>`"), std::string::npos);
+    } else {
+      for (const std::string& branch : core::AllowedBranches(*parsed, core::NoSettings{})) {
+        EXPECT_NE(description.find("`" + branch + "`"), std::string::npos) << branch;
+      }
+    }
+  }
+  EXPECT_EQ(mapped, engine_names);
+
+  std::string branches = StringAt("#/components/schemas/Connection/properties/branch/description");
+  for (std::string_view b : {core::kBranchDefault, core::kBranchYes, core::kBranchNo,
+                             core::kBranchTriggered, core::kBranchTimeout, core::kBranchError}) {
+    EXPECT_NE(branches.find("`" + std::string(b) + "`"), std::string::npos) << b;
+  }
+  EXPECT_NE(branches.find("`variant:<name>`"), std::string::npos);
+}
+
+TEST(NativeOpenApiDocumentTest, StepSettingsMatchTheEngine) {
+  const json::value* mapping = Resolve("#/components/schemas/Step/discriminator/mapping");
+  ASSERT_TRUE(mapping && mapping->is_object());
+  for (const auto& [type, target] : mapping->as_object()) {
+    SCOPED_TRACE(std::string(type));
+    auto step_type = core::ParseStepType(type);
+    ASSERT_TRUE(step_type.has_value());
+    std::string settings = StringAt(std::string(target.as_string()) + "/properties/settings/$ref");
+    ASSERT_FALSE(settings.empty());
+    const json::value* closed = Resolve(settings + "/additionalProperties");
+    EXPECT_TRUE(closed && *closed == json::value(false)) << settings << " must be closed";
+    // Every documented setting is one the engine knows ...
+    if (const json::value* props = Resolve(settings + "/properties")) {
+      ASSERT_TRUE(props->is_object());
+      for (const auto& [key, schema] : props->as_object()) {
+        auto r = core::ParseStepSettings(*step_type, json::serialize(json::object{{key, nullptr}}));
+        if (r.ok()) continue;
+        auto it = r.status().fields().find(std::string(key));
+        EXPECT_FALSE(it != r.status().fields().end() &&
+                     it->second == "is not a setting of this step type")
+            << key << " is documented but unknown to the engine";
+      }
+    }
+    // ... an undocumented one is rejected ...
+    auto unknown = core::ParseStepSettings(*step_type, R"({"not_a_documented_setting":1})");
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.status().fields().count("not_a_documented_setting"), 1u);
+    // ... and the documented example is accepted.
+    if (const json::value* example = Resolve(settings + "/example")) {
+      auto r = core::ParseStepSettings(*step_type, json::serialize(*example));
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+    }
+  }
+}
+
+TEST(NativeOpenApiDocumentTest, TheAutomationExamplesAreValidAutomations) {
+  for (const char* ref : {"#/components/schemas/AutomationInput/example",
+                          "#/components/schemas/Automation/example"}) {
+    SCOPED_TRACE(ref);
+    const json::value* example = Resolve(ref);
+    ASSERT_TRUE(example && example->is_object());
+    auto a = AutomationFromJson(example->as_object());
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    auto problems = core::ValidateAutomation(*a);
+    EXPECT_TRUE(problems.empty()) << problems.front().step << ": " << problems.front().message;
+  }
+}
+
+TEST(NativeOpenApiDocumentTest, ConditionOperatorsMatchTheEngine) {
+  std::set<std::string> ops = EnumAt("#/components/schemas/ConditionLeaf/properties/op/enum");
+  EXPECT_EQ(ops.size(), 11u);
+  for (const std::string& op : ops) {
+    json::value value = op == "in"                        ? json::value(json::array{1})
+                        : op == "before" || op == "after" ? json::value("now-7d")
+                        : op == "exists"                  ? json::value(true)
+                                                          : json::value(1);
+    json::value leaf =
+        json::object{{"field", "contact.attributes.x"}, {"op", op}, {"value", value}};
+    auto parsed = core::Condition::Parse(leaf);
+    EXPECT_TRUE(parsed.ok()) << op << ": " << parsed.status().ToString();
+  }
+  EXPECT_FALSE(
+      core::Condition::Parse(json::parse(R"({"field":"x","op":"matches","value":"a"})")).ok());
+  const json::value* example = Resolve("#/components/schemas/Condition/example");
+  ASSERT_NE(example, nullptr);
+  EXPECT_TRUE(core::Condition::Parse(*example).ok());
+}
+
+TEST(NativeOpenApiDocumentTest, CounterNamesMatchTheEngine) {
+  namespace c = engine::counter;
+  std::set<std::string> engine_names = {c::kEntered, c::kCompleted,   c::kExited,  c::kErrors,
+                                        c::kSent,    c::kDelivered,   c::kSkipped, c::kFailed,
+                                        c::kOpens,   c::kUniqueOpens, c::kClicks,  c::kUniqueClicks,
+                                        c::kBounces, c::kUnsubscribes};
+  std::set<std::string> documented;
+  for (const char* schema : {"AutomationCounters", "StepCounters"}) {
+    const json::value* props =
+        Resolve(std::string("#/components/schemas/") + schema + "/properties");
+    ASSERT_TRUE(props && props->is_object()) << schema;
+    for (const auto& [name, value] : props->as_object()) documented.insert(std::string(name));
+  }
+  EXPECT_EQ(documented, engine_names);
+}
+
+TEST(NativeOpenApiDocumentTest, SettingTypesMatchTheEngine) {
+  std::set<std::string> types = EnumAt("#/components/schemas/SettingType/enum");
+  EXPECT_EQ(types.size(), 5u);
+  for (const std::string& type : types) {
+    core::WorkspaceSetting s;
+    s.type = type;
+    EXPECT_EQ(engine::ValidateSetting(s).fields().count("type"), 0u) << type;
+  }
+  core::WorkspaceSetting unknown;
+  unknown.type = "NOT_A_SETTING_TYPE";
+  EXPECT_EQ(engine::ValidateSetting(unknown).fields().count("type"), 1u);
+}
+
 TEST(NativeOpenApiDocumentTest, EveryReferenceResolves) {
   std::vector<std::string> refs;
   CollectRefs(Document(), refs);
@@ -395,23 +639,35 @@ class NativeOpenApiRoutesTest : public ::testing::Test {
     store_ = std::move(opened).value();
     auto migrated = store_->Migrate();
     ASSERT_TRUE(migrated.ok()) << migrated.status().ToString();
+    // As src/app/app.cc (app::Engine) builds them: the journeys executor first, then the
+    // services that enroll into it. Hooks stay empty: no scheduler or delivery worker runs.
+    engine::EngineConfig config;
+    config.link_secret = "native-openapi-test-link-secret";
+    journeys_ = std::make_unique<engine::Journeys>(config);
     accounts_ = std::make_unique<engine::Accounts>(*store_, core::SystemClock::Get());
-    contacts_ = std::make_unique<engine::Contacts>(*store_, core::SystemClock::Get());
-    events_ = std::make_unique<engine::Events>(*store_, core::SystemClock::Get());
-    services_.reset(new Services{*store_, *accounts_, *contacts_, *events_, metrics_,
-                                 core::SystemClock::Get(), http::Limits{}});
+    contacts_ = std::make_unique<engine::Contacts>(*store_, core::SystemClock::Get(),
+                                                   journeys_.get(), &hooks_);
+    events_ = std::make_unique<engine::Events>(*store_, core::SystemClock::Get(), journeys_.get(),
+                                               &hooks_);
+    automations_ = std::make_unique<engine::Automations>(*store_, core::SystemClock::Get(),
+                                                         *journeys_, &hooks_);
+    services_.reset(new Services{*store_, *accounts_, *contacts_, *events_, *automations_,
+                                 *journeys_, metrics_, core::SystemClock::Get(), http::Limits{}});
     router_ = std::make_unique<http::Router>();
     // As src/app/app.cc registers them.
     api::system::RegisterSystemRoutes(*router_, *services_);
     RegisterNativeApi(*router_, *services_);
+    api::tracking::RegisterTrackingRoutes(*router_, *services_);
   }
 
   void TearDown() override {
     router_.reset();
     services_.reset();
+    automations_.reset();
     events_.reset();
     contacts_.reset();
     accounts_.reset();
+    journeys_.reset();
     store_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -435,9 +691,12 @@ class NativeOpenApiRoutesTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<store::sqlite::SqliteStore> store_;
+  engine::EngineHooks hooks_;
+  std::unique_ptr<engine::Journeys> journeys_;
   std::unique_ptr<engine::Accounts> accounts_;
   std::unique_ptr<engine::Contacts> contacts_;
   std::unique_ptr<engine::Events> events_;
+  std::unique_ptr<engine::Automations> automations_;
   http::Metrics metrics_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<http::Router> router_;
@@ -462,12 +721,8 @@ TEST_F(NativeOpenApiRoutesTest, EveryRegisteredRouteIsDocumented) {
     // The list above must stay true to the registration code.
     ASSERT_NE(route, nullptr) << "listed but not registered: " << RouteName(r.key);
     EXPECT_EQ(route->pattern, r.key.pattern);
-    if (r.key.pattern.rfind("/v1", 0) == 0 || r.key.pattern == "/healthz" ||
-        r.key.pattern == "/readyz" || r.key.pattern == "/metrics" ||
-        r.key.pattern == "/oauth/token") {
-      EXPECT_NE(Operation(r.key), nullptr)
-          << "registered but not documented: " << Lower(r.key.method) << " " << r.key.pattern;
-    }
+    EXPECT_NE(Operation(r.key), nullptr)
+        << "registered but not documented: " << Lower(r.key.method) << " " << r.key.pattern;
   }
   EXPECT_EQ(known.size(), KnownRoutes().size()) << "duplicate entries in KnownRoutes()";
   EXPECT_EQ(DocumentedRoutes(), known);

@@ -23,7 +23,9 @@ class ImportContactsTest : public ::testing::Test {
     path_ = dir_.File("import.db");
     store_ = testing::OpenMigrated(path_);
     ASSERT_NE(store_, nullptr);
-    engine_ = std::make_unique<Engine>(*store_, config_);
+    auto link_secret = LoadLinkSecret(*store_);
+    ASSERT_TRUE(link_secret.ok()) << link_secret.status().ToString();
+    engine_ = std::make_unique<Engine>(*store_, config_, *link_secret);
     auto ws = engine_->accounts.CreateWorkspace("Import");
     ASSERT_TRUE(ws.ok());
     ws_ = ws->id;

@@ -216,9 +216,10 @@ void RegisterAutomationRoutes(http::Router& router, Services& s) {
     s.automations.Enroll(
         call.workspace_id(), automation_uuid, std::move(contact).value(), options,
         [meta = Meta(call), respond = std::move(respond), automation_uuid](
-            core::Result<core::Token> t) {
-          if (!t.ok()) return respond(ErrorResponse(t.status(), meta));
-          respond(JsonResponse(201, json::object{{"token", TokenToJson(*t, automation_uuid, "")}}));
+            core::Result<engine::Automations::EnrollResult> r) {
+          if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
+          respond(JsonResponse(
+              201, json::object{{"token", TokenToJson(*r->token, automation_uuid, r->contact_uuid)}}));
         });
   });
 

@@ -66,6 +66,7 @@ core::Status ReadTemplate(const json::object& o, core::MessageTemplate& t) {
   return engine::ValidateTemplate(t);
 }
 
+// Reads a setting; validation is the caller's (after masked secrets are restored).
 core::Status ReadSetting(const json::object& o, core::WorkspaceSetting& s) {
   FieldReader r(o);
   RIVULET_RETURN_IF_ERROR(r.OnlyKnown({"uuid", "label", "category", "type", "value"}));
@@ -77,7 +78,7 @@ core::Status ReadSetting(const json::object& o, core::WorkspaceSetting& s) {
   s.category = category.value_or("INTEGRATION");
   s.type = *type;
   s.value_json = value.value_or("{}");
-  return engine::ValidateSetting(s);
+  return core::Status::Ok();
 }
 
 }  // namespace
@@ -184,6 +185,7 @@ void RegisterResourceRoutes(http::Router& router, Services& s) {
     if (!body.ok()) return ErrorResponse(body.status(), call.request);
     core::WorkspaceSetting setting;
     if (auto st = ReadSetting(*body, setting); !st.ok()) return ErrorResponse(st, call.request);
+    if (auto st = engine::ValidateSetting(setting); !st.ok()) return ErrorResponse(st, call.request);
     setting.workspace_id = call.workspace_id();
     setting.uuid = core::NewUuidV7(s.clock.Now());
     core::Status st = s.store.WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertSetting(setting); });
@@ -213,6 +215,7 @@ void RegisterResourceRoutes(http::Router& router, Services& s) {
                                txn.FindSetting(call.workspace_id(), core::NormalizeUuid(call.Param("uuid"))));
       RIVULET_RETURN_IF_ERROR(ReadSetting(*body, setting));
       setting.value_json = engine::MergeMaskedSecrets(setting.value_json, cur.value_json);
+      RIVULET_RETURN_IF_ERROR(engine::ValidateSetting(setting));
       setting.id = cur.id;
       setting.uuid = cur.uuid;
       setting.workspace_id = cur.workspace_id;

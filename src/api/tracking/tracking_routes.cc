@@ -127,7 +127,8 @@ void RegisterTrackingRoutes(http::Router& router, Services& s) {
   router.Add(face, "GET", "/t/u/{uuid}", http::Sync([unsubscribe_ok](const Call& call) {
     std::string uuid;
     if (!unsubscribe_ok(call, &uuid)) return Page(400, "Invalid link", "<p>This link is not valid.</p>");
-    std::string action = "/t/u/" + uuid + "?" + call.request.query;
+    // Only the checked uuid and signature (hex) go into the page; nothing else from the URL.
+    std::string action = "/t/u/" + core::NormalizeUuid(uuid) + "?s=" + QueryValue(call, "s");
     // A GET never unsubscribes: mail scanners follow links. The form POSTs.
     return Page(200, "Unsubscribe",
                 "<h1>Unsubscribe</h1><p>Stop receiving these e-mails?</p><form method=\"post\" "

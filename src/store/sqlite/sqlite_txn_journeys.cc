@@ -213,7 +213,8 @@ Result<std::vector<Token>> SqliteTxn::TokensOfContact(int64_t automation_id, int
 Result<std::vector<Token>> SqliteTxn::TokensWaitingFor(int64_t contact_id,
                                                       const std::string& event_type) {
   RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare(std::string(kTokenCols) +
-                                                   "WHERE t.contact_id = ? AND t.waiting_event = ?"));
+                                                   "WHERE t.contact_id = ? AND t.waiting_event = ? "
+                                                   "AND t.waiting_event != ''"));
   return All<Token>(&st->Bind(1, contact_id).Bind(2, event_type), ReadToken);
 }
 

@@ -1,0 +1,268 @@
+// Engine benchmarks (figures, not pass/fail), each printed beside its target (issue #3):
+//   transitions  N tokens through TAG → AB_TEST → NO_ACTION (no I/O)   ≥ 100,000 steps/s
+//   timers       N tokens whose waits fall due in the same second      p99 lateness ≤ 250 ms
+//   webhooks     N webhook messages to a local HTTP receiver            ≥ 10,000/s
+//   emails       N e-mails to a local SMTP server                       ≥ 1,000/s
+// Usage: engine_bench transitions|timers|webhooks|emails N [URL]
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "core/uuid.h"
+#include "delivery/http_sender.h"
+#include "delivery/outbox_worker.h"
+#include "delivery/smtp_sender.h"
+#include "engine/accounts.h"
+#include "engine/automations.h"
+#include "engine/scheduler.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace {
+
+using namespace rivulet;
+using SteadyClock = std::chrono::steady_clock;
+
+double Since(SteadyClock::time_point t) {
+  return std::chrono::duration<double>(SteadyClock::now() - t).count();
+}
+
+template <typename T>
+core::Result<T> Wait(std::function<void(engine::Callback<T>)> start) {
+  std::promise<core::Result<T>> p;
+  auto f = p.get_future();
+  start([&p](core::Result<T> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+void Check(const core::Status& st, const char* what) {
+  if (!st.ok()) {
+    std::fprintf(stderr, "%s: %s\n", what, st.ToString().c_str());
+    std::exit(1);
+  }
+}
+
+std::string StepId(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "0190a6f5-0a11-7c3d-8e2f-%012d", n);
+  return buf;
+}
+
+struct Bench {
+  std::filesystem::path dir;
+  std::unique_ptr<store::sqlite::SqliteStore> store;
+  engine::EngineHooks hooks;
+  std::unique_ptr<engine::Journeys> journeys;
+  std::unique_ptr<engine::Accounts> accounts;
+  std::unique_ptr<engine::Automations> automations;
+  int64_t ws = 0;
+
+  Bench() {
+    dir = std::filesystem::temp_directory_path() / ("rivulet-engine-bench-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    store::sqlite::SqliteOptions options;
+    options.path = (dir / "bench.db").string();
+    auto opened = store::sqlite::SqliteStore::Open(options);
+    Check(opened.status(), "open");
+    store = std::move(opened).value();
+    Check(store->Migrate().status(), "migrate");
+    engine::EngineConfig config;
+    config.link_secret = "bench-secret";
+    config.first_retry_delay = 200;
+    journeys = std::make_unique<engine::Journeys>(config);
+    accounts = std::make_unique<engine::Accounts>(*store, core::SystemClock::Get());
+    automations = std::make_unique<engine::Automations>(*store, core::SystemClock::Get(), *journeys, &hooks);
+    ws = accounts->CreateWorkspace("bench")->id;
+  }
+  ~Bench() {
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+
+  core::Automation Run(core::Automation a) {
+    auto created = Wait<core::Automation>([&](auto done) { automations->Create(ws, a, done); });
+    Check(created.status(), "create automation");
+    for (auto s : {core::AutomationStatus::kCommitted, core::AutomationStatus::kRunning}) {
+      engine::Automations::StatusChange change;
+      change.status = s;
+      created = Wait<core::Automation>([&](auto done) {
+        automations->ChangeStatus(ws, created->uuid, change, done);
+      });
+      Check(created.status(), "change status");
+    }
+    return *created;
+  }
+
+  // Enrolls n new contacts, 10,000 per transaction; returns seconds taken.
+  double Enroll(const core::Automation& a, int n) {
+    auto start = SteadyClock::now();
+    for (int i = 0; i < n; i += 10'000) {
+      std::vector<engine::ContactInput> batch;
+      for (int j = i; j < std::min(n, i + 10'000); ++j) {
+        engine::ContactInput in;
+        in.email = "c" + std::to_string(j) + "@example.com";
+        in.phone = "+3100" + std::to_string(1'000'000 + j);
+        batch.push_back(std::move(in));
+      }
+      auto r = Wait<std::vector<engine::Automations::EnrollResult>>([&](auto done) {
+        automations->EnrollMany(ws, a.uuid, std::move(batch), {}, done);
+      });
+      Check(r.status(), "enroll");
+    }
+    return Since(start);
+  }
+
+  void AddSetting(const std::string& type, const std::string& value) {
+    core::WorkspaceSetting s;
+    s.workspace_id = ws;
+    s.uuid = core::NewUuidV7(core::SystemClock::Get().Now());
+    s.type = type;
+    s.value_json = value;
+    Check(store->WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertSetting(s); }), "setting");
+  }
+
+  int64_t Counter(int64_t automation_id, const std::string& step, const std::string& name) {
+    int64_t v = 0;
+    (void)store->Read([&](store::ReadTxn& txn) -> core::Status {
+      RIVULET_ASSIGN_OR_RETURN(auto all, txn.ReadCounters(automation_id));
+      for (const auto& c : all) {
+        if (c.step_uuid == step && c.name == name) v = c.value;
+      }
+      return core::Status::Ok();
+    });
+    return v;
+  }
+};
+
+core::Step MakeStep(int n, core::StepType type, std::string settings) {
+  return core::Step{StepId(n), type, "", std::move(settings)};
+}
+
+int Transitions(int n) {
+  Bench b;
+  core::Automation a;
+  a.name = "transitions";
+  a.steps = {MakeStep(1, core::StepType::kTag, R"({"add":["seen"]})"),
+             MakeStep(2, core::StepType::kAbTest,
+                      R"({"variants":[{"name":"A","weight":50},{"name":"B","weight":50}]})"),
+             MakeStep(3, core::StepType::kNoAction, "{}")};
+  a.connections = {{StepId(1), StepId(2), "default"},
+                   {StepId(2), StepId(3), "variant:A"},
+                   {StepId(2), StepId(3), "variant:B"}};
+  a = b.Run(a);
+  double enroll_s = b.Enroll(a, n);
+  engine::SchedulerOptions options;
+  options.batch = 2048;
+  engine::Scheduler scheduler(*b.store, *b.journeys, core::SystemClock::Get(), nullptr, options);
+  auto start = SteadyClock::now();
+  auto ran = scheduler.RunDueNow();
+  Check(ran.status(), "run");
+  double secs = Since(start);
+  int64_t completed = b.Counter(a.id, "", "completed");
+  std::printf("== %d tokens through TAG -> AB_TEST -> NO_ACTION -> end (SQLite, synchronous=FULL)\n", n);
+  std::printf("%-46s %12.0f\n", "enrollment incl. new contacts (tokens/s)", n / enroll_s);
+  std::printf("%-46s %12.0f   target >= 100000\n", "durable step transitions (steps/s)",
+              scheduler.transitions() / secs);
+  std::printf("%-46s %12.0f\n", "tokens completed (tokens/s)", completed / secs);
+  std::printf("%-46s %12lld / %d\n", "tokens completed / enrolled", (long long)completed, n);
+  return completed == n ? 0 : 1;
+}
+
+int Timers(int n) {
+  Bench b;
+  core::Automation a;
+  a.name = "timers";
+  core::Millis due = core::SystemClock::Get().Now() + 15'000 + n / 10;  // after enrollment
+  a.start_date = due;  // every token waits for the start date: the same instant
+  a.steps = {MakeStep(1, core::StepType::kNoAction, "{}")};
+  a = b.Run(a);
+  b.Enroll(a, n);
+  engine::Scheduler scheduler(*b.store, *b.journeys, core::SystemClock::Get(), nullptr);
+  b.hooks.wake_scheduler = [&](core::Millis at) { scheduler.Wake(at); };
+  scheduler.Start();
+  // Poll completion from a reader: lateness of the k-th completed token.
+  std::vector<core::Millis> done_at;
+  int64_t last = 0;
+  while (last < n && core::SystemClock::Get().Now() < due + 60'000) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    int64_t c = b.Counter(a.id, "", "completed");
+    core::Millis now = core::SystemClock::Get().Now();
+    for (int64_t k = last; k < c; ++k) done_at.push_back(now);
+    last = c;
+  }
+  scheduler.Stop();
+  std::vector<core::Millis> lateness;
+  for (auto t : done_at) lateness.push_back(std::max<core::Millis>(0, t - due));
+  auto pct = [&](double p) {
+    if (lateness.empty()) return core::Millis{-1};
+    return lateness[std::min(lateness.size() - 1, static_cast<size_t>(p * lateness.size()))];
+  };
+  std::printf("== %d tokens due at the same instant (lateness = committed - due, polled every 2 ms)\n", n);
+  std::printf("%-46s %12lld\n", "p50 lateness (ms)", (long long)pct(0.50));
+  std::printf("%-46s %12lld   target <= 250\n", "p99 lateness (ms)", (long long)pct(0.99));
+  std::printf("%-46s %12lld\n", "max lateness (ms)", (long long)pct(1.0));
+  std::printf("%-46s %12zu / %d\n", "tokens completed / enrolled", lateness.size(), n);
+  return static_cast<int>(lateness.size()) == n ? 0 : 1;
+}
+
+int Deliveries(int n, bool email, const std::string& url) {
+  Bench b;
+  core::Automation a;
+  a.name = email ? "emails" : "webhooks";
+  if (email) {
+    b.AddSetting("SMTP", "{\"url\":\"" + url + "\",\"tls\":\"none\"}");
+    a.steps = {MakeStep(1, core::StepType::kEmail,
+                        R"({"from_address":"shop@example.com","subject":"Hello {{contact.email}}",)"
+                        R"("html":"<p>Welcome, {{contact.email}}!</p>"})")};
+  } else {
+    a.steps = {MakeStep(1, core::StepType::kWebhook, "{\"url\":\"" + url + "\"}")};
+  }
+  a = b.Run(a);
+  b.Enroll(a, n);
+  engine::Scheduler scheduler(*b.store, *b.journeys, core::SystemClock::Get(), nullptr);
+  Check(scheduler.RunDueNow().status(), "queue messages");  // renders and queues every message
+  delivery::CurlSmtpSender smtp;
+  delivery::CurlHttpSender http;
+  delivery::OutboxOptions options;
+  options.threads = email ? 8 : 16;
+  options.batch = 64;
+  delivery::OutboxWorker outbox(*b.store, *b.journeys, core::SystemClock::Get(), nullptr, smtp, http,
+                                options);
+  auto start = SteadyClock::now();
+  outbox.Start();
+  while (static_cast<int64_t>(outbox.delivered() + outbox.failed()) < n && Since(start) < 120) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  double secs = Since(start);
+  outbox.Stop();
+  std::printf("== %d %s to a local %s (outbox threads %d)\n", n, email ? "e-mails" : "webhooks",
+              email ? "SMTP server" : "HTTP receiver", options.threads);
+  std::printf("%-46s %12.0f   target >= %s\n", email ? "e-mails accepted by SMTP (/s)" : "webhooks answered 2xx (/s)",
+              outbox.delivered() / secs, email ? "1000" : "10000");
+  std::printf("%-46s %12llu / %llu / %d\n", "delivered / failed / queued",
+              (unsigned long long)outbox.delivered(), (unsigned long long)outbox.failed(), n);
+  return static_cast<int>(outbox.delivered()) == n ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s transitions|timers|webhooks|emails N [URL]\n", argv[0]);
+    return 2;
+  }
+  std::string what = argv[1];
+  int n = std::atoi(argv[2]);
+  if (what == "transitions") return Transitions(n);
+  if (what == "timers") return Timers(n);
+  if (what == "webhooks" && argc > 3) return Deliveries(n, false, argv[3]);
+  if (what == "emails" && argc > 3) return Deliveries(n, true, argv[3]);
+  std::fprintf(stderr, "unknown benchmark or missing URL\n");
+  return 2;
+}
