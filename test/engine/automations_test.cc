@@ -45,9 +45,9 @@ class AutomationsTest : public testing::JourneyFixture {
 TEST_F(AutomationsTest, StatusFollowsTheLegalLifecycle) {
   Flow f = Create(R"({"steps": [{"id": "noop", "type": "NO_ACTION"}]})");
   EXPECT_EQ(f.automation.status, AutomationStatus::kDraft);
-  for (auto to : {AutomationStatus::kCommitted, AutomationStatus::kRunning,
-                  AutomationStatus::kPaused, AutomationStatus::kRunning,
-                  AutomationStatus::kPaused, AutomationStatus::kToArchive}) {
+  for (auto to :
+       {AutomationStatus::kCommitted, AutomationStatus::kRunning, AutomationStatus::kPaused,
+        AutomationStatus::kRunning, AutomationStatus::kPaused, AutomationStatus::kToArchive}) {
     auto r = SetStatus(f, to);
     ASSERT_TRUE(r.ok()) << core::AutomationStatusName(to) << ": " << r.status().ToString();
   }
@@ -385,6 +385,20 @@ TEST_F(AutomationsTest, EnrollByApiRendersRunData) {
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
 }
 
+TEST_F(AutomationsTest, EnrollDoesNotReachContactsOfAnotherWorkspace) {
+  Flow f = Launch(R"({"steps": [{"id": "noop", "type": "NO_ACTION"}]})");
+  auto other = accounts_->CreateWorkspace("other");
+  ASSERT_TRUE(other.ok());
+  int64_t main_ws = ws_;
+  ws_ = other->id;
+  core::Contact stranger = NewContact("stranger@example.com");
+  ws_ = main_ws;
+  auto r = Enroll(f, stranger);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kNotFound);
+  EXPECT_TRUE(Tokens(f).empty());
+}
+
 TEST_F(AutomationsTest, EnrollIsRefusedForDraftAutomations) {
   Flow f = Create(R"({"steps": [{"id": "noop", "type": "NO_ACTION"}]})");
   auto r = Enroll(f, NewContact("draft@example.com"));
@@ -463,8 +477,8 @@ TEST_F(AutomationsTest, TokensWaitForAFutureStartDate) {
 
 TEST_F(AutomationsTest, AnEndedAutomationTakesNoOneAndWaitingTokensExitWhenTheyWake) {
   core::Millis end = clock_.Now() + kHour;
-  Flow f = LaunchWait(2 * 3600, [&](core::Automation& a) { a.end_date = end; },
-                      R"("trigger": "signup", )");
+  Flow f = LaunchWait(
+      2 * 3600, [&](core::Automation& a) { a.end_date = end; }, R"("trigger": "signup", )");
   core::Contact c = NewContact("ending@example.com");
   core::Token t = MustEnroll(f, c);
   Pump();

@@ -17,8 +17,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <deque>
 #include <functional>
 #include <map>
@@ -74,12 +74,25 @@ class FakeEmailSender final : public delivery::EmailSender {
 
   delivery::Outcome Send(const delivery::SmtpSettings& settings,
                          const delivery::EmailMessage& message, core::Millis now) override {
-    std::lock_guard lock(mu_);
-    sent_.push_back({settings, message, now});
-    if (script_.empty()) return delivery::Outcome::Delivered(250, "OK");
-    delivery::Outcome o = script_.front();
-    script_.pop_front();
+    std::function<void()> hook;
+    delivery::Outcome o = delivery::Outcome::Delivered(250, "OK");
+    {
+      std::lock_guard lock(mu_);
+      sent_.push_back({settings, message, now});
+      if (!script_.empty()) {
+        o = script_.front();
+        script_.pop_front();
+      }
+      hook = std::exchange(on_next_send_, nullptr);
+    }
+    if (hook) hook();  // runs once, outside the lock, while this send is "in flight"
     return o;
+  }
+
+  // Runs fn during the next Send, before it returns (e.g. to let the lease run out).
+  void OnNextSend(std::function<void()> fn) {
+    std::lock_guard lock(mu_);
+    on_next_send_ = std::move(fn);
   }
 
   // The next Send calls answer these, in order.
@@ -100,6 +113,7 @@ class FakeEmailSender final : public delivery::EmailSender {
   mutable std::mutex mu_;
   std::vector<Sent> sent_;
   std::deque<delivery::Outcome> script_;
+  std::function<void()> on_next_send_;
 };
 
 // Records every HTTP request; answers with outcomes scripted per URL, then 200.
@@ -200,8 +214,8 @@ class JourneyFixture : public ::testing::Test {
     automations_ = std::make_unique<engine::Automations>(*store_, clock_, *journeys_, &hooks_);
     scheduler_ = std::make_unique<engine::Scheduler>(*store_, *journeys_, clock_, &hooks_,
                                                      scheduler_options_);
-    outbox_ = std::make_unique<delivery::OutboxWorker>(*store_, *journeys_, clock_, &hooks_,
-                                                       email_, http_, outbox_options_);
+    outbox_ = std::make_unique<delivery::OutboxWorker>(*store_, *journeys_, clock_, &hooks_, email_,
+                                                       http_, outbox_options_);
   }
 
   // Destroys every engine object and the store, as a process exit would.
@@ -232,7 +246,8 @@ class JourneyFixture : public ::testing::Test {
     s.label = type;
     s.type = type;
     s.value_json = value_json;
-    core::Status st = store_->WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertSetting(s); });
+    core::Status st =
+        store_->WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertSetting(s); });
     EXPECT_TRUE(st.ok()) << st.ToString();
     return s;
   }
@@ -308,7 +323,8 @@ class JourneyFixture : public ::testing::Test {
     if (const json::value* g = o.if_contains("unsubscribe_group")) {
       a.unsubscribe_group = std::string(g->as_string());
     }
-    if (const json::value* tz = o.if_contains("timezone")) a.timezone = std::string(tz->as_string());
+    if (const json::value* tz = o.if_contains("timezone"))
+      a.timezone = std::string(tz->as_string());
     if (tweak) tweak(a);
     return f;
   }

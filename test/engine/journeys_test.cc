@@ -84,7 +84,8 @@ TEST_F(JourneysTest, EmailRendersContactAndEventDataAndEscapesHtml) {
   // One-click unsubscribe, signed with the link secret, plus a mailto fallback.
   EXPECT_EQ(m.list_unsubscribe_url, "https://rivulet.test/t/u/" + row.uuid +
                                         "?s=" + journeys_->LinkSignature("u", row.uuid));
-  EXPECT_TRUE(journeys_->CheckLinkSignature("u", row.uuid, journeys_->LinkSignature("u", row.uuid)));
+  EXPECT_TRUE(
+      journeys_->CheckLinkSignature("u", row.uuid, journeys_->LinkSignature("u", row.uuid)));
   // The open pixel is appended to the rendered HTML, signed for this message.
   EXPECT_NE(m.html.find("https://rivulet.test/t/o/" + row.uuid +
                         ".gif?s=" + journeys_->LinkSignature("o", row.uuid)),
@@ -120,12 +121,15 @@ TEST_F(JourneysTest, EmailUsesWorkspaceSenderAndTemplate) {
   tpl.subject = "Welcome {{contact.first_name}}";
   tpl.html = "<h1>Hi {{contact.first_name}}</h1>";
   tpl.text = "Hi {{contact.first_name}} (text)";
-  ASSERT_TRUE(store_->WriteAndWait([&](store::WriteTxn& txn) -> Status {
-                      RIVULET_RETURN_IF_ERROR(txn.InsertSender(sender));
-                      return txn.InsertTemplate(tpl);
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([&](store::WriteTxn& txn) -> Status {
+                    RIVULET_RETURN_IF_ERROR(txn.InsertSender(sender));
+                    return txn.InsertTemplate(tpl);
+                  })
+                  .ok());
   Flow f = Launch(R"({"steps": [{"id": "mail", "type": "CLAB_CAMPAIGN", "config":
-      {"sender_uuid": ")" + sender.uuid + R"(", "template_uuid": ")" + tpl.uuid + R"("}}]})");
+      {"sender_uuid": ")" +
+                  sender.uuid + R"(", "template_uuid": ")" + tpl.uuid + R"("}}]})");
   core::Contact c = NewContact("ann@example.com", R"({"first_name": "Ann"})");
   MustEnroll(f, c);
   Pump();
@@ -141,8 +145,9 @@ TEST_F(JourneysTest, EmailUsesWorkspaceSenderAndTemplate) {
 
 TEST_F(JourneysTest, EmailLinksBecomeSignedClickLinks) {
   Flow f = Launch(R"({"steps": [{"id": "mail", "type": "CLAB_CAMPAIGN", "config": )" +
-                  EmailConfig("Links", "<a href='https://shop.example/p?id={{contact.pid}}&amp;x=1'>"
-                                       "shop</a> <a href='mailto:care@shop.example'>mail</a>") +
+                  EmailConfig("Links",
+                              "<a href='https://shop.example/p?id={{contact.pid}}&amp;x=1'>"
+                              "shop</a> <a href='mailto:care@shop.example'>mail</a>") +
                   "}]}");
   core::Contact c = NewContact("links@example.com", R"({"pid": "42"})");
   core::Token t = MustEnroll(f, c);
@@ -196,6 +201,42 @@ TEST_F(JourneysTest, EmailIsSkippedForUnsubscribedOrAddresslessContacts) {
   EXPECT_EQ(Counter(f, "", counter::kCompleted), 5);
 }
 
+TEST_F(JourneysTest, UnsubscribeLinkStopsLaterEmailsOfTheAutomation) {
+  Flow f = Launch(R"({"unsubscribe_group": "news", "steps": [
+      {"id": "first", "type": "CLAB_CAMPAIGN", "config": )" +
+                  EmailConfig("First", "<p>1</p>") + R"(},
+      {"id": "wait", "type": "WAIT", "config": {"delay_seconds": 86400}},
+      {"id": "second", "type": "CLAB_CAMPAIGN", "config": )" +
+                  EmailConfig("Second", "<p>2</p>") + R"(}]})");
+  core::Contact leaver = NewContact("leaver@example.com");
+  core::Contact stayer = NewContact("stayer@example.com");
+  core::Token tl = MustEnroll(f, leaver);
+  MustEnroll(f, stayer);
+  Pump();
+  ASSERT_EQ(email_.sent().size(), 2u);
+
+  std::string first_uuid = Messages(tl).at(0).uuid;
+  ASSERT_TRUE(
+      store_
+          ->WriteAndWait([&](store::WriteTxn& txn) -> Status {
+            Effects effects;
+            RIVULET_RETURN_IF_ERROR(journeys_->RecordMessageEvent(
+                txn, first_uuid, Journeys::MessageEvent::kUnsubscribed, clock_.Now(), effects));
+            return effects.Flush(txn);
+          })
+          .ok());
+  EXPECT_FALSE(IsSubscribed(Reload(leaver), core::Channel::kEmail));
+  AdvanceAndPump(kDay);
+
+  auto sent = email_.sent();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[2].message.to_address, "stayer@example.com");
+  EXPECT_EQ(Reload(tl).status, TokenStatus::kCompleted);
+  EXPECT_EQ(Counter(f, "second", counter::kSkipped), 1);
+  EXPECT_EQ(Counter(f, "first", counter::kUnsubscribes), 1);
+  EXPECT_EQ(Counter(f, "", counter::kUnsubscribes), 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // CLAB_CAMPAIGN_SMS
 
@@ -223,7 +264,8 @@ TEST_F(JourneysTest, SmsGoesThroughTheWorkspaceGateway) {
   EXPECT_EQ(rows[0].channel, "sms");
   EXPECT_EQ(rows[0].status, "sent");
   EXPECT_EQ(Json(r.body), Json(R"({"to": "+393331234567", "text": "Hi Bea, code X1 & more",
-                                    "message_id": ")" + rows[0].uuid + R"("})"));
+                                    "message_id": ")" +
+                               rows[0].uuid + R"("})"));
   EXPECT_EQ(FakeHttp::Header(r, "Authorization"), "Bearer sms-key");
   EXPECT_EQ(FakeHttp::Header(r, "Content-Type"), "application/json");
   EXPECT_EQ(FakeHttp::Header(r, "Idempotency-Key"), rows[0].idempotency_key);
@@ -455,13 +497,15 @@ TEST_F(JourneysTest, WaitAndCheckSeesWhetherAnEarlierEmailWasOpened) {
   // The open pixel fires for the reader's message.
   auto rows = Messages(tr);
   ASSERT_EQ(rows.size(), 1u);
-  ASSERT_TRUE(store_->WriteAndWait([&](store::WriteTxn& txn) -> Status {
-                      RIVULET_ASSIGN_OR_RETURN(core::OutboxMessage m,
-                                               txn.FindOutboxMessage(rows[0].uuid));
-                      m.opened_at = clock_.Now() + kHour;
-                      m.open_count = 1;
-                      return txn.UpdateOutboxMessage(m);
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([&](store::WriteTxn& txn) -> Status {
+                    RIVULET_ASSIGN_OR_RETURN(core::OutboxMessage m,
+                                             txn.FindOutboxMessage(rows[0].uuid));
+                    m.opened_at = clock_.Now() + kHour;
+                    m.open_count = 1;
+                    return txn.UpdateOutboxMessage(m);
+                  })
+                  .ok());
   AdvanceAndPump(kDay);
 
   tr = Reload(tr);
@@ -579,6 +623,21 @@ TEST_F(JourneysTest, WaitForTriggerTimesOut) {
   EXPECT_EQ(Reload(t).step_uuid, f.step("timeout"));
 }
 
+TEST_F(JourneysTest, WaitForTriggerEventAfterTheTimeoutDoesNotTrigger) {
+  Flow f = Launch(kWaitForPurchase);
+  core::Contact c = NewContact("late-buyer@example.com");
+  core::Token t = MustEnroll(f, c);
+  Pump();
+  // The timeout passes; the event comes before the scheduler gets round to the token.
+  clock_.Advance(kHour + kMinute);
+  SendEvent(c, "purchase", R"({"amount": 50})");
+  Pump();
+  t = Reload(t);
+  EXPECT_EQ(t.step_uuid, f.step("timeout"));
+  EXPECT_EQ(TagsOf(Reload(c)), (std::vector<std::string>{"no-purchase"}));
+  EXPECT_TRUE(http_.SentTo("https://hooks.test/bought").empty());
+}
+
 // ---------------------------------------------------------------------------------------
 // AB_TEST
 
@@ -649,7 +708,8 @@ TEST_F(JourneysTest, AbTestSplitsDeterministicallyByWeight) {
 TEST_F(JourneysTest, IssueCreditsAddsCreditsAndTriggersOtherAutomations) {
   Flow loyalty = Launch(R"({"name": "loyalty", "steps": [
       {"id": "credits", "type": "ISSUE_CREDITS", "config": {"credits": 10}}]})");
-  Flow follow = Launch(R"({"name": "follow-up", "triggers": [{"event_type": "credit_reception_created",
+  Flow follow =
+      Launch(R"({"name": "follow-up", "triggers": [{"event_type": "credit_reception_created",
       "condition": {"field": "event.data.credits", "op": "gte", "value": 10}}],
       "steps": [
       {"id": "tag", "type": "TAG", "config": {"add": ["credited"]}},
@@ -720,6 +780,39 @@ TEST_F(JourneysTest, TriggerEventEnrollsOnlyWhenItsConditionHolds) {
   EXPECT_EQ(Counter(f, "", counter::kEntered), 1);
 }
 
+TEST_F(JourneysTest, ContactCreatedTriggersAWelcomeJourney) {
+  Flow f = Launch(R"({"trigger": "contact_created", "steps": [
+      {"id": "mail", "type": "CLAB_CAMPAIGN", "config": )" +
+                  EmailConfig("Welcome {{contact.first_name}}", "<p>hi</p>") + R"(}]})");
+  core::Contact c = NewContact("welcome@example.com", R"({"first_name": "Eve"})");
+  Pump();
+  auto sent = email_.sent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].message.subject, "Welcome Eve");
+  EXPECT_EQ(Str(Json(TokenOf(f, c).event_json).at("type")), "contact_created");
+}
+
+TEST_F(JourneysTest, DuplicateEventByIdempotencyKeyEnrollsOnce) {
+  Flow f = Launch(R"({"trigger": "order.placed",
+      "steps": [{"id": "tag", "type": "TAG", "config": {"add": ["ordered"]}}]})");
+  core::Contact c = NewContact("dup@example.com");
+  for (int i = 0; i < 2; ++i) {
+    EventInput in;
+    in.type = "order.placed";
+    in.contact.uuid = c.uuid;
+    in.idempotency_key = "order-17";
+    auto r =
+        testing::Await<std::vector<IngestedEvent>>([&](Callback<std::vector<IngestedEvent>> done) {
+          events_->Ingest(ws_, {in}, std::move(done));
+        });
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->front().duplicate, i == 1);
+  }
+  Pump();
+  EXPECT_EQ(Tokens(f).size(), 1u);
+  EXPECT_EQ(Counter(f, "", counter::kEntered), 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // Delivery retries
 
@@ -785,8 +878,9 @@ TEST_F(OutboxDeliveryTest, BackoffIsCappedAtTheMaximumDelay) {
   Restart();
   Flow f = Launch(R"({"steps": [{"id": "hook", "type": "WEBHOOK",
       "config": {"url": "https://hooks.test/cap"}}]})");
-  http_.Script("https://hooks.test/cap", {Outcome::Retryable(503, "a"), Outcome::Retryable(503, "b"),
-                                          Outcome::Retryable(503, "c")});
+  http_.Script(
+      "https://hooks.test/cap",
+      {Outcome::Retryable(503, "a"), Outcome::Retryable(503, "b"), Outcome::Retryable(503, "c")});
   core::Token t = MustEnroll(f, NewContact("cap@example.com"));
   Pump();
   for (int attempt = 1; attempt <= 3; ++attempt) {
@@ -880,11 +974,13 @@ TEST_F(OutboxDeliveryTest, MessageWhoseLeaseExpiredIsSentAgainWithTheSameMessage
   // A worker claims the message, sends it, and dies before recording the outcome.
   std::vector<core::OutboxMessage> claimed;
   core::Millis lease_until = clock_.Now() + config_.delivery_lease;
-  ASSERT_TRUE(store_->WriteAndWait([&](store::WriteTxn& txn) -> Status {
-                      RIVULET_ASSIGN_OR_RETURN(claimed,
-                                               txn.ClaimOutbox(clock_.Now(), 10, lease_until));
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([&](store::WriteTxn& txn) -> Status {
+                    RIVULET_ASSIGN_OR_RETURN(claimed,
+                                             txn.ClaimOutbox(clock_.Now(), 10, lease_until));
+                    return Status::Ok();
+                  })
+                  .ok());
   ASSERT_EQ(claimed.size(), 1u);
   std::string first_message_id(Obj(claimed[0].payload_json).at("message_id").as_string());
   EXPECT_EQ(Messages(t).at(0).status, "sending");
@@ -952,6 +1048,43 @@ TEST_F(OutboxDeliveryTest, EmailOfAWorkspaceWithoutSmtpSettingFailsWithoutUsingA
   EXPECT_EQ(rows[0].last_error, "the workspace has no SMTP setting");
   EXPECT_EQ(t.status, TokenStatus::kError);
   EXPECT_EQ(t.error_message, "the workspace has no SMTP setting");
+}
+
+TEST_F(OutboxDeliveryTest, SlowSenderWhoseLeaseRanOutIsRecordedOnlyOnce) {
+  Flow f = Launch(R"({"steps": [
+      {"id": "mail", "type": "CLAB_CAMPAIGN", "config": )" +
+                  EmailConfig("Slow", "<p>x</p>") + R"(},
+      {"id": "after", "type": "TAG", "config": {"add": ["after"]}}]})");
+  core::Contact c = NewContact("slow-smtp@example.com");
+  core::Token t = MustEnroll(f, c);
+  ASSERT_TRUE(scheduler_->RunDueNow().ok());
+
+  // Worker A's send hangs past its lease; worker B takes the message over and finishes first.
+  delivery::OutboxWorker other(*store_, *journeys_, clock_, &hooks_, email_, http_);
+  int taken_over = -1;
+  email_.OnNextSend([&] {
+    clock_.Advance(config_.delivery_lease);
+    auto n = other.DeliverDueNow();
+    taken_over = n.ok() ? *n : -2;
+  });
+  auto first = outbox_->DeliverDueNow();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(taken_over, 1);
+
+  auto sent = email_.sent();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].message.message_id, sent[1].message.message_id);
+  auto rows = Messages(t);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].status, "sent");
+  EXPECT_EQ(rows[0].attempts, 1);
+  t = Reload(t);
+  EXPECT_EQ(t.status, TokenStatus::kCompleted);
+  EXPECT_EQ(TagsOf(Reload(c)), (std::vector<std::string>{"after"}));
+  EXPECT_EQ(Counter(f, "mail", counter::kSent), 1);
+  EXPECT_EQ(Counter(f, "mail", counter::kDelivered), 1);
+  EXPECT_EQ(Counter(f, "", counter::kDelivered), 1);
+  EXPECT_EQ(Counter(f, "after", counter::kEntered), 1);
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ class SchedulerTest : public testing::JourneyFixture {
   // WAIT (config) → TAG "done".
   Flow LaunchWait(const std::string& wait_config, const std::string& extra = "") {
     return Launch(R"({)" + extra + R"("steps": [
-        {"id": "wait", "type": "WAIT", "config": )" + wait_config + R"(},
+        {"id": "wait", "type": "WAIT", "config": )" +
+                  wait_config + R"(},
         {"id": "done", "type": "TAG", "config": {"add": ["done"]}}]})");
   }
 };
@@ -79,10 +80,10 @@ TEST_F(SchedulerTest, FromLastStepWaitsFromEnteringTheStep) {
 TEST_F(SchedulerTest, WaitAtLocalTimeUsesTheContactsZoneOrTheAutomations) {
   // 2024-06-01T10:00Z is 12:00 in Rome, 06:00 in New York and 19:00 in Tokyo.
   Flow f = LaunchWait(R"({"at": "09:00"})", R"("timezone": "Asia/Tokyo", )");
-  core::Token rome = MustEnroll(f, NewContact("rome@example.com", "{}", std::nullopt,
-                                              std::string("Europe/Rome")));
-  core::Token ny = MustEnroll(f, NewContact("ny@example.com", "{}", std::nullopt,
-                                            std::string("America/New_York")));
+  core::Token rome =
+      MustEnroll(f, NewContact("rome@example.com", "{}", std::nullopt, std::string("Europe/Rome")));
+  core::Token ny = MustEnroll(
+      f, NewContact("ny@example.com", "{}", std::nullopt, std::string("America/New_York")));
   core::Token tokyo = MustEnroll(f, NewContact("tokyo@example.com"));  // no zone: automation's
   Pump();
   EXPECT_EQ(Reload(rome).wake_at, 1'717'311'600'000);   // 2024-06-02T07:00Z = 09:00 CEST
@@ -113,8 +114,8 @@ TEST_F(SchedulerTest, WaitAtLocalTimeCrossesTheSpringDstBoundary) {
 TEST_F(SchedulerTest, WaitAtLocalTimeCrossesTheAutumnDstBoundary) {
   clock_.Set(kBeforeFallBack);
   Flow f = LaunchWait(R"({"at": "09:00"})");
-  core::Token t = MustEnroll(
-      f, NewContact("fall@example.com", "{}", std::nullopt, std::string("Europe/Rome")));
+  core::Token t =
+      MustEnroll(f, NewContact("fall@example.com", "{}", std::nullopt, std::string("Europe/Rome")));
   Pump();
   // 2024-10-27 09:00 CET = 08:00Z: 24 hours later, one more than the wall clock shows.
   EXPECT_EQ(Reload(t).wake_at, kBeforeFallBack + 24 * kHour);
@@ -123,8 +124,8 @@ TEST_F(SchedulerTest, WaitAtLocalTimeCrossesTheAutumnDstBoundary) {
 TEST_F(SchedulerTest, WaitAtATimeInTheSpringGapMovesForwardByTheGap) {
   clock_.Set(kBeforeSpringForward);
   Flow f = LaunchWait(R"({"at": "02:30"})");
-  core::Token t = MustEnroll(
-      f, NewContact("gap@example.com", "{}", std::nullopt, std::string("Europe/Rome")));
+  core::Token t =
+      MustEnroll(f, NewContact("gap@example.com", "{}", std::nullopt, std::string("Europe/Rome")));
   Pump();
   // 02:30 does not exist on 2024-03-31 in Rome; the clock jumps from 02:00 to 03:00, so the
   // wait ends at 03:30 CEST = 01:30Z.
@@ -227,6 +228,33 @@ TEST_F(SchedulerTest, DeliveryWorkersAreWokenWhenStepsQueueMessages) {
   EXPECT_EQ(http_.sent().size(), 1u);
 }
 
+TEST_F(SchedulerTest, DeliveryThatStartsAWaitTellsTheScheduler) {
+  Flow f = Launch(R"({"steps": [
+      {"id": "hook", "type": "WEBHOOK", "config": {"url": "https://hooks.test/then-wait"}},
+      {"id": "wait", "type": "WAIT", "config": {"delay_seconds": 60}}]})");
+  MustEnroll(f, NewContact("then-wait@example.com"));
+  ASSERT_TRUE(scheduler_->RunDueNow().ok());
+  {
+    std::lock_guard lock(hooks_mu_);
+    scheduler_wakes_.clear();
+  }
+  ASSERT_TRUE(outbox_->DeliverDueNow().ok());
+  std::lock_guard lock(hooks_mu_);
+  EXPECT_EQ(scheduler_wakes_, (std::vector<core::Millis>{clock_.Now() + 60 * kSecond}));
+}
+
+TEST_F(SchedulerTest, ResumingAnAutomationWakesTheScheduler) {
+  Flow f = LaunchWait(R"({"delay_seconds": 60})");
+  ASSERT_TRUE(SetStatus(f, core::AutomationStatus::kPaused).ok());
+  {
+    std::lock_guard lock(hooks_mu_);
+    scheduler_wakes_.clear();
+  }
+  ASSERT_TRUE(SetStatus(f, core::AutomationStatus::kRunning).ok());
+  std::lock_guard lock(hooks_mu_);
+  EXPECT_EQ(scheduler_wakes_, (std::vector<core::Millis>{clock_.Now()}));
+}
+
 TEST_F(SchedulerTest, NextWakeAtIsTheEarliestWaitOfRunningAutomations) {
   Flow f = LaunchWait(R"({"delay_seconds": 600})");
   Flow g = LaunchWait(R"({"delay_seconds": 60})");
@@ -236,10 +264,12 @@ TEST_F(SchedulerTest, NextWakeAtIsTheEarliestWaitOfRunningAutomations) {
   Pump();
   auto next = [&] {
     std::optional<core::Millis> out;
-    EXPECT_TRUE(store_->Read([&](store::ReadTxn& txn) -> Status {
-                        RIVULET_ASSIGN_OR_RETURN(out, txn.NextWakeAt());
-                        return Status::Ok();
-                      }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](store::ReadTxn& txn) -> Status {
+                      RIVULET_ASSIGN_OR_RETURN(out, txn.NextWakeAt());
+                      return Status::Ok();
+                    })
+                    .ok());
     return out;
   };
   EXPECT_EQ(next(), start + 60 * kSecond);
