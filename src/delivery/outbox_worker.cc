@@ -203,7 +203,14 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
   thread_local std::mt19937_64 rng(std::random_device{}());
   for (auto& m : claimed) {
     std::string detail;
-    auto result = Deliver(m, &detail);
+    bool wanted = true;
+    (void)store_.Read([&](store::ReadTxn& txn) -> core::Status {
+      auto w = Journeys::StillWanted(txn, m);
+      if (w.ok()) wanted = *w;
+      return core::Status::Ok();
+    });
+    auto result = wanted ? Deliver(m, &detail) : Journeys::DeliveryResult::kSkipped;
+    if (!wanted) detail = "the contact unsubscribed before delivery";
     std::optional<core::Millis> retry_at;
     if (result == Journeys::DeliveryResult::kRetry) {
       const auto& cfg = journeys_.config();
@@ -217,7 +224,7 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
     } else {
       failed_++;
     }
-    if (result != Journeys::DeliveryResult::kDelivered) {
+    if (result == Journeys::DeliveryResult::kRetry || result == Journeys::DeliveryResult::kFailed) {
       spdlog::warn("delivery of {} message {} attempt {}: {}", m.channel, m.uuid, m.attempts + 1,
                    detail);
     }

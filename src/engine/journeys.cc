@@ -3,6 +3,7 @@
 #include <date/tz.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 
 #include "core/condition.h"
@@ -401,6 +402,7 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
   RIVULET_ASSIGN_OR_RETURN(auto waiting, txn.TokensWaitingFor(contact.id, event.type));
   for (Token& t : waiting) {
     if (t.status != TokenStatus::kActive || t.phase != StepPhase::kWaiting) continue;
+    if (t.wake_at && *t.wake_at <= now) continue;  // timed out already; the timeout branch wins
     RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(t.automation_id));
     const Step* step = a.FindStep(t.step_uuid);
     if (!step || step->type != StepType::kWaitForTrigger) continue;
@@ -455,6 +457,8 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
       if (text.empty()) text = t.text;
     }
     RIVULET_ASSIGN_OR_RETURN(std::string r_subject, Render(subject, ctx, false));
+    // A header is one line: line breaks from attributes become spaces.
+    std::replace_if(r_subject.begin(), r_subject.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
     RIVULET_ASSIGN_OR_RETURN(std::string r_html, Render(html, ctx, true));
     RIVULET_ASSIGN_OR_RETURN(std::string r_text, Render(text, ctx, false));
     if (r_text.empty() && !r_html.empty()) r_text = core::HtmlToText(r_html);
@@ -497,8 +501,12 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
   m.token_id = token.id;
   m.contact_id = contact.id;
   m.step_uuid = step.uuid;
-  // The same token entering the same step at the same moment is the same message.
-  m.idempotency_key = token.uuid + ":" + step.uuid + ":" + std::to_string(token.step_entered_at);
+  // token + step + how many messages this step already produced for the token: stable for
+  // the message (retries reuse it), distinct when a loop re-enters the step.
+  RIVULET_ASSIGN_OR_RETURN(auto earlier, txn.MessagesOfToken(token.id));
+  size_t entry = std::count_if(earlier.begin(), earlier.end(),
+                               [&](const core::OutboxMessage& x) { return x.step_uuid == step.uuid; });
+  m.idempotency_key = token.uuid + ":" + step.uuid + ":" + std::to_string(entry);
   m.payload_json = json::serialize(payload);
   m.status = "pending";
   m.next_attempt_at = now;
@@ -754,6 +762,18 @@ Result<int> Journeys::RunDue(store::WriteTxn& txn, Millis now, int limit, Effect
   return static_cast<int>(due.size());
 }
 
+Result<bool> Journeys::StillWanted(store::ReadTxn& txn, const core::OutboxMessage& m) {
+  if (m.channel == "webhook") return true;
+  auto contact = txn.FindContactById(m.workspace_id, m.contact_id);
+  if (!contact.ok()) {
+    if (contact.status().code() == core::Code::kNotFound) return false;  // erased meanwhile
+    return contact.status();
+  }
+  RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(m.automation_id));
+  return IsSubscribed(*contact, m.channel == "email" ? core::Channel::kEmail : core::Channel::kSms,
+                      a.unsubscribe_group);
+}
+
 Status Journeys::CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage claimed,
                                   DeliveryResult result, const std::string& detail,
                                   std::optional<Millis> retry_at, Millis now, Effects& effects) {
@@ -770,11 +790,14 @@ Status Journeys::CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage clai
     m.next_attempt_at = *retry_at;
     return txn.UpdateOutboxMessage(m);
   }
-  bool ok = result == DeliveryResult::kDelivered;
-  m.status = ok ? "sent" : "failed";
-  if (ok) m.sent_at = now;
+  bool skipped = result == DeliveryResult::kSkipped;
+  bool ok = result == DeliveryResult::kDelivered || skipped;
+  m.status = skipped ? "skipped" : ok ? "sent" : "failed";
+  if (result == DeliveryResult::kDelivered) m.sent_at = now;
   RIVULET_RETURN_IF_ERROR(txn.UpdateOutboxMessage(m));
-  if (ok) {
+  if (skipped) {
+    effects.Count(m.automation_id, m.step_uuid, counter::kSkipped);
+  } else if (ok) {
     effects.Count(m.automation_id, m.step_uuid, counter::kSent);
     effects.Count(m.automation_id, m.step_uuid, counter::kDelivered);
     effects.Count(m.automation_id, "", counter::kSent);

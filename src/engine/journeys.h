@@ -104,7 +104,11 @@ class Journeys {
   // Records a delivery attempt's outcome for a message the caller claimed, then moves its
   // token on (success → default branch; permanent failure → error branch or token ERROR).
   // retry_at is when to try again for a retryable failure (nullopt: give up).
-  enum class DeliveryResult { kDelivered, kRetry, kFailed };
+  // kSkipped: not sent, because the contact unsubscribed after the message was queued.
+  enum class DeliveryResult { kDelivered, kRetry, kFailed, kSkipped };
+  // Whether the message may still go to its contact (subscription to the channel and to the
+  // automation's unsubscribe group, checked again right before each attempt).
+  static Result<bool> StillWanted(store::ReadTxn& txn, const core::OutboxMessage& message);
   Status CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage message,
                                  DeliveryResult result, const std::string& detail,
                                  std::optional<core::Millis> retry_at, core::Millis now,

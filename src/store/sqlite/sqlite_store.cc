@@ -18,6 +18,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
                            Connection::Open(store->options_.path, store->options_.synchronous));
   RIVULET_RETURN_IF_ERROR(store->writer_conn_->ExecScript("PRAGMA wal_autocheckpoint=0"));
   sqlite3_wal_hook(store->writer_conn_->raw(), &SqliteStore::OnWalCommit, store.get());
+  store->completer_ = std::thread([s = store.get()] { s->CompletionLoop(); });
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
   store->checkpointer_ = std::thread([s = store.get()] { s->CheckpointLoop(); });
   return store;
@@ -32,6 +33,12 @@ SqliteStore::~SqliteStore() {
   }
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(completion_mu_);
+    completion_stop_ = true;
+  }
+  completion_cv_.notify_all();
+  if (completer_.joinable()) completer_.join();
   {
     std::lock_guard lock(checkpoint_mu_);
     checkpoint_stop_ = true;
@@ -148,14 +155,38 @@ void SqliteStore::WriterLoop() {
   }
 }
 
+void SqliteStore::Complete(std::vector<std::pair<Done, Status>> dones) {
+  {
+    std::lock_guard lock(completion_mu_);
+    completions_.push_back(std::move(dones));
+  }
+  completion_cv_.notify_one();
+}
+
+void SqliteStore::CompletionLoop() {
+  while (true) {
+    std::vector<std::pair<Done, Status>> batch;
+    {
+      std::unique_lock lock(completion_mu_);
+      completion_cv_.wait(lock, [this] { return completion_stop_ || !completions_.empty(); });
+      if (completions_.empty()) return;  // stopping and drained
+      batch = std::move(completions_.front());
+      completions_.pop_front();
+    }
+    for (auto& [done, status] : batch) done(std::move(status));
+  }
+}
+
 void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   std::vector<Status> results(batch.size());
   SqliteTxn txn(*writer_conn_);
   Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
+  std::vector<std::pair<Done, Status>> dones;
+  dones.reserve(batch.size());
   if (!begin.ok()) {
-    for (auto& job : batch) job.done(begin);
+    for (auto& job : batch) dones.emplace_back(std::move(job.done), begin);
     failed_commits_++;
-    return;
+    return Complete(std::move(dones));
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     // A savepoint per job: one job's failure leaves the others' changes in the commit.
@@ -179,15 +210,16 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
     failed_commits_++;
     Status failed(core::Code::kUnavailable, "database commit failed: " + commit.message(),
                   /*retryable=*/true);
-    for (auto& job : batch) job.done(failed);
-    return;
+    for (auto& job : batch) dones.emplace_back(std::move(job.done), failed);
+    return Complete(std::move(dones));
   }
   commits_++;
   committed_jobs_ += batch.size();
   uint64_t prev = max_batch_.load();
   while (batch.size() > prev && !max_batch_.compare_exchange_weak(prev, batch.size())) {
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+  for (size_t i = 0; i < batch.size(); ++i) dones.emplace_back(std::move(batch[i].done), std::move(results[i]));
+  Complete(std::move(dones));
 }
 
 std::unique_ptr<Connection> SqliteStore::AcquireReader(Status* error) {

@@ -47,6 +47,10 @@ class SqliteStore final : public Store {
   explicit SqliteStore(SqliteOptions options);
   void WriterLoop();
   void CheckpointLoop();
+  void CompletionLoop();
+  // Hands the batch's `done` calls to the completion thread, keeping the writer's critical
+  // path free of the wake-ups they cause.
+  void Complete(std::vector<std::pair<Done, Status>> dones);
   static int OnWalCommit(void* self, struct sqlite3* db, const char* name, int pages);
   void CommitBatch(std::vector<Job>& batch);
   std::unique_ptr<Connection> AcquireReader(Status* error);
@@ -60,6 +64,12 @@ class SqliteStore final : public Store {
   std::deque<Job> queue_;
   bool stopping_ = false;
   std::thread writer_;
+
+  std::mutex completion_mu_;
+  std::condition_variable completion_cv_;
+  std::deque<std::vector<std::pair<Done, Status>>> completions_;
+  bool completion_stop_ = false;
+  std::thread completer_;
 
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;

@@ -413,7 +413,7 @@ Result<int64_t> SqliteTxn::ExitExpiredTokens(int64_t automation_id, core::Millis
       auto* st, conn_.Prepare("UPDATE tokens SET status = 'EXITED', wake_at = NULL, "
                               "waiting_event = '', updated_at = ?1 WHERE automation_id = ?2 AND "
                               "status = 'ACTIVE' AND phase = 'waiting' AND wake_at IS NOT NULL AND "
-                              "wake_at < ?1"));
+                              "wake_at < ?1 AND json_extract(step_data, '$.triggered') IS NOT 1"));
   RIVULET_RETURN_IF_ERROR(st->Bind(1, now).Bind(2, automation_id).Exec());
   return static_cast<int64_t>(conn_.Changes());
 }
