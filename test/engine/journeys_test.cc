@@ -76,7 +76,7 @@ TEST_F(JourneysTest, EmailRendersContactAndEventDataAndEscapesHtml) {
   EXPECT_EQ(row.attempts, 1);
   EXPECT_EQ(row.sent_at, clock_.Now());
   EXPECT_EQ(row.idempotency_key,
-            t.uuid + ":" + f.step("mail") + ":0"  // the step's first message for this token);
+            t.uuid + ":" + f.step("mail") + ":0");  // the step's first message for this token
   json::object payload = Obj(row.payload_json);
   EXPECT_EQ(Str(payload.at("subject")), "Hi Ada & Co, order 42.5");
   EXPECT_EQ(m.message_id, row.uuid + "@rivulet");
