@@ -42,7 +42,9 @@ struct SmsSettings {
 struct WebhookSettings {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;  // a template; empty: the default JSON of contact, token and run data
+  // A JSON template (values are escaped for JSON strings); empty: the default JSON of
+  // contact, token, event and run data.
+  std::string body;
 };
 
 struct TagSettings {

@@ -267,6 +267,31 @@ Scan ScanSource(std::string_view source) {
   return s;
 }
 
+// The inside of a JSON string: quotes, backslashes and control characters escaped.
+std::string JsonEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out;
+}
+
 std::string HtmlEscape(const std::string& s) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);
@@ -433,6 +458,7 @@ class JsonContext final : public mustache::basic_context<std::string> {
     if (tag.kind == TagKind::kVariable || tag.kind == TagKind::kUnescaped) {
       std::string text = Stringify(r);
       if (tag.kind == TagKind::kVariable && escape_ == Escape::kHtml) text = HtmlEscape(text);
+      if (tag.kind == TagKind::kVariable && escape_ == Escape::kJson) text = JsonEscape(text);
       if (text.empty()) return nullptr;
       Charge(text.size());
       return &strings_.emplace_back(std::move(text));

@@ -15,7 +15,8 @@ namespace rivulet::core {
 // How variable tags ({{x}}) are escaped; {{{x}}} and {{& x}} are never escaped.
 enum class Escape {
   kHtml,  // & < > " ' become &amp; &lt; &gt; &quot; &#39;
-  kNone,  // subjects, plain text, SMS, webhook bodies
+  kNone,  // subjects, plain text, SMS text
+  kJson,  // inside JSON strings (webhook and SMS-gateway bodies): " \ and controls escaped
 };
 
 // A Mustache template (subjects, HTML and text bodies, SMS text, webhook bodies), compiled by

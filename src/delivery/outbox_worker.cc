@@ -152,7 +152,7 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std
       req.body = json::serialize(vars);
     } else {
       auto t = core::Template::Parse(body_template);
-      auto rendered = t.ok() ? t->Render(vars, core::Escape::kNone) : core::Result<std::string>(t.status());
+      auto rendered = t.ok() ? t->Render(vars, core::Escape::kJson) : core::Result<std::string>(t.status());
       if (!rendered.ok()) {
         *detail = "SMS_GATEWAY body: " + rendered.status().message();
         return Journeys::DeliveryResult::kFailed;

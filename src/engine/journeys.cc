@@ -133,10 +133,11 @@ Result<bool> EvaluateCondition(const std::string& condition_json, const std::str
   return parsed->Evaluate(ctx.as_object(), now);
 }
 
-Result<std::string> Render(const std::string& source, const json::object& context, bool html) {
+Result<std::string> Render(const std::string& source, const json::object& context,
+                           core::Escape escape) {
   if (source.empty()) return std::string();
   RIVULET_ASSIGN_OR_RETURN(core::Template t, core::Template::Parse(source));
-  return t.Render(context, html ? core::Escape::kHtml : core::Escape::kNone);
+  return t.Render(context, escape);
 }
 
 void Finish(Token& token, TokenStatus status, Millis now) {
@@ -456,11 +457,11 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
       if (html.empty()) html = t.html;
       if (text.empty()) text = t.text;
     }
-    RIVULET_ASSIGN_OR_RETURN(std::string r_subject, Render(subject, ctx, false));
+    RIVULET_ASSIGN_OR_RETURN(std::string r_subject, Render(subject, ctx, core::Escape::kNone));
     // A header is one line: line breaks from attributes become spaces.
     std::replace_if(r_subject.begin(), r_subject.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-    RIVULET_ASSIGN_OR_RETURN(std::string r_html, Render(html, ctx, true));
-    RIVULET_ASSIGN_OR_RETURN(std::string r_text, Render(text, ctx, false));
+    RIVULET_ASSIGN_OR_RETURN(std::string r_html, Render(html, ctx, core::Escape::kHtml));
+    RIVULET_ASSIGN_OR_RETURN(std::string r_text, Render(text, ctx, core::Escape::kNone));
     if (r_text.empty() && !r_html.empty()) r_text = core::HtmlToText(r_html);
     if (!r_html.empty()) r_html = AddTracking(r_html, m.uuid);
     payload = json::object{{"to", *contact.email},
@@ -478,7 +479,7 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
     if (!contact.phone || !IsSubscribed(contact, core::Channel::kSms, a.unsubscribe_group)) {
       return false;
     }
-    RIVULET_ASSIGN_OR_RETURN(std::string text, Render(s.text, ctx, false));
+    RIVULET_ASSIGN_OR_RETURN(std::string text, Render(s.text, ctx, core::Escape::kNone));
     payload = json::object{{"to", *contact.phone}, {"text", text}};
     m.channel = "sms";
   } else {
@@ -489,7 +490,7 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
           {"automation", ctx["automation"]}, {"token", ctx["token"]}, {"contact", ctx["contact"]},
           {"run", ctx["run"]}, {"event", ctx["event"]}, {"step", step.uuid}});
     } else {
-      RIVULET_ASSIGN_OR_RETURN(body, Render(w.body, ctx, false));
+      RIVULET_ASSIGN_OR_RETURN(body, Render(w.body, ctx, core::Escape::kJson));
     }
     json::object headers;
     for (const auto& [k, v] : w.headers) headers[k] = v;

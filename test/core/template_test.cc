@@ -397,3 +397,16 @@ TEST(TemplateTest, RandomSourcesNeverCrashParseOrRender) {
 
 }  // namespace
 }  // namespace rivulet::core
+
+TEST(TemplateJsonEscapeTest, ValuesInsideJsonStringsStayValidJson) {
+  auto t = rivulet::core::Template::Parse(R"({"text":"{{msg}}","n":{{n}}})");
+  ASSERT_TRUE(t.ok());
+  boost::json::object ctx{{"msg", "say \"hi\"\\\n\tbye\x01"}, {"n", 42}};
+  auto out = t->Render(ctx, rivulet::core::Escape::kJson);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(*out, ec);
+  ASSERT_FALSE(ec) << *out;
+  EXPECT_EQ(v.at("text").as_string(), "say \"hi\"\\\n\tbye\x01");
+  EXPECT_EQ(v.at("n").as_int64(), 42);
+}
