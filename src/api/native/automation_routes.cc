@@ -4,6 +4,7 @@
 #include "api/native/automation_json.h"
 #include "api/native/contact_json.h"
 #include "api/native/native_api.h"
+#include "api/native/paging.h"
 #include "api/native/respond.h"
 #include "core/uuid.h"
 #include "http/body.h"
@@ -86,25 +87,17 @@ void RegisterAutomationRoutes(http::Router& router, Services& s) {
         f.statuses.push_back(*parsed);
       }
     }
-    auto limit = r.Int("limit");
-    auto cursor = r.Int("cursor");
-    if (!limit.ok()) return ErrorResponse(limit.status(), call.request);
-    if (!cursor.ok()) return ErrorResponse(cursor.status(), call.request);
-    f.limit = static_cast<int>(limit->value_or(50));
-    if (f.limit < 1 || f.limit > 1000) return ErrorResponse(FieldError("limit", "must be 1 to 1000"), call.request);
-    f.after_id = cursor->value_or(0);
+    auto paging = ReadPaging(r);
+    if (!paging.ok()) return ErrorResponse(paging.status(), call.request);
+    f.limit = paging->limit;
+    f.after_id = paging->after_id;
     std::vector<core::Automation> rows;
     core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
       RIVULET_ASSIGN_OR_RETURN(rows, txn.ListAutomations(call.workspace_id(), f));
       return core::Status::Ok();
     });
     if (!st.ok()) return ErrorResponse(st, call.request);
-    json::array data;
-    for (const auto& a : rows) data.push_back(AutomationToJson(a));
-    json::value next = rows.size() == static_cast<size_t>(f.limit)
-                           ? json::value(std::to_string(rows.back().id))
-                           : json::value(nullptr);
-    return JsonResponse(200, json::object{{"data", std::move(data)}, {"next_cursor", next}});
+    return PageResponse(rows, *paging, AutomationToJson);
   }));
 
   router.Add(face, "GET", "/v1/automations/{uuid}", http::Sync([&s](const Call& call) -> Response {

@@ -3,6 +3,7 @@
 #include "api/json_input.h"
 #include "api/native/contact_json.h"
 #include "api/native/native_api.h"
+#include "api/native/paging.h"
 #include "api/native/respond.h"
 #include "core/contact_rules.h"
 #include "core/time_format.h"
@@ -144,10 +145,9 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
     auto ext = r.String("external_id", 255);
     auto tag = r.String("tag", 64);
     auto after = r.String("updated_after", 64);
-    auto limit = r.Int("limit");
-    auto cursor = r.Int("cursor");
+    auto paging = ReadPaging(r);
     for (const core::Status* st : {&email.status(), &phone.status(), &ext.status(), &tag.status(),
-                                   &after.status(), &limit.status(), &cursor.status()}) {
+                                   &after.status(), &paging.status()}) {
       if (!st->ok()) return fail(*st);
     }
     if (*email) {
@@ -167,22 +167,15 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
       if (!t.ok()) return fail(FieldError("updated_after", "must be an ISO-8601 date-time"));
       f.updated_after = *t;
     }
-    f.limit = static_cast<int>(limit->value_or(50));
-    if (f.limit < 1 || f.limit > 1000) return fail(FieldError("limit", "must be 1 to 1000"));
-    f.after_id = cursor->value_or(0);
-    if (f.after_id < 0) return fail(FieldError("cursor", "is not a cursor from this API"));
+    f.limit = paging->limit;
+    f.after_id = paging->after_id;
     std::vector<core::Contact> rows;
     core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
       RIVULET_ASSIGN_OR_RETURN(rows, txn.ListContacts(call.workspace_id(), f));
       return core::Status::Ok();
     });
     if (!st.ok()) return fail(st);
-    json::array data;
-    for (const auto& c : rows) data.push_back(ContactToJson(c));
-    json::value next = rows.size() == static_cast<size_t>(f.limit)
-                           ? json::value(std::to_string(rows.back().id))
-                           : json::value(nullptr);
-    return JsonResponse(200, json::object{{"data", std::move(data)}, {"next_cursor", next}});
+    return PageResponse(rows, *paging, ContactToJson);
   }));
 
   router.Add(face, "GET", "/v1/contacts/{ref}", http::Sync([&s](const Call& call) -> Response {
@@ -262,18 +255,13 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
                if (auto st = r.OnlyKnown({"type", "limit", "cursor"}); !st.ok()) {
                  return ErrorResponse(st, call.request);
                }
-               auto limit = r.Int("limit");
-               auto cursor = r.Int("cursor");
+               auto paging = ReadPaging(r);
                auto type = r.String("type", 64);
-               if (!limit.ok()) return ErrorResponse(limit.status(), call.request);
-               if (!cursor.ok()) return ErrorResponse(cursor.status(), call.request);
+               if (!paging.ok()) return ErrorResponse(paging.status(), call.request);
                if (!type.ok()) return ErrorResponse(type.status(), call.request);
                store::EventFilter f;
-               f.limit = static_cast<int>(limit->value_or(50));
-               if (f.limit < 1 || f.limit > 1000) {
-                 return ErrorResponse(FieldError("limit", "must be 1 to 1000"), call.request);
-               }
-               f.after_id = cursor->value_or(0);
+               f.limit = paging->limit;
+               f.after_id = paging->after_id;
                f.type = *type;
                std::vector<core::Event> rows;
                core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
@@ -283,12 +271,7 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
                  return core::Status::Ok();
                });
                if (!st.ok()) return ErrorResponse(st, call.request);
-               json::array data;
-               for (const auto& e : rows) data.push_back(EventToJson(e));
-               json::value next = rows.size() == static_cast<size_t>(f.limit)
-                                      ? json::value(std::to_string(rows.back().id))
-                                      : json::value(nullptr);
-               return JsonResponse(200, json::object{{"data", std::move(data)}, {"next_cursor", next}});
+               return PageResponse(rows, *paging, EventToJson);
              }));
 }
 

@@ -3,6 +3,7 @@
 #include "api/json_input.h"
 #include "api/native/contact_json.h"
 #include "api/native/native_api.h"
+#include "api/native/paging.h"
 #include "api/native/respond.h"
 #include "http/body.h"
 
@@ -99,18 +100,13 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
     if (auto st = r.OnlyKnown({"type", "limit", "cursor"}); !st.ok()) {
       return ErrorResponse(st, call.request);
     }
-    auto limit = r.Int("limit");
-    auto cursor = r.Int("cursor");
+    auto paging = ReadPaging(r);
     auto type = r.String("type", 64);
-    if (!limit.ok()) return ErrorResponse(limit.status(), call.request);
-    if (!cursor.ok()) return ErrorResponse(cursor.status(), call.request);
+    if (!paging.ok()) return ErrorResponse(paging.status(), call.request);
     if (!type.ok()) return ErrorResponse(type.status(), call.request);
     store::EventFilter f;
-    f.limit = static_cast<int>(limit->value_or(50));
-    if (f.limit < 1 || f.limit > 1000) {
-      return ErrorResponse(FieldError("limit", "must be 1 to 1000"), call.request);
-    }
-    f.after_id = cursor->value_or(0);
+    f.limit = paging->limit;
+    f.after_id = paging->after_id;
     f.type = *type;
     std::vector<core::Event> rows;
     core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
@@ -118,12 +114,7 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
       return core::Status::Ok();
     });
     if (!st.ok()) return ErrorResponse(st, call.request);
-    json::array data;
-    for (const auto& e : rows) data.push_back(EventToJson(e));
-    json::value next = rows.size() == static_cast<size_t>(f.limit)
-                           ? json::value(std::to_string(rows.back().id))
-                           : json::value(nullptr);
-    return JsonResponse(200, json::object{{"data", std::move(data)}, {"next_cursor", next}});
+    return PageResponse(rows, *paging, EventToJson);
   }));
 }
 
