@@ -1,5 +1,7 @@
 # Thin wrapper around CMake. `make run` and `make test` are all a newcomer needs.
 JOBS ?= $(shell nproc)
+# Paths under this folder enter ccache's keys relative to it, so clones share the cache.
+export CCACHE_BASEDIR := $(CURDIR)
 RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
 CMAKE_GEN := -G Ninja
