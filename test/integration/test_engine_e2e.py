@@ -304,6 +304,7 @@ class HttpReceiver(Peer):
             end = now()
             if data:
                 offset += len(data)
+                self._offset = offset
                 partial += data
                 *lines, partial = partial.split(b"\n")
                 with self._lock:
@@ -320,8 +321,21 @@ class HttpReceiver(Peer):
         return "http://127.0.0.1:%d%s" % (self.port, path)
 
     def requests(self, path_prefix=""):
+        """Requests logged so far. The receiver writes a line before it answers, so after the
+        server saw an answer, requests() holds it once catch_up() has followed the file."""
+        self.catch_up()
         with self._lock:
             return [e for e in self._entries if e["path"].startswith(path_prefix)]
+
+    def catch_up(self, timeout=5):
+        """Waits until the follower has read everything the log file holds now."""
+        try:
+            size = os.path.getsize(self.log_path)
+        except FileNotFoundError:
+            return
+        deadline = time.monotonic() + timeout
+        while getattr(self, "_offset", 0) < size and time.monotonic() < deadline:
+            time.sleep(0.005)
 
 
 def header(entry, name):
@@ -885,6 +899,9 @@ class DeliveryFailureTest(E2EBase):
         t = self.wait_token(api2, t404b["uuid"], {"ERROR", "COMPLETED"}, 20)
         self.assertEqual(t["status"], "ERROR", t)
         self.assertIn("404", t["error_message"] or "", t)
+        # The receiver's log is followed by polling: wait for both lines, then count exactly.
+        poll_until(lambda: len(recv.requests("/status/404")) >= 2 or None, 10,
+                   "both 404 webhook requests in the receiver's log")
         self.assertEqual(len(recv.requests("/status/404")), 2, recv.requests("/status/404"))
         for e in recv.requests("/status/404"):
             verify_signature(self, e)
