@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <future>
 #include <string>
 #include <thread>
 
@@ -31,14 +30,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 double Since(SteadyClock::time_point t) {
   return std::chrono::duration<double>(SteadyClock::now() - t).count();
-}
-
-template <typename T>
-core::Result<T> Wait(std::function<void(engine::Callback<T>)> start) {
-  std::promise<core::Result<T>> p;
-  auto f = p.get_future();
-  start([&p](core::Result<T> r) { p.set_value(std::move(r)); });
-  return f.get();
 }
 
 void Check(const core::Status& st, const char* what) {
@@ -86,12 +77,12 @@ struct Bench {
   }
 
   core::Automation Run(core::Automation a) {
-    auto created = Wait<core::Automation>([&](auto done) { automations->Create(ws, a, done); });
+    auto created = engine::WaitFor<core::Automation>([&](auto done) { automations->Create(ws, a, done); });
     Check(created.status(), "create automation");
     for (auto s : {core::AutomationStatus::kCommitted, core::AutomationStatus::kRunning}) {
       engine::Automations::StatusChange change;
       change.status = s;
-      created = Wait<core::Automation>([&](auto done) {
+      created = engine::WaitFor<core::Automation>([&](auto done) {
         automations->ChangeStatus(ws, created->uuid, change, done);
       });
       Check(created.status(), "change status");
@@ -110,7 +101,7 @@ struct Bench {
         in.phone = "+3100" + std::to_string(1'000'000 + j);
         batch.push_back(std::move(in));
       }
-      auto r = Wait<std::vector<engine::Automations::EnrollResult>>([&](auto done) {
+      auto r = engine::WaitFor<std::vector<engine::Automations::EnrollResult>>([&](auto done) {
         automations->EnrollMany(ws, a.uuid, std::move(batch), {}, done);
       });
       Check(r.status(), "enroll");

@@ -2,25 +2,12 @@
 
 #include <boost/json.hpp>
 #include <fstream>
-#include <future>
 #include <sstream>
 
 #include "api/native/automation_json.h"
 
 namespace rivulet::app {
 namespace json = boost::json;
-
-namespace {
-
-template <typename T>
-core::Result<T> Wait(std::function<void(engine::Callback<T>)> start) {
-  std::promise<core::Result<T>> p;
-  auto f = p.get_future();
-  start([&p](core::Result<T> r) { p.set_value(std::move(r)); });
-  return f.get();
-}
-
-}  // namespace
 
 core::Result<std::string> ApplyAutomationFile(Engine& engine, int64_t ws, const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -47,11 +34,11 @@ core::Result<std::string> ApplyAutomationFile(Engine& engine, int64_t ws, const 
   std::string uuid = a.uuid;
   core::Automation saved;
   if (exists) {
-    RIVULET_ASSIGN_OR_RETURN(saved, Wait<core::Automation>([&](auto done) {
+    RIVULET_ASSIGN_OR_RETURN(saved, engine::WaitFor<core::Automation>([&](auto done) {
                                engine.automations.Replace(ws, uuid, a, std::move(done));
                              }));
   } else {
-    RIVULET_ASSIGN_OR_RETURN(saved, Wait<core::Automation>([&](auto done) {
+    RIVULET_ASSIGN_OR_RETURN(saved, engine::WaitFor<core::Automation>([&](auto done) {
                                engine.automations.Create(ws, a, std::move(done));
                              }));
   }
@@ -66,7 +53,7 @@ core::Result<std::string> ApplyAutomationFile(Engine& engine, int64_t ws, const 
     for (auto step : path_to) {
       engine::Automations::StatusChange change;
       change.status = step;
-      RIVULET_ASSIGN_OR_RETURN(saved, Wait<core::Automation>([&](auto done) {
+      RIVULET_ASSIGN_OR_RETURN(saved, engine::WaitFor<core::Automation>([&](auto done) {
                                  engine.automations.ChangeStatus(ws, saved.uuid, change, std::move(done));
                                }));
     }

@@ -1,7 +1,6 @@
 #include "app/import_contacts.h"
 
 #include <boost/json.hpp>
-#include <future>
 
 #include "api/native/contact_json.h"
 #include "core/csv.h"
@@ -61,12 +60,9 @@ core::Result<ImportSummary> ImportContactsCsv(Engine& engine, int64_t workspace_
     size_t end = std::min(inputs.size(), start + engine::Contacts::kMaxBatch);
     std::vector<engine::ContactInput> batch(std::make_move_iterator(inputs.begin() + start),
                                             std::make_move_iterator(inputs.begin() + end));
-    std::promise<core::Result<std::vector<engine::ContactChange>>> done;
-    auto future = done.get_future();
-    engine.contacts.UpsertBatch(workspace_id, std::move(batch), [&done](auto r) {
-      done.set_value(std::move(r));
+    auto result = engine::WaitFor<std::vector<engine::ContactChange>>([&](auto done) {
+      engine.contacts.UpsertBatch(workspace_id, std::move(batch), std::move(done));
     });
-    auto result = future.get();
     if (!result.ok()) return result.status();
     for (const auto& ch : *result) {
       summary.created += ch.created;

@@ -9,6 +9,7 @@
 
 #include "core/template.h"
 #include "delivery/webhook_signature.h"
+#include "core/json_text.h"
 
 namespace rivulet::delivery {
 namespace json = boost::json;
@@ -21,12 +22,6 @@ std::string Str(const json::object& o, const char* key) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-json::object ParseObject(const std::string& text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  return !ec && v.is_object() ? std::move(v.as_object()) : json::object();
-}
-
 // The first setting of this type in the workspace, as a JSON object (empty when none).
 json::object SettingOfType(store::Store& store, int64_t workspace_id, const std::string& type) {
   json::object out;
@@ -34,7 +29,7 @@ json::object SettingOfType(store::Store& store, int64_t workspace_id, const std:
     RIVULET_ASSIGN_OR_RETURN(auto all, txn.ListSettings(workspace_id));
     for (const auto& s : all) {
       if (s.type == type) {
-        out = ParseObject(s.value_json);
+        out = core::ParseJsonObject(s.value_json);
         break;
       }
     }
@@ -93,7 +88,7 @@ void OutboxWorker::Wake() {
 }
 
 Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std::string* detail) {
-  json::object p = ParseObject(m.payload_json);
+  json::object p = core::ParseJsonObject(m.payload_json);
   core::Millis now = clock_.Now();
   if (m.channel == "email") {
     json::object smtp = SettingOfType(store_, m.workspace_id, "SMTP");

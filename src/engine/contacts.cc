@@ -6,18 +6,12 @@
 
 #include "core/uuid.h"
 #include "engine/journeys.h"
+#include "core/json_text.h"
 
 namespace rivulet::engine {
 namespace json = boost::json;
 
 namespace {
-
-json::object ParseObject(const std::string& text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return {};
-  return std::move(v.as_object());
-}
 
 const char* ChannelName(core::Channel c) { return c == core::Channel::kEmail ? "email" : "sms"; }
 
@@ -39,8 +33,8 @@ bool ApplyContactInput(core::Contact& c, const ContactInput& in) {
     changed = true;
   }
   if (in.attributes_json) {
-    json::object attrs = ParseObject(c.attributes_json);
-    json::object patch = ParseObject(*in.attributes_json);
+    json::object attrs = core::ParseJsonObject(c.attributes_json);
+    json::object patch = core::ParseJsonObject(*in.attributes_json);
     for (auto& [k, v] : patch) {
       auto it = attrs.find(k);
       if (v.is_null()) {
@@ -237,7 +231,7 @@ void Contacts::SetSubscription(int64_t ws, core::ContactRef ref, core::Channel c
       store_, hooks_,
       [=, journeys = journeys_](store::WriteTxn& txn, Effects& effects) -> Result<ContactChange> {
         RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContact(ws, ref));
-        json::object subs = ParseObject(c.subscriptions_json);
+        json::object subs = core::ParseJsonObject(c.subscriptions_json);
         if (group) {
           json::object groups = subs["groups"].is_object() ? subs["groups"].as_object()
                                                            : json::object();
@@ -273,7 +267,7 @@ void Contacts::Erase(int64_t ws, core::ContactRef ref, Callback<bool> done) {
 }
 
 bool IsSubscribed(const core::Contact& contact, core::Channel channel, const std::string& group) {
-  json::object subs = ParseObject(contact.subscriptions_json);
+  json::object subs = core::ParseJsonObject(contact.subscriptions_json);
   if (auto* ch = subs.if_contains(ChannelName(channel)); ch && ch->is_object()) {
     if (auto* s = ch->as_object().if_contains("subscribed"); s && s->is_bool() && !s->as_bool()) {
       return false;

@@ -2,6 +2,7 @@
 #define RIVULET_ENGINE_CONTACTS_H_
 
 #include <functional>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,16 @@ using core::Status;
 
 template <typename T>
 using Callback = std::function<void(Result<T>)>;
+
+// Starts an asynchronous operation and blocks until it calls back. For the CLI, tests and
+// benchmarks; never on an HTTP I/O thread for a write that waits on other requests.
+template <typename T>
+Result<T> WaitFor(const std::function<void(Callback<T>)>& start) {
+  std::promise<Result<T>> promise;
+  auto future = promise.get_future();
+  start([&promise](Result<T> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
 
 // A validated, normalised description of a contact change, built by any face.
 // Absent fields are left as they are; attributes merge key by key (a JSON null deletes).

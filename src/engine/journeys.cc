@@ -12,6 +12,7 @@
 #include "core/template.h"
 #include "core/uuid.h"
 #include "engine/contacts.h"
+#include "core/json_text.h"
 
 namespace rivulet::engine {
 namespace json = boost::json;
@@ -52,15 +53,8 @@ Status Effects::Flush(store::WriteTxn& txn) {
 
 namespace {
 
-json::value ParseOr(const std::string& text, json::value fallback) {
-  if (text.empty()) return fallback;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  return ec ? fallback : v;
-}
-
 json::object ContactObject(const core::Contact& c) {
-  json::value attrs = ParseOr(c.attributes_json, json::object());
+  json::value attrs = core::ParseJsonOr(c.attributes_json, json::object());
   json::object o = attrs.is_object() ? attrs.as_object() : json::object();
   // Attributes at the top level ({{contact.first_name}}) and under "attributes".
   o["attributes"] = attrs;
@@ -68,7 +62,7 @@ json::object ContactObject(const core::Contact& c) {
   o["email"] = c.email ? json::value(*c.email) : json::value(nullptr);
   o["phone"] = c.phone ? json::value(*c.phone) : json::value(nullptr);
   o["external_id"] = c.external_id ? json::value(*c.external_id) : json::value(nullptr);
-  o["tags"] = ParseOr(c.tags_json, json::array());
+  o["tags"] = core::ParseJsonOr(c.tags_json, json::array());
   o["timezone"] = c.timezone;
   return o;
 }
@@ -126,10 +120,10 @@ int AbBucket(const std::string& token_uuid, const std::string& step_uuid) {
 Result<bool> EvaluateCondition(const std::string& condition_json, const std::string& context_json,
                                Millis now) {
   if (condition_json.empty()) return true;
-  json::value cond = ParseOr(condition_json, json::value());
+  json::value cond = core::ParseJsonOr(condition_json, json::value());
   auto parsed = core::Condition::Parse(cond);
   if (!parsed.ok()) return parsed.status();
-  json::value ctx = ParseOr(context_json, json::object());
+  json::value ctx = core::ParseJsonOr(context_json, json::object());
   return parsed->Evaluate(ctx.as_object(), now);
 }
 
@@ -283,7 +277,7 @@ Status Journeys::RecordMessageEvent(store::WriteTxn& txn, const std::string& mes
       m.unsubscribed_at = now;
       count(counter::kUnsubscribes);
       RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContactById(m.workspace_id, m.contact_id));
-      json::value subs = ParseOr(c.subscriptions_json, json::object());
+      json::value subs = core::ParseJsonOr(c.subscriptions_json, json::object());
       if (!subs.is_object()) subs = json::object();
       subs.as_object()["email"] = json::object{{"subscribed", false}, {"at", now}};
       RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(m.automation_id));
@@ -315,11 +309,11 @@ Result<std::string> Journeys::ContextJson(store::ReadTxn& txn, const Automation&
                                          {"bounced", m.bounced_at.has_value()},
                                          {"unsubscribed", m.unsubscribed_at.has_value()}};
   }
-  json::value event = ParseOr(token.event_json, json::object());
+  json::value event = core::ParseJsonOr(token.event_json, json::object());
   json::object ctx{
       {"contact", ContactObject(contact)},
       {"event", event},
-      {"run", json::object{{"data", ParseOr(token.run_data_json, json::object())}}},
+      {"run", json::object{{"data", core::ParseJsonOr(token.run_data_json, json::object())}}},
       {"token", json::object{{"uuid", token.uuid}}},
       {"automation", json::object{{"uuid", automation.uuid}, {"name", automation.name}}},
       {"messages", std::move(messages)},
@@ -375,7 +369,7 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
                          const core::Contact& contact, Millis now, Effects& effects) {
   json::object event_obj{{"type", event.type},
                          {"uuid", event.uuid},
-                         {"data", ParseOr(event.data_json, json::object())},
+                         {"data", core::ParseJsonOr(event.data_json, json::object())},
                          {"occurred_at", event.occurred_at}};
   std::string event_text = json::serialize(event_obj);
   json::object base_ctx{{"contact", ContactObject(contact)}, {"event", event_obj}};
@@ -545,7 +539,7 @@ Result<Journeys::StepOutcome> Journeys::RunStep(store::WriteTxn& txn, const Auto
     case StepType::kIssueCredits: {
       const auto& ic = std::get<core::IssueCreditsSettings>(*settings);
       RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContactById(a.workspace_id, token.contact_id));
-      json::value attrs = ParseOr(c.attributes_json, json::object());
+      json::value attrs = core::ParseJsonOr(c.attributes_json, json::object());
       int64_t balance = 0;
       if (auto* b = attrs.as_object().if_contains("credits"); b && b->is_int64()) balance = b->as_int64();
       balance += ic.credits;
@@ -634,7 +628,7 @@ Result<Journeys::StepOutcome> Journeys::FinishWait(store::WriteTxn& txn, const A
       return StepOutcome::Next(std::string(*yes ? core::kBranchYes : core::kBranchNo));
     }
     case StepType::kWaitForTrigger: {
-      json::value data = ParseOr(token.step_data_json, json::object());
+      json::value data = core::ParseJsonOr(token.step_data_json, json::object());
       bool triggered = false;
       if (auto* t = data.as_object().if_contains("triggered"); t && t->is_bool()) triggered = t->as_bool();
       if (triggered) {
@@ -682,7 +676,7 @@ Status Journeys::Advance(store::WriteTxn& txn, const Automation& a, Token& token
       if (token.wake_at && *token.wake_at > now) return Status::Ok();  // not due yet
       RIVULET_ASSIGN_OR_RETURN(outcome, FinishWait(txn, a, *step, token, now));
     } else {  // kDelivery: moved on by CompleteDelivery
-      json::value data = ParseOr(token.step_data_json, json::object());
+      json::value data = core::ParseJsonOr(token.step_data_json, json::object());
       auto* d = data.as_object().if_contains("delivery");
       if (!d || !d->is_string()) {
         token.wake_at.reset();
@@ -720,7 +714,7 @@ Status Journeys::Advance(store::WriteTxn& txn, const Automation& a, Token& token
     if (!next) {
       if (outcome.branch == core::kBranchError) {
         Finish(token, TokenStatus::kError, now);
-        json::value data = ParseOr(token.step_data_json, json::object());
+        json::value data = core::ParseJsonOr(token.step_data_json, json::object());
         auto* detail = data.as_object().if_contains("detail");
         token.error_message = detail && detail->is_string() ? std::string(detail->as_string())
                                                             : "step failed";

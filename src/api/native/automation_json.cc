@@ -6,18 +6,12 @@
 #include "core/time_format.h"
 #include "core/uuid.h"
 #include "engine/timezones.h"
+#include "core/json_text.h"
 
 namespace rivulet::api::native {
 namespace json = boost::json;
 
 namespace {
-
-json::value ParseOr(const std::string& text, json::value fallback) {
-  if (text.empty()) return fallback;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  return ec ? fallback : v;
-}
 
 json::value OptTime(const std::optional<core::Millis>& t) {
   return t ? json::value(core::FormatIsoUtc(*t, true)) : json::value(nullptr);
@@ -135,13 +129,13 @@ json::object AutomationToJson(const core::Automation& a) {
   json::array triggers, steps, connections;
   for (const auto& t : a.triggers) {
     triggers.push_back(json::object{{"event_type", t.event_type},
-                                    {"condition", ParseOr(t.condition_json, nullptr)}});
+                                    {"condition", core::ParseJsonOr(t.condition_json, nullptr)}});
   }
   for (const auto& s : a.steps) {
     steps.push_back(json::object{{"uuid", s.uuid},
                                  {"type", core::StepTypeName(s.type)},
                                  {"name", s.name},
-                                 {"settings", ParseOr(s.config_json, json::object())}});
+                                 {"settings", core::ParseJsonOr(s.config_json, json::object())}});
   }
   for (const auto& c : a.connections) {
     connections.push_back(json::object{{"from", c.from_step}, {"to", c.to_step}, {"branch", c.branch}});
@@ -159,7 +153,7 @@ json::object AutomationToJson(const core::Automation& a) {
       {"triggers", std::move(triggers)},
       {"unique_token", a.unique_token},
       {"allow_reentry", a.allow_reentry},
-      {"exit_condition", ParseOr(a.exit_condition_json, nullptr)},
+      {"exit_condition", core::ParseJsonOr(a.exit_condition_json, nullptr)},
       {"unsubscribe_group", a.unsubscribe_group},
       {"steps", std::move(steps)},
       {"connections", std::move(connections)},
@@ -192,7 +186,7 @@ json::object TokenToJson(const core::Token& t, const std::string& automation_uui
       {"step_uuid", t.step_uuid},
       {"phase", core::StepPhaseName(t.phase)},
       {"wake_at", OptTime(t.wake_at)},
-      {"run_data", ParseOr(t.run_data_json, json::object())},
+      {"run_data", core::ParseJsonOr(t.run_data_json, json::object())},
       {"entered_at", core::FormatIsoUtc(t.entered_at, true)},
       {"step_entered_at", core::FormatIsoUtc(t.step_entered_at, true)},
       {"error_message", t.error_message.empty() ? json::value(nullptr) : json::value(t.error_message)},

@@ -7,6 +7,7 @@
 #include "core/time_format.h"
 #include "core/uuid.h"
 #include "engine/timezones.h"
+#include "core/json_text.h"
 
 namespace rivulet::api::native {
 namespace json = boost::json;
@@ -21,12 +22,6 @@ core::Status CheckTags(const std::vector<std::string>& tags, const std::string& 
     if (!core::IsValidTag(t)) return FieldError(path, "tags are 1 to 64 of [A-Za-z0-9_.:-]");
   }
   return core::Status::Ok();
-}
-
-json::value ParseOr(const std::string& text, json::value fallback) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  return ec ? fallback : v;
 }
 
 }  // namespace
@@ -126,10 +121,10 @@ json::object ContactToJson(const core::Contact& c) {
       {"email", opt(c.email)},
       {"phone", opt(c.phone)},
       {"external_id", opt(c.external_id)},
-      {"attributes", ParseOr(c.attributes_json, json::object())},
-      {"tags", ParseOr(c.tags_json, json::array())},
+      {"attributes", core::ParseJsonOr(c.attributes_json, json::object())},
+      {"tags", core::ParseJsonOr(c.tags_json, json::array())},
       {"timezone", c.timezone.empty() ? json::value(nullptr) : json::value(c.timezone)},
-      {"subscriptions", ParseOr(c.subscriptions_json, json::object())},
+      {"subscriptions", core::ParseJsonOr(c.subscriptions_json, json::object())},
       {"created_at", core::FormatIsoUtc(c.created_at, true)},
       {"updated_at", core::FormatIsoUtc(c.updated_at, true)},
   };
@@ -140,7 +135,7 @@ json::object EventToJson(const core::Event& e) {
       {"uuid", e.uuid},
       {"type", e.type},
       {"contact_uuid", e.contact_uuid},
-      {"data", ParseOr(e.data_json, json::object())},
+      {"data", core::ParseJsonOr(e.data_json, json::object())},
       {"occurred_at", core::FormatIsoUtc(e.occurred_at, true)},
       {"received_at", core::FormatIsoUtc(e.received_at, true)},
   };

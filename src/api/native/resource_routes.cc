@@ -8,6 +8,7 @@
 #include "core/uuid.h"
 #include "engine/resources.h"
 #include "http/body.h"
+#include "core/json_text.h"
 
 namespace rivulet::api::native {
 namespace json = boost::json;
@@ -15,12 +16,6 @@ using http::Call;
 using http::Response;
 
 namespace {
-
-json::value ParseOr(const std::string& text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  return ec ? json::value(json::object()) : v;
-}
 
 json::object SenderJson(const core::Sender& s) {
   return json::object{{"uuid", s.uuid},           {"name", s.name},
@@ -41,7 +36,7 @@ json::object SettingJson(const core::WorkspaceSetting& s) {
                       {"label", s.label},
                       {"category", s.category},
                       {"type", s.type},
-                      {"value", ParseOr(engine::MaskedSettingValue(s))}};
+                      {"value", core::ParseJsonObject(engine::MaskedSettingValue(s))}};
 }
 
 core::Result<json::object> Body(const Call& call, const http::Limits& limits) {
