@@ -119,6 +119,8 @@ core::Status Serve(const Config& config, bool demo) {
            std::to_string(s.commits) + "\n";
     out += "# TYPE rivulet_db_committed_writes_total counter\nrivulet_db_committed_writes_total " +
            std::to_string(s.committed_jobs) + "\n";
+    out += "# TYPE rivulet_db_syncs_total counter\nrivulet_db_syncs_total " +
+           std::to_string(s.syncs) + "\n";
     out += "# TYPE rivulet_db_failed_commits_total counter\nrivulet_db_failed_commits_total " +
            std::to_string(s.failed_commits) + "\n";
     out += "# TYPE rivulet_db_write_queue_depth gauge\nrivulet_db_write_queue_depth " +

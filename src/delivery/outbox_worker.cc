@@ -5,11 +5,12 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <map>
 #include <random>
 
+#include "core/json_text.h"
 #include "core/template.h"
 #include "delivery/webhook_signature.h"
-#include "core/json_text.h"
 
 namespace rivulet::delivery {
 namespace json = boost::json;
@@ -23,28 +24,25 @@ std::string Str(const json::object& o, const char* key) {
 }
 
 // The first setting of this type in the workspace, as a JSON object (empty when none).
-json::object SettingOfType(store::Store& store, int64_t workspace_id, const std::string& type) {
-  json::object out;
-  (void)store.Read([&](store::ReadTxn& txn) -> core::Status {
-    RIVULET_ASSIGN_OR_RETURN(auto all, txn.ListSettings(workspace_id));
-    for (const auto& s : all) {
-      if (s.type == type) {
-        out = core::ParseJsonObject(s.value_json);
-        break;
-      }
-    }
-    return core::Status::Ok();
-  });
-  return out;
+json::object SettingOfType(store::ReadTxn& txn, int64_t workspace_id, const std::string& type) {
+  auto all = txn.ListSettings(workspace_id);
+  if (!all.ok()) return json::object();
+  for (const auto& s : *all) {
+    if (s.type == type) return core::ParseJsonObject(s.value_json);
+  }
+  return json::object();
 }
 
 Journeys::DeliveryResult FromOutcome(const Outcome& o, std::string* detail) {
   *detail = o.detail;
   if (o.code) *detail = std::to_string(o.code) + " " + *detail;
   switch (o.kind) {
-    case Outcome::Kind::kDelivered: return Journeys::DeliveryResult::kDelivered;
-    case Outcome::Kind::kRetryable: return Journeys::DeliveryResult::kRetry;
-    case Outcome::Kind::kPermanent: return Journeys::DeliveryResult::kFailed;
+    case Outcome::Kind::kDelivered:
+      return Journeys::DeliveryResult::kDelivered;
+    case Outcome::Kind::kRetryable:
+      return Journeys::DeliveryResult::kRetry;
+    case Outcome::Kind::kPermanent:
+      return Journeys::DeliveryResult::kFailed;
   }
   return Journeys::DeliveryResult::kFailed;
 }
@@ -87,11 +85,49 @@ void OutboxWorker::Wake() {
   cv_.notify_all();
 }
 
-Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std::string* detail) {
+// What one claimed batch needs from the database, read in one transaction before sending:
+// whether each message is still wanted, and the workspace settings its channel uses.
+struct OutboxWorker::BatchContext {
+  std::vector<bool> wanted;
+  std::map<std::pair<int64_t, std::string>, json::object> settings;
+
+  const json::object& Setting(int64_t workspace_id, const std::string& type) const {
+    static const json::object kNone;
+    auto it = settings.find({workspace_id, type});
+    return it == settings.end() ? kNone : it->second;
+  }
+};
+
+namespace {
+const char* SettingTypeFor(const core::OutboxMessage& m) {
+  if (m.channel == "email") return "SMTP";
+  if (m.channel == "sms") return "SMS_GATEWAY";
+  return "WEBHOOK_SIGNING";
+}
+}  // namespace
+
+core::Status OutboxWorker::ReadBatchContext(const std::vector<core::OutboxMessage>& claimed,
+                                            BatchContext& ctx) {
+  ctx.wanted.assign(claimed.size(), true);
+  return store_.Read([&](store::ReadTxn& txn) -> core::Status {
+    for (size_t i = 0; i < claimed.size(); ++i) {
+      const auto& m = claimed[i];
+      auto w = Journeys::StillWanted(txn, m);
+      if (w.ok()) ctx.wanted[i] = *w;
+      auto key = std::make_pair(m.workspace_id, std::string(SettingTypeFor(m)));
+      if (!ctx.settings.contains(key))
+        ctx.settings[key] = SettingOfType(txn, m.workspace_id, key.second);
+    }
+    return core::Status::Ok();
+  });
+}
+
+Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
+                                               const BatchContext& ctx, std::string* detail) {
   json::object p = core::ParseJsonObject(m.payload_json);
   core::Millis now = clock_.Now();
   if (m.channel == "email") {
-    json::object smtp = SettingOfType(store_, m.workspace_id, "SMTP");
+    const json::object& smtp = ctx.Setting(m.workspace_id, "SMTP");
     if (Str(smtp, "url").empty()) {
       *detail = "the workspace has no SMTP setting";
       return Journeys::DeliveryResult::kFailed;
@@ -104,7 +140,8 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std
     settings.tls = tls == "required" ? SmtpSettings::Tls::kStartTlsRequired
                    : tls == "none"   ? SmtpSettings::Tls::kNone
                                      : SmtpSettings::Tls::kStartTlsIfAvailable;
-    if (auto* v = smtp.if_contains("verify_peer"); v && v->is_bool()) settings.verify_peer = v->as_bool();
+    if (auto* v = smtp.if_contains("verify_peer"); v && v->is_bool())
+      settings.verify_peer = v->as_bool();
     EmailMessage e;
     e.from_name = Str(p, "from_name");
     e.from_address = Str(p, "from_address");
@@ -135,7 +172,7 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std
   HttpRequest req;
   req.method = "POST";
   if (m.channel == "sms") {
-    json::object gw = SettingOfType(store_, m.workspace_id, "SMS_GATEWAY");
+    const json::object& gw = ctx.Setting(m.workspace_id, "SMS_GATEWAY");
     req.url = Str(gw, "url");
     if (req.url.empty()) {
       *detail = "the workspace has no SMS_GATEWAY setting";
@@ -147,7 +184,8 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std
       req.body = json::serialize(vars);
     } else {
       auto t = core::Template::Parse(body_template);
-      auto rendered = t.ok() ? t->Render(vars, core::Escape::kJson) : core::Result<std::string>(t.status());
+      auto rendered =
+          t.ok() ? t->Render(vars, core::Escape::kJson) : core::Result<std::string>(t.status());
       if (!rendered.ok()) {
         *detail = "SMS_GATEWAY body: " + rendered.status().message();
         return Journeys::DeliveryResult::kFailed;
@@ -167,13 +205,15 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m, std
         if (kv.value().is_string()) req.headers.emplace_back(kv.key(), kv.value().as_string());
       }
     }
-    json::object signing = SettingOfType(store_, m.workspace_id, "WEBHOOK_SIGNING");
+    const json::object& signing = ctx.Setting(m.workspace_id, "WEBHOOK_SIGNING");
     if (std::string secret = Str(signing, "secret"); !secret.empty()) {
-      req.headers.emplace_back(std::string(kWebhookSignatureHeader), SignWebhook(secret, now, req.body));
+      req.headers.emplace_back(std::string(kWebhookSignatureHeader),
+                               SignWebhook(secret, now, req.body));
     }
   }
   bool has_type = false;
-  for (const auto& [k, v] : req.headers) has_type = has_type || strcasecmp(k.c_str(), "Content-Type") == 0;
+  for (const auto& [k, v] : req.headers)
+    has_type = has_type || strcasecmp(k.c_str(), "Content-Type") == 0;
   if (!has_type) req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("Idempotency-Key", m.idempotency_key);
   return FromOutcome(http_.Send(req), detail);
@@ -188,6 +228,8 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
     return core::Status::Ok();
   }));
   if (claimed.empty()) return 0;
+  BatchContext ctx;
+  RIVULET_RETURN_IF_ERROR(ReadBatchContext(claimed, ctx));
 
   // Each outcome is queued for commit as soon as it is known (group commit batches them), so
   // the token moves on at once and a crash repeats as few sends as possible.
@@ -196,15 +238,11 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
   size_t pending = claimed.size();
   core::Status first_error;
   thread_local std::mt19937_64 rng(std::random_device{}());
-  for (auto& m : claimed) {
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    const core::OutboxMessage& m = claimed[i];
     std::string detail;
-    bool wanted = true;
-    (void)store_.Read([&](store::ReadTxn& txn) -> core::Status {
-      auto w = Journeys::StillWanted(txn, m);
-      if (w.ok()) wanted = *w;
-      return core::Status::Ok();
-    });
-    auto result = wanted ? Deliver(m, &detail) : Journeys::DeliveryResult::kSkipped;
+    bool wanted = ctx.wanted[i];
+    auto result = wanted ? Deliver(m, ctx, &detail) : Journeys::DeliveryResult::kSkipped;
     if (!wanted) detail = "the contact unsubscribed before delivery";
     std::optional<core::Millis> retry_at;
     if (result == Journeys::DeliveryResult::kRetry) {
@@ -226,7 +264,8 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
     auto effects = std::make_shared<engine::Effects>();
     core::Millis done_at = clock_.Now();
     store_.Write(
-        [this, m, result, detail, retry_at, done_at, effects](store::WriteTxn& txn) -> core::Status {
+        [this, m, result, detail, retry_at, done_at,
+         effects](store::WriteTxn& txn) -> core::Status {
           *effects = engine::Effects();
           RIVULET_RETURN_IF_ERROR(
               journeys_.CompleteDelivery(txn, m, result, detail, retry_at, done_at, *effects));

@@ -16,8 +16,8 @@
 namespace rivulet::delivery {
 
 struct OutboxOptions {
-  int threads = 4;         // concurrent deliveries in flight = threads
-  int batch = 32;          // messages claimed per thread and transaction
+  int threads = 4;  // concurrent deliveries in flight = threads
+  int batch = 32;   // messages claimed per thread and transaction
   core::Millis max_sleep = 1000;
 };
 
@@ -45,8 +45,11 @@ class OutboxWorker {
   uint64_t retried() const { return retried_; }
 
  private:
+  struct BatchContext;
   void Loop();
-  engine::Journeys::DeliveryResult Deliver(const core::OutboxMessage& m, std::string* detail);
+  core::Status ReadBatchContext(const std::vector<core::OutboxMessage>& claimed, BatchContext& ctx);
+  engine::Journeys::DeliveryResult Deliver(const core::OutboxMessage& m, const BatchContext& ctx,
+                                           std::string* detail);
 
   store::Store& store_;
   engine::Journeys& journeys_;

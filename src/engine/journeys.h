@@ -107,7 +107,8 @@ class Journeys {
   // kSkipped: not sent, because the contact unsubscribed after the message was queued.
   enum class DeliveryResult { kDelivered, kRetry, kFailed, kSkipped };
   // Whether the message may still go to its contact (subscription to the channel and to the
-  // automation's unsubscribe group, checked again right before each attempt).
+  // automation's unsubscribe group), checked again for each claimed batch just before its
+  // messages are sent.
   static Result<bool> StillWanted(store::ReadTxn& txn, const core::OutboxMessage& message);
   Status CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage message,
                                  DeliveryResult result, const std::string& detail,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace rivulet::engine {
@@ -33,13 +34,14 @@ void Scheduler::Wake(core::Millis at) {
 
 Result<int> Scheduler::RunDueNow() {
   int total = 0;
+  int batch = options_.batch;
   while (true) {
     core::Millis now = clock_.Now();
     auto effects = std::make_shared<Effects>();
     int claimed = 0;
     Status st = store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
       *effects = Effects();
-      RIVULET_ASSIGN_OR_RETURN(claimed, journeys_.RunDue(txn, now, options_.batch, *effects));
+      RIVULET_ASSIGN_OR_RETURN(claimed, journeys_.RunDue(txn, now, batch, *effects));
       return effects->Flush(txn);
     });
     if (!st.ok()) return st;
@@ -51,7 +53,9 @@ Result<int> Scheduler::RunDueNow() {
       others.After(*effects);
     }
     total += claimed;
-    if (claimed < options_.batch) return total;
+    if (claimed < batch) return total;
+    // A backlog: each transaction costs a sync, so take more per transaction.
+    batch = std::min(batch * 2, std::max(options_.batch, options_.max_batch));
   }
 }
 
@@ -80,7 +84,8 @@ void Scheduler::Loop() {
       core::Millis target = wake_hint_ ? std::min(next, *wake_hint_) : next;
       core::Millis wait = target - clock_.Now();
       if (wait <= 0) break;
-      cv_.wait_for(lock, std::chrono::milliseconds(std::min<core::Millis>(wait, options_.max_sleep)));
+      cv_.wait_for(lock,
+                   std::chrono::milliseconds(std::min<core::Millis>(wait, options_.max_sleep)));
       if (wake_hint_ && *wake_hint_ <= clock_.Now()) break;
     }
   }

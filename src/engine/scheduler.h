@@ -14,7 +14,8 @@
 namespace rivulet::engine {
 
 struct SchedulerOptions {
-  int batch = 512;              // tokens advanced per transaction
+  int batch = 512;                // tokens advanced per transaction, at first
+  int max_batch = 8192;           // doubled up to this while a backlog is due (fewer fsyncs)
   core::Millis max_sleep = 1000;  // safety-net poll, for work other processes make due
 };
 

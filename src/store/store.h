@@ -198,6 +198,7 @@ struct StoreStats {
   uint64_t failed_commits = 0;
   uint64_t queue_depth = 0;
   uint64_t max_batch = 0;
+  uint64_t syncs = 0;  // durability syncs after group commits (one may cover several)
 };
 
 // The database behind Rivulet. Thread-safe.

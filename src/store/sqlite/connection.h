@@ -2,6 +2,7 @@
 #define RIVULET_STORE_SQLITE_CONNECTION_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ class Statement {
   Statement& Bind(int index, std::string_view v);  // copied
   Statement& Bind(int index, const std::string& v) { return Bind(index, std::string_view(v)); }
   Statement& Bind(int index, const char* v) { return Bind(index, std::string_view(v)); }
+  // Not copied: v must stay valid until the statement has been stepped to completion.
+  Statement& BindView(int index, std::string_view v);
   Statement& BindBlob(int index, std::string_view v);
   Statement& Bind(int index, const std::optional<std::string>& v);
   Statement& BindNull(int index);
@@ -74,7 +77,12 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Keyed by SQL text; looked up by string_view without copying it.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 // Maps an SQLite result code to a Status; `what` prefixes the message.

@@ -14,8 +14,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
     return core::InvalidArgument("sqlite synchronous must be FULL or NORMAL");
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options)));
-  RIVULET_ASSIGN_OR_RETURN(store->writer_conn_,
-                           Connection::Open(store->options_.path, store->options_.synchronous));
+  // FULL durability comes from WalSync after COMMIT, so COMMIT itself need not sync.
+  bool sync_after_commit =
+      store->options_.synchronous == "FULL" && store->options_.path != ":memory:";
+  if (sync_after_commit) store->wal_sync_ = std::make_unique<WalSync>(store->options_.path);
+  RIVULET_ASSIGN_OR_RETURN(
+      store->writer_conn_,
+      Connection::Open(store->options_.path,
+                       sync_after_commit ? "NORMAL" : store->options_.synchronous));
   RIVULET_RETURN_IF_ERROR(store->writer_conn_->ExecScript("PRAGMA wal_autocheckpoint=0"));
   sqlite3_wal_hook(store->writer_conn_->raw(), &SqliteStore::OnWalCommit, store.get());
   store->completer_ = std::thread([s = store.get()] { s->CompletionLoop(); });
@@ -93,8 +99,8 @@ Result<int> SqliteStore::Migrate() {
     RIVULET_RETURN_IF_ERROR(conn.ExecScript(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
         "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
-    RIVULET_ASSIGN_OR_RETURN(auto* cur,
-                             conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    RIVULET_ASSIGN_OR_RETURN(
+        auto* cur, conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
     RIVULET_ASSIGN_OR_RETURN(bool row, cur->Step());
     int current = row ? static_cast<int>(cur->Int(0)) : 0;
     cur->Reset();
@@ -155,25 +161,38 @@ void SqliteStore::WriterLoop() {
   }
 }
 
-void SqliteStore::Complete(std::vector<std::pair<Done, Status>> dones) {
+void SqliteStore::Complete(Dones dones, bool committed) {
   {
     std::lock_guard lock(completion_mu_);
-    completions_.push_back(std::move(dones));
+    completions_.push_back(Completion{std::move(dones), committed && wal_sync_ != nullptr});
   }
   completion_cv_.notify_one();
 }
 
 void SqliteStore::CompletionLoop() {
+  std::deque<Completion> ready;
   while (true) {
-    std::vector<std::pair<Done, Status>> batch;
     {
       std::unique_lock lock(completion_mu_);
       completion_cv_.wait(lock, [this] { return completion_stop_ || !completions_.empty(); });
       if (completions_.empty()) return;  // stopping and drained
-      batch = std::move(completions_.front());
-      completions_.pop_front();
+      ready.swap(completions_);          // every group commit so far: one sync covers them all
     }
-    for (auto& [done, status] : batch) done(std::move(status));
+    bool needs_sync = false;
+    for (const auto& c : ready) needs_sync = needs_sync || c.needs_sync;
+    Status synced;
+    if (needs_sync) {
+      synced = wal_sync_->Sync();
+      syncs_++;
+      if (!synced.ok()) spdlog::error("committed writes may not be durable: {}", synced.ToString());
+    }
+    for (auto& c : ready) {
+      for (auto& [done, status] : c.dones) {
+        // A write that is committed but not durable is reported as failed (retryable).
+        done(c.needs_sync && !synced.ok() && status.ok() ? synced : std::move(status));
+      }
+    }
+    ready.clear();
   }
 }
 
@@ -186,7 +205,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   if (!begin.ok()) {
     for (auto& job : batch) dones.emplace_back(std::move(job.done), begin);
     failed_commits_++;
-    return Complete(std::move(dones));
+    return Complete(std::move(dones), false);
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     // A savepoint per job: one job's failure leaves the others' changes in the commit.
@@ -211,15 +230,16 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
     Status failed(core::Code::kUnavailable, "database commit failed: " + commit.message(),
                   /*retryable=*/true);
     for (auto& job : batch) dones.emplace_back(std::move(job.done), failed);
-    return Complete(std::move(dones));
+    return Complete(std::move(dones), false);
   }
   commits_++;
   committed_jobs_ += batch.size();
   uint64_t prev = max_batch_.load();
   while (batch.size() > prev && !max_batch_.compare_exchange_weak(prev, batch.size())) {
   }
-  for (size_t i = 0; i < batch.size(); ++i) dones.emplace_back(std::move(batch[i].done), std::move(results[i]));
-  Complete(std::move(dones));
+  for (size_t i = 0; i < batch.size(); ++i)
+    dones.emplace_back(std::move(batch[i].done), std::move(results[i]));
+  Complete(std::move(dones), true);
 }
 
 std::unique_ptr<Connection> SqliteStore::AcquireReader(Status* error) {
@@ -264,6 +284,7 @@ StoreStats SqliteStore::Stats() const {
   s.committed_jobs = committed_jobs_;
   s.failed_commits = failed_commits_;
   s.max_batch = max_batch_;
+  s.syncs = syncs_;
   {
     std::lock_guard lock(const_cast<std::mutex&>(queue_mu_));
     s.queue_depth = queue_.size();

@@ -11,22 +11,25 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/wal_sync.h"
 #include "store/store.h"
 
 namespace rivulet::store::sqlite {
 
 struct SqliteOptions {
-  std::string path;                    // file path, created 0600 if missing
-  std::string synchronous = "FULL";    // FULL: a commit survives power loss; NORMAL: app crash
-  size_t max_batch = 1024;             // write jobs per group commit
-  size_t max_queue = 100'000;          // queued jobs before Write fails fast (backpressure)
-  size_t readers = 8;                  // pooled read connections
-  int checkpoint_pages = 1000;         // WAL size that wakes the background checkpointer
+  std::string path;                  // file path, created 0600 if missing
+  std::string synchronous = "FULL";  // FULL: a commit survives power loss; NORMAL: app crash
+  size_t max_batch = 1024;           // write jobs per group commit
+  size_t max_queue = 100'000;        // queued jobs before Write fails fast (backpressure)
+  size_t readers = 8;                // pooled read connections
+  int checkpoint_pages = 1000;       // WAL size that wakes the background checkpointer
 };
 
 // Store on one SQLite file in WAL mode: one writer thread applies queued writes in group
 // commits; readers use pooled connections and never block the writer; a checkpointer thread
-// copies the WAL back into the database so the writer never pays for it.
+// copies the WAL back into the database so the writer never pays for it. With FULL, a
+// completion thread syncs the WAL (WalSync) before it reports a group commit done, while the
+// writer already applies the next one.
 class SqliteStore final : public Store {
  public:
   // Opens the database (without migrating). Fails if the file cannot be opened.
@@ -48,9 +51,11 @@ class SqliteStore final : public Store {
   void WriterLoop();
   void CheckpointLoop();
   void CompletionLoop();
+  using Dones = std::vector<std::pair<Done, Status>>;
   // Hands the batch's `done` calls to the completion thread, keeping the writer's critical
-  // path free of the wake-ups they cause.
-  void Complete(std::vector<std::pair<Done, Status>> dones);
+  // path free of the wake-ups (and, with FULL, the WAL sync) they wait for. committed: the
+  // batch's transaction committed, so it must be durable before anyone hears of it.
+  void Complete(Dones dones, bool committed);
   static int OnWalCommit(void* self, struct sqlite3* db, const char* name, int pages);
   void CommitBatch(std::vector<Job>& batch);
   std::unique_ptr<Connection> AcquireReader(Status* error);
@@ -67,7 +72,12 @@ class SqliteStore final : public Store {
 
   std::mutex completion_mu_;
   std::condition_variable completion_cv_;
-  std::deque<std::vector<std::pair<Done, Status>>> completions_;
+  struct Completion {
+    Dones dones;
+    bool needs_sync = false;
+  };
+  std::deque<Completion> completions_;
+  std::unique_ptr<WalSync> wal_sync_;  // FULL only; used by the completion thread
   bool completion_stop_ = false;
   std::thread completer_;
 
@@ -80,7 +90,8 @@ class SqliteStore final : public Store {
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
 
-  std::atomic<uint64_t> commits_{0}, committed_jobs_{0}, failed_commits_{0}, max_batch_{0};
+  std::atomic<uint64_t> commits_{0}, committed_jobs_{0}, failed_commits_{0}, max_batch_{0},
+      syncs_{0};
 };
 
 }  // namespace rivulet::store::sqlite

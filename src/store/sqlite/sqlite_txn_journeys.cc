@@ -125,13 +125,14 @@ void BindAutomation(Statement* st, const Automation& a) {
   st->Bind(15, core::EncodeAutomationGraph(a)).Bind(16, a.face_data_json).Bind(17, a.updated_at);
 }
 
+// Binds without copying: the caller executes the statement while t is alive.
 void BindToken(Statement* st, const Token& t) {
-  st->Bind(1, t.step_uuid).Bind(2, std::string_view(core::StepPhaseName(t.phase)));
+  st->BindView(1, t.step_uuid).BindView(2, core::StepPhaseName(t.phase));
   BindOpt(st, 3, t.wake_at);
-  st->Bind(4, t.waiting_event).Bind(5, std::string_view(core::TokenStatusName(t.status)));
-  st->Bind(6, t.run_data_json).Bind(7, t.event_json).Bind(8, t.step_data_json);
-  st->Bind(9, t.source_uuid).Bind(10, t.step_entered_at).Bind(11, t.updated_at);
-  st->Bind(12, t.error_message);
+  st->BindView(4, t.waiting_event).BindView(5, core::TokenStatusName(t.status));
+  st->BindView(6, t.run_data_json).BindView(7, t.event_json).BindView(8, t.step_data_json);
+  st->BindView(9, t.source_uuid).Bind(10, t.step_entered_at).Bind(11, t.updated_at);
+  st->BindView(12, t.error_message);
   BindOpt(st, 13, t.error_at);
 }
 

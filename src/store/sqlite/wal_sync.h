@@ -1,0 +1,41 @@
+#ifndef RIVULET_STORE_SQLITE_WAL_SYNC_H_
+#define RIVULET_STORE_SQLITE_WAL_SYNC_H_
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "core/status.h"
+
+namespace rivulet::store::sqlite {
+
+// Makes what SQLite has written to a database's write-ahead log durable, with fdatasync of
+// the "-wal" file. The writer commits with synchronous=NORMAL (no sync inside COMMIT) and a
+// group commit is acknowledged only after a Sync() that started after it committed: as
+// durable as synchronous=FULL, but the next group commit runs while this one is synced.
+// Not thread-safe: one thread (the store's completion thread) calls Sync().
+class WalSync {
+ public:
+  explicit WalSync(std::string database_path);
+  ~WalSync();
+  WalSync(const WalSync&) = delete;
+  WalSync& operator=(const WalSync&) = delete;
+
+  // Syncs everything written to the WAL before the call. Reopens the file if SQLite has
+  // replaced it; with no WAL file, syncs the database file instead.
+  core::Status Sync();
+
+ private:
+  core::Status Reopen(const std::string& path);
+
+  const std::string database_path_;
+  const std::string wal_path_;
+  std::string open_path_;
+  int fd_ = -1;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+};
+
+}  // namespace rivulet::store::sqlite
+
+#endif  // RIVULET_STORE_SQLITE_WAL_SYNC_H_
