@@ -4,9 +4,14 @@ JOBS ?= $(shell nproc)
 export CCACHE_BASEDIR := $(CURDIR)
 RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
+FUZZ_DIR := build/fuzz
+# Seconds per libFuzzer target: `make fuzz` is the short form, `make fuzz FUZZ_SECONDS=600`
+# the long one. FUZZ=0 leaves fuzzing out of `make test`.
+FUZZ_SECONDS ?= 5
+FUZZ ?= 1
 CMAKE_GEN := -G Ninja
 
-.PHONY: all deps deps-build release debug run test unit integration bench fmt lint clean
+.PHONY: all deps deps-build release debug run test unit integration bench fuzz fmt lint clean
 
 all: release
 
@@ -37,9 +42,21 @@ run: deps-build build/$(RUN_BUILD)/build.ninja
 	@mkdir -p data
 	build/$(RUN_BUILD)/rivulet serve --demo
 
-# Installs, builds with ASan+UBSan and runs every unit and integration test.
+$(FUZZ_DIR)/build.ninja:
+	CXX=clang++ cmake -S . -B $(FUZZ_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DRIVULET_FUZZ=ON -DRIVULET_TESTS=OFF
+
+# Installs, builds with ASan+UBSan and runs every unit and integration test, then (with clang
+# and FUZZ=1) every fuzz target for FUZZ_SECONDS.
 test: deps debug
 	cd $(DEBUG_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@if [ "$(FUZZ)" = 1 ] && command -v clang++ >/dev/null; then $(MAKE) fuzz; \
+	 else echo "fuzzing skipped (FUZZ=$(FUZZ); clang++ $$(command -v clang++ || echo missing))"; fi
+
+# libFuzzer targets (test/fuzz/) from their seed corpus, FUZZ_SECONDS each.
+fuzz: $(FUZZ_DIR)/build.ninja
+	cmake -S . -B $(FUZZ_DIR) -DRIVULET_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	cd $(FUZZ_DIR) && ctest --output-on-failure -L fuzz
 
 unit: debug
 	cd $(DEBUG_DIR) && ctest --output-on-failure -j $(JOBS) -E '^integration\.'

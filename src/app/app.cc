@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "api/leat/leat_api.h"
 #include "api/native/native_api.h"
 #include "core/crypto.h"
 #include "delivery/outbox_worker.h"
@@ -144,6 +145,7 @@ core::Status Serve(const Config& config, bool demo) {
   http::Router router;
   api::system::RegisterSystemRoutes(router, services);
   api::native::RegisterNativeApi(router, services);
+  api::leat::RegisterLeatApi(router, services);
   api::tracking::RegisterTrackingRoutes(router, services);
 
   http::Dispatcher dispatcher(router, engine.accounts, metrics, config.limits);

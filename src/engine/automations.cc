@@ -237,4 +237,31 @@ void Automations::Enroll(int64_t ws, const std::string& automation_uuid, Contact
              });
 }
 
+void Automations::EnrollExisting(int64_t ws, const std::string& automation_uuid,
+                                 const std::string& contact_uuid, EnrollOptions options,
+                                 Admission admit, Callback<EnrollResult> done) {
+  core::Millis now = clock_.Now();
+  Journeys* journeys = &journeys_;
+  WriteWithEffects<EnrollResult>(
+      store_, hooks_,
+      [ws, automation_uuid, contact_uuid, options = std::move(options), admit = std::move(admit),
+       now, journeys](store::WriteTxn& txn, Effects& effects) -> Result<EnrollResult> {
+        auto contact = txn.FindContact(ws, {core::ContactRef::Kind::kUuid, contact_uuid});
+        if (!contact.ok()) {
+          if (contact.status().code() != core::Code::kNotFound) return contact.status();
+          return core::NotFound("contact not found").WithField("contact", "not found");
+        }
+        auto automation = txn.FindAutomation(ws, automation_uuid);
+        if (!automation.ok()) {
+          if (automation.status().code() != core::Code::kNotFound) return automation.status();
+          return core::NotFound("automation not found").WithField("automation", "not found");
+        }
+        if (admit) RIVULET_RETURN_IF_ERROR(admit(*automation));
+        RIVULET_ASSIGN_OR_RETURN(core::Token token,
+                                 journeys->Enroll(txn, *automation, *contact, options, now, effects));
+        return EnrollResult{std::move(token), Status::Ok(), contact->uuid};
+      },
+      std::move(done));
+}
+
 }  // namespace rivulet::engine

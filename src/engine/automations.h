@@ -1,6 +1,7 @@
 #ifndef RIVULET_ENGINE_AUTOMATIONS_H_
 #define RIVULET_ENGINE_AUTOMATIONS_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,17 @@ class Automations {
   void EnrollMany(int64_t workspace_id, const std::string& automation_uuid,
                   std::vector<ContactInput> contacts, EnrollOptions options,
                   Callback<std::vector<EnrollResult>> done);
+
+  // Starts a token for an existing contact, both named by uuid, with run data; creates
+  // nothing else. The contact is looked up first, then the automation, in this workspace
+  // only: a missing one is NotFound with a field detail naming it ("contact" or
+  // "automation"). `admit`, when set, sees the automation inside the same transaction and
+  // may refuse it with any Status, before anything changes. Refusals of Journeys::Enroll
+  // (status, end date, uniqueToken) are FailedPrecondition.
+  using Admission = std::function<Status(const core::Automation&)>;
+  void EnrollExisting(int64_t workspace_id, const std::string& automation_uuid,
+                      const std::string& contact_uuid, EnrollOptions options, Admission admit,
+                      Callback<EnrollResult> done);
 
   // Checks an automation and its references to workspace senders and templates.
   static Status Validate(store::ReadTxn& txn, const core::Automation& automation);

@@ -157,7 +157,7 @@ void Dispatcher::Dispatch(Request request, Respond respond) {
   core::Status target_ok = SplitTarget(request.target, &request.path, &request.query);
   if (!target_ok.ok()) request.path = request.target.substr(0, request.target.find('?'));
   Router::Match match;
-  if (target_ok.ok()) match = router_.Find(request.method, request.path);
+  if (target_ok.ok()) match = router_.Find(request.method, request.path, &request);
   std::string label = match.route ? match.route->pattern : "unmatched";
   std::string method = request.method;
   metrics_.in_flight++;

@@ -53,7 +53,8 @@ void Router::Add(const Face* face, std::string method, std::string pattern, Hand
   }
 }
 
-Router::Match Router::Find(std::string_view method, std::string_view path) const {
+Router::Match Router::Find(std::string_view method, std::string_view path,
+                           const Request* request) const {
   Match best;
   std::vector<std::string> segs = SplitPath(path);
   for (auto& seg : segs) {
@@ -62,9 +63,12 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     if (!decoded.ok()) return best;
     seg = std::move(decoded).value();
   }
-  int best_literals = -1;
+  // Rank: literal segments first; an accepting guard breaks ties.
+  int best_rank = -1;
   for (const auto& r : routes_) {
     if (r->segments.size() != segs.size()) continue;
+    bool guarded = request && r->options.accepts;
+    if (guarded && !r->options.accepts(*request)) continue;
     int literals = 0;
     bool ok = true;
     for (size_t i = 0; i < segs.size() && ok; ++i) {
@@ -82,8 +86,9 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
         best.allowed_methods.end()) {
       best.allowed_methods.push_back(r->method);
     }
-    if (r->method != method || literals <= best_literals) continue;
-    best_literals = literals;
+    int rank = literals * 2 + (guarded ? 1 : 0);
+    if (r->method != method || rank <= best_rank) continue;
+    best_rank = rank;
     best.route = r.get();
   }
   if (best.route) {

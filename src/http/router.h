@@ -60,6 +60,13 @@ struct RouteOptions {
   bool public_route = false;  // no authentication (token endpoint, health, tracking)
   bool needs_workspace = true;
   bool admin_only = false;
+  // When set, the route matches only the requests it accepts, judged before authentication
+  // (e.g. by which credential headers are present). This lets two faces share a path and
+  // method, such as Leat's legacy GET /api/automations (Bearer) beside AllsTechnology's
+  // (PublicKey/SecretKey): a guarded route that accepts the request wins over unguarded
+  // routes of equal rank, and one that refuses it is skipped as if absent. Must be cheap and
+  // thread-safe.
+  std::function<bool(const Request&)> accepts = nullptr;
 };
 
 struct Route {
@@ -86,7 +93,11 @@ class Router {
     bool path_matched = false;  // some route has this path, with another method
     std::vector<std::string> allowed_methods;
   };
-  Match Find(std::string_view method, std::string_view path) const;
+  // With a request, guarded routes (RouteOptions::accepts) are judged by it; without one
+  // they rank like unguarded routes (enough for the body limit, known before the headers are
+  // handed over).
+  Match Find(std::string_view method, std::string_view path,
+             const Request* request = nullptr) const;
 
   // The face whose prefix owns path (longest prefix), or nullptr.
   const Face* FaceFor(std::string_view path) const;

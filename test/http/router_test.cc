@@ -163,6 +163,53 @@ TEST_F(RouterTest, FaceForPicksTheLongestPrefixOnSegmentBoundaries) {
   EXPECT_EQ(reversed.FaceFor("/api/x"), &api_);
 }
 
+// Two faces on one path and method (Leat's legacy GET /api/automations with Bearer auth and
+// AllsTechnology's with PublicKey/SecretKey): the guard decides, whatever the order.
+TEST_F(RouterTest, GuardedRouteWinsWhenItAcceptsAndIsSkippedWhenItRefuses) {
+  Face bearer = MakeFace("bearer", "/api/v3");
+  Face keys = MakeFace("keys", "/api/automations");
+  RouteOptions guarded;
+  guarded.accepts = [](const Request& r) { return r.headers.Get("Authorization").has_value(); };
+  Request with_bearer;
+  with_bearer.headers.Add("Authorization", "Bearer x");
+  Request with_keys;
+  with_keys.headers.Add("PublicKey", "p");
+
+  for (bool guarded_first : {true, false}) {
+    SCOPED_TRACE(guarded_first ? "guarded route added first" : "guarded route added last");
+    Router router;
+    if (guarded_first) router.Add(&bearer, "GET", "/api/automations", Named("leat"), guarded);
+    router.Add(&keys, "GET", "/api/automations", Named("allstech"));
+    router.Add(&keys, "GET", "/api/automations/details", Named("details"));
+    if (!guarded_first) router.Add(&bearer, "GET", "/api/automations", Named("leat"), guarded);
+
+    auto leat = router.Find("GET", "/api/automations", &with_bearer);
+    EXPECT_EQ(RunMatch(leat), "leat");
+    EXPECT_EQ(leat.route->face, &bearer);
+    auto allstech = router.Find("GET", "/api/automations", &with_keys);
+    EXPECT_EQ(RunMatch(allstech), "allstech");
+    EXPECT_EQ(allstech.route->face, &keys);
+    // Literal segments still rank first: the guard only breaks ties.
+    EXPECT_EQ(RunMatch(router.Find("GET", "/api/automations/details", &with_bearer)), "details");
+  }
+}
+
+TEST_F(RouterTest, RefusingGuardLeavesThePathUnmatched) {
+  RouteOptions guarded;
+  guarded.accepts = [](const Request& r) { return r.headers.Get("Authorization").has_value(); };
+  router_.Add(&api_, "GET", "/api/automations", Named("leat"), guarded);
+  Request anonymous;
+  auto m = router_.Find("GET", "/api/automations", &anonymous);
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_FALSE(m.path_matched);  // a 404 of whichever face owns the prefix, not a 405
+  EXPECT_TRUE(m.allowed_methods.empty());
+  Request bearer;
+  bearer.headers.Add("Authorization", "Bearer x");
+  EXPECT_TRUE(router_.Find("POST", "/api/automations", &bearer).path_matched);
+  // Without a request (body limits) the guard is not consulted.
+  EXPECT_EQ(RunMatch(router_.Find("GET", "/api/automations")), "leat");
+}
+
 TEST_F(RouterTest, SyncAdapterRespondsOnce) {
   int calls = 0;
   Handler h = Sync([&](const Call&) {
