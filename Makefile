@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 5
 FUZZ ?= 1
 CMAKE_GEN := -G Ninja
 
-.PHONY: all deps deps-build release debug run test unit integration bench fuzz fmt lint clean
+.PHONY: all deps deps-build release debug run test unit integration soak bench fuzz fmt lint clean
 
 all: release
 
@@ -60,6 +60,15 @@ fuzz: $(FUZZ_DIR)/build.ninja
 
 unit: debug
 	cd $(DEBUG_DIR) && ctest --output-on-failure -j $(JOBS) -E '^integration\.'
+
+# Long forms of the reliability suites (docs/reliability.md): crash consistency over 20,000
+# tokens with 20 kills, hostile HTTP with thousands of connections. SOAK_BUILD=debug runs
+# them on the sanitizer build (much slower).
+SOAK_BUILD ?= release
+soak: deps build/$(SOAK_BUILD)/build.ninja
+	cmake --build build/$(SOAK_BUILD) -j $(JOBS) --target rivulet
+	cd test/integration && RIVULET_SOAK=1 RIVULET_BIN=$(CURDIR)/build/$(SOAK_BUILD)/rivulet \
+	  /usr/bin/python3 -m unittest -v test_crash_consistency test_hostile_http
 
 bench: deps release
 	bench/run-all

@@ -30,7 +30,7 @@ start_rivulet() {
   shift
   LOG="$BENCH_TMP/$name.log"
   "$RIVULET_BIN" serve --demo --database "$BENCH_TMP/$name.db" --listen 127.0.0.1:0 \
-    --access-log false --log-level warn "$@" >"$LOG" 2>&1 &
+    --access-log false --log-level warn --outbound-allow 127.0.0.0/8 "$@" >"$LOG" 2>&1 &
   BENCH_PIDS+=($!)
   local line
   line=$(wait_for_line "$LOG" "rivulet listening on") || exit 1

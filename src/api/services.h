@@ -1,11 +1,15 @@
 #ifndef RIVULET_API_SERVICES_H_
 #define RIVULET_API_SERVICES_H_
 
+#include <functional>
+
 #include "core/clock.h"
+#include "delivery/outbox_worker.h"
 #include "engine/accounts.h"
 #include "engine/automations.h"
 #include "engine/contacts.h"
 #include "engine/events.h"
+#include "http/auth_limiter.h"
 #include "http/limits.h"
 #include "http/metrics.h"
 #include "store/store.h"
@@ -23,6 +27,10 @@ struct Services {
   http::Metrics& metrics;
   const core::Clock& clock;
   http::Limits limits;
+  // Counts failed authentications outside the dispatcher (token endpoints); may be null.
+  http::AuthLimiter* auth_limiter = nullptr;
+  // How outbound delivery is going (shown by /readyz); may be empty.
+  std::function<delivery::DeliveryHealth()> delivery_health;
 };
 
 }  // namespace rivulet::api

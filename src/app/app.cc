@@ -6,11 +6,11 @@
 
 #include "api/leat/leat_api.h"
 #include "api/native/native_api.h"
+#include "api/system/system_routes.h"
+#include "api/tracking/tracking_routes.h"
 #include "core/crypto.h"
 #include "delivery/outbox_worker.h"
 #include "engine/scheduler.h"
-#include "api/system/system_routes.h"
-#include "api/tracking/tracking_routes.h"
 #include "http/dispatcher.h"
 #include "http/server.h"
 #include "store/sqlite/sqlite_store.h"
@@ -18,8 +18,10 @@
 namespace rivulet::app {
 
 core::Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
-  if (config.database.rfind("postgres://", 0) == 0 || config.database.rfind("postgresql://", 0) == 0) {
-    return core::InvalidArgument("PostgreSQL is not supported by this build yet; use a SQLite path");
+  if (config.database.rfind("postgres://", 0) == 0 ||
+      config.database.rfind("postgresql://", 0) == 0) {
+    return core::InvalidArgument(
+        "PostgreSQL is not supported by this build yet; use a SQLite path");
   }
   store::sqlite::SqliteOptions options;
   options.path = config.database;
@@ -35,8 +37,10 @@ namespace {
 engine::EngineConfig EngineConfigFrom(const Config& config, std::string link_secret) {
   engine::EngineConfig c;
   c.public_base_url = config.public_base_url;
-  while (!c.public_base_url.empty() && c.public_base_url.back() == '/') c.public_base_url.pop_back();
+  while (!c.public_base_url.empty() && c.public_base_url.back() == '/')
+    c.public_base_url.pop_back();
   c.link_secret = std::move(link_secret);
+  c.delivery_lease = static_cast<core::Millis>(config.delivery_lease_seconds) * 1000;
   return c;
 }
 }  // namespace
@@ -66,19 +70,24 @@ core::Result<bool> EnsureDemoWorkspace(Engine& engine, const Config& config) {
     return core::Status::Ok();
   }));
   if (!existing.empty()) {
-    std::printf("Workspace '%s' (%s) exists; its credentials were printed when it was created.\n"
-                "Mint a new one with: rivulet credentials create --database %s --workspace %s "
-                "--kind apikey\n",
-                existing.front().name.c_str(), existing.front().uuid.c_str(),
-                config.database.c_str(), existing.front().uuid.c_str());
+    std::printf(
+        "Workspace '%s' (%s) exists; its credentials were printed when it was created.\n"
+        "Mint a new one with: rivulet credentials create --database %s --workspace %s "
+        "--kind apikey\n",
+        existing.front().name.c_str(), existing.front().uuid.c_str(), config.database.c_str(),
+        existing.front().uuid.c_str());
     return false;
   }
   RIVULET_ASSIGN_OR_RETURN(core::Workspace ws, engine.accounts.CreateWorkspace("Demo"));
   using K = core::CredentialKind;
-  RIVULET_ASSIGN_OR_RETURN(auto oauth, engine.accounts.CreateCredential(ws.id, K::kOAuthClient, false, "demo oauth"));
-  RIVULET_ASSIGN_OR_RETURN(auto apikey, engine.accounts.CreateCredential(ws.id, K::kApiKey, false, "demo api key"));
-  RIVULET_ASSIGN_OR_RETURN(auto pair, engine.accounts.CreateCredential(ws.id, K::kKeyPair, false, "demo key pair"));
-  RIVULET_ASSIGN_OR_RETURN(auto admin, engine.accounts.CreateCredential(0, K::kApiKey, true, "admin"));
+  RIVULET_ASSIGN_OR_RETURN(
+      auto oauth, engine.accounts.CreateCredential(ws.id, K::kOAuthClient, false, "demo oauth"));
+  RIVULET_ASSIGN_OR_RETURN(
+      auto apikey, engine.accounts.CreateCredential(ws.id, K::kApiKey, false, "demo api key"));
+  RIVULET_ASSIGN_OR_RETURN(
+      auto pair, engine.accounts.CreateCredential(ws.id, K::kKeyPair, false, "demo key pair"));
+  RIVULET_ASSIGN_OR_RETURN(auto admin,
+                           engine.accounts.CreateCredential(0, K::kApiKey, true, "admin"));
   std::printf(
       "\nCreated the demo workspace. These secrets are shown once; keep them.\n"
       "  workspace uuid      %s\n"
@@ -95,6 +104,11 @@ core::Result<bool> EnsureDemoWorkspace(Engine& engine, const Config& config) {
 }
 
 core::Status Serve(const Config& config, bool demo) {
+  if (config.delivery_lease_seconds <= config.webhook_timeout_seconds) {
+    return core::InvalidArgument(
+        "delivery_lease_seconds must exceed webhook_timeout_seconds, or a slow send would be "
+        "repeated while it is still running");
+  }
   RIVULET_ASSIGN_OR_RETURN(auto store, OpenStore(config));
   RIVULET_ASSIGN_OR_RETURN(std::string link_secret, LoadLinkSecret(*store));
   Engine engine(*store, config, link_secret);
@@ -103,9 +117,13 @@ core::Status Serve(const Config& config, bool demo) {
   // The engine's workers: timers, then delivery; hooks wake them after commits.
   engine::Scheduler scheduler(*store, engine.journeys, core::SystemClock::Get(), &engine.hooks);
   delivery::CurlSmtpSender smtp;
-  delivery::CurlHttpSender http_sender;
+  delivery::HttpSenderOptions http_options;
+  RIVULET_ASSIGN_OR_RETURN(auto outbound_allow, delivery::ParseCidrList(config.outbound_allow));
+  http_options.address_policy.emplace(std::move(outbound_allow));
+  delivery::CurlHttpSender http_sender(std::move(http_options));
   delivery::OutboxOptions outbox_options;
   outbox_options.threads = config.delivery_threads;
+  outbox_options.http_timeout_ms = config.webhook_timeout_seconds * 1000;
   delivery::OutboxWorker outbox(*store, engine.journeys, core::SystemClock::Get(), &engine.hooks,
                                 smtp, http_sender, outbox_options);
   engine.hooks.wake_scheduler = [&scheduler](core::Millis at) { scheduler.Wake(at); };
@@ -138,17 +156,32 @@ core::Status Serve(const Config& config, bool demo) {
            std::to_string(outbox.failed()) + "\n";
     out += "# TYPE rivulet_delivery_retries_total counter\nrivulet_delivery_retries_total " +
            std::to_string(outbox.retried()) + "\n";
+    out +=
+        "# TYPE rivulet_delivery_consecutive_failures gauge\n"
+        "rivulet_delivery_consecutive_failures " +
+        std::to_string(outbox.health().consecutive_failures) + "\n";
   });
-  api::Services services{*store,          engine.accounts,    engine.contacts,
-                         engine.events,   engine.automations, engine.journeys,
-                         metrics,         core::SystemClock::Get(), config.limits};
+  http::AuthLimiter auth_limiter(core::SystemClock::Get(),
+                                 {.per_client = config.auth_failures_per_client,
+                                  .per_address = config.auth_failures_per_address});
+  api::Services services{*store,
+                         engine.accounts,
+                         engine.contacts,
+                         engine.events,
+                         engine.automations,
+                         engine.journeys,
+                         metrics,
+                         core::SystemClock::Get(),
+                         config.limits,
+                         &auth_limiter,
+                         [&outbox] { return outbox.health(); }};
   http::Router router;
   api::system::RegisterSystemRoutes(router, services);
   api::native::RegisterNativeApi(router, services);
   api::leat::RegisterLeatApi(router, services);
   api::tracking::RegisterTrackingRoutes(router, services);
 
-  http::Dispatcher dispatcher(router, engine.accounts, metrics, config.limits);
+  http::Dispatcher dispatcher(router, engine.accounts, metrics, config.limits, &auth_limiter);
   http::ServerOptions options;
   RIVULET_RETURN_IF_ERROR(ParseListen(config.listen, &options.address, &options.port));
   options.threads = config.http_threads;

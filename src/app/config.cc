@@ -1,7 +1,10 @@
 #include "app/config.h"
 
-#include <charconv>
 #include <toml++/toml.h>
+
+#include <charconv>
+
+#include "delivery/address_policy.h"
 
 namespace rivulet::app {
 namespace {
@@ -19,8 +22,8 @@ Setting IntSetting(std::string key, std::string help, T Config::*field, int64_t 
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max) {
-      return BadValue(key, "must be an integer from " + std::to_string(min) + " to " +
-                               std::to_string(max));
+      return BadValue(
+          key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
     }
     c.*field = static_cast<T>(n);
     return core::Status::Ok();
@@ -39,8 +42,8 @@ Setting LimitSetting(std::string key, std::string help, T http::Limits::*field, 
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max) {
-      return BadValue(key, "must be an integer from " + std::to_string(min) + " to " +
-                               std::to_string(max));
+      return BadValue(
+          key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
     }
     c.limits.*field = static_cast<T>(n);
     return core::Status::Ok();
@@ -86,11 +89,28 @@ Setting BoolSetting(std::string key, std::string help, bool Config::*field) {
   return s;
 }
 
+// A comma-separated CIDR list; empty is allowed (no network).
+Setting CidrListSetting(std::string key, std::string help, std::string Config::*field) {
+  Setting s;
+  s.key = key;
+  s.help = std::move(help);
+  s.set = [key, field](Config& c, const std::string& v) -> core::Status {
+    if (v.size() > 65536) return BadValue(key, "must be at most 65536 characters");
+    auto list = delivery::ParseCidrList(v);
+    if (!list.ok()) return BadValue(key, list.status().message());
+    c.*field = v;
+    return core::Status::Ok();
+  };
+  s.get = [field](const Config& c) { return c.*field; };
+  return s;
+}
+
 }  // namespace
 
 std::string Setting::Flag() const {
   std::string f = "--" + key;
-  for (char& ch : f) if (ch == '_') ch = '-';
+  for (char& ch : f)
+    if (ch == '_') ch = '-';
   return f;
 }
 
@@ -110,13 +130,31 @@ const std::vector<Setting>& Settings() {
       StringSetting("sqlite_synchronous",
                     "SQLite durability: FULL survives power loss, NORMAL survives process crash",
                     &Config::sqlite_synchronous, {"FULL", "NORMAL"}),
-      IntSetting("token_ttl_seconds", "Lifetime of OAuth2 access tokens", &Config::token_ttl_seconds,
-                 60, 86400 * 30),
+      IntSetting("token_ttl_seconds", "Lifetime of OAuth2 access tokens",
+                 &Config::token_ttl_seconds, 60, 86400 * 30),
       StringSetting("log_level", "Log level", &Config::log_level,
                     {"trace", "debug", "info", "warn", "error", "off"}),
       BoolSetting("access_log", "Log one line per HTTP request", &Config::access_log),
       IntSetting("delivery_threads", "Outbox workers sending e-mail, SMS and webhooks",
                  &Config::delivery_threads, 1, 256),
+      IntSetting("delivery_lease_seconds",
+                 "Time a message being sent stays reserved; after a crash it is resent (same "
+                 "Message-ID / Idempotency-Key) when this runs out. Keep it above send timeouts",
+                 &Config::delivery_lease_seconds, 15, 86400),
+      IntSetting("webhook_timeout_seconds",
+                 "Time a webhook or SMS-gateway call may take (a slower one is retried)",
+                 &Config::webhook_timeout_seconds, 1, 300),
+      CidrListSetting("outbound_allow",
+                      "Networks webhooks and SMS gateways may reach although private, loopback "
+                      "or link-local (denied by default; checked on the resolved address), e.g. "
+                      "'127.0.0.0/8,::1/128,10.1.0.0/16'",
+                      &Config::outbound_allow),
+      IntSetting("auth_failures_per_client",
+                 "Failed authentications per minute per client id before 429 (0: no limit)",
+                 &Config::auth_failures_per_client, 0, 1'000'000),
+      IntSetting("auth_failures_per_address",
+                 "Failed authentications per minute per remote address before 429 (0: no limit)",
+                 &Config::auth_failures_per_address, 0, 1'000'000),
       IntSetting("shutdown_grace_seconds", "Time in-flight requests get on SIGTERM/SIGINT",
                  &Config::shutdown_grace_seconds, 0, 600),
       LimitSetting("max_body_bytes", "Default request body limit (batch routes allow more)",
@@ -149,7 +187,8 @@ core::Status ApplyTomlFile(Config& config, const std::string& path) {
     for (const auto& s : Settings()) {
       if (s.key == key) setting = &s;
     }
-    if (!setting) return core::InvalidArgument("config file " + path + ": unknown key '" + key + "'");
+    if (!setting)
+      return core::InvalidArgument("config file " + path + ": unknown key '" + key + "'");
     std::string text;
     if (auto v = node.value<std::string>(); v && node.is_string()) {
       text = *v;

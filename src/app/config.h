@@ -23,6 +23,17 @@ struct Config {
   bool access_log = true;
   int shutdown_grace_seconds = 10;
   int delivery_threads = 4;
+  // Networks outbound webhooks and SMS gateways may reach although they are private,
+  // loopback or link-local (delivery::AddressPolicy); comma-separated CIDRs. Empty: none.
+  std::string outbound_allow;
+  // How long a claimed outbox message is reserved; a message whose sender died is sent again
+  // (same Message-ID / Idempotency-Key) once it runs out. Must exceed the send timeouts.
+  int delivery_lease_seconds = 60;
+  int webhook_timeout_seconds = 10;  // one webhook or SMS-gateway exchange, connect included
+  // Failed authentications tolerated per minute per client id and per remote address before
+  // further attempts get 429 (http::AuthLimiter). 0 disables that limit.
+  int auth_failures_per_client = 20;
+  int auth_failures_per_address = 100;
   http::Limits limits;
 };
 

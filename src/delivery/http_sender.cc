@@ -33,8 +33,10 @@ size_t Write(char* data, size_t size, size_t nmemb, void* userdata) {
 
 struct SocketGate {
   const std::function<bool(const std::string&)>* allow = nullptr;
+  const std::optional<AddressPolicy>* policy = nullptr;
   bool denied = false;
   std::string denied_address;
+  std::string denied_reason;
 };
 
 std::string AddressText(const curl_sockaddr* address) {
@@ -51,13 +53,22 @@ std::string AddressText(const curl_sockaddr* address) {
 
 curl_socket_t OpenSocket(void* clientp, curlsocktype purpose, curl_sockaddr* address) {
   auto* gate = static_cast<SocketGate*>(clientp);
-  if (purpose == CURLSOCKTYPE_IPCXN && *gate->allow) {
+  if (purpose == CURLSOCKTYPE_IPCXN && (*gate->allow || gate->policy->has_value())) {
     std::string ip = AddressText(address);
-    bool allowed = false;
-    try {
-      allowed = !ip.empty() && (*gate->allow)(ip);
-    } catch (...) {
-      allowed = false;
+    bool allowed = !ip.empty();
+    if (allowed && *gate->allow) {
+      try {
+        allowed = (*gate->allow)(ip);
+      } catch (...) {
+        allowed = false;
+      }
+    }
+    if (allowed && gate->policy->has_value()) {
+      std::string why = (*gate->policy)->DenialReason(ip);
+      if (!why.empty()) {
+        allowed = false;
+        gate->denied_reason = std::move(why);
+      }
     }
     if (!allowed) {
       gate->denied = true;
@@ -161,6 +172,7 @@ Outcome CurlHttpSender::Send(const HttpRequest& req) {
   sink.max = req.max_response_bytes;
   SocketGate gate;
   gate.allow = &options_.allow_address;
+  gate.policy = &options_.address_policy;
   char errbuf[CURL_ERROR_SIZE] = "";
 
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -211,7 +223,12 @@ Outcome CurlHttpSender::Send(const HttpRequest& req) {
   std::string error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
   Outcome out;
   if (gate.denied && rc == CURLE_COULDNT_CONNECT) {
-    out = Outcome::Permanent(0, "address not allowed: " + gate.denied_address);
+    std::string detail = "address not allowed: " + gate.denied_address;
+    if (!gate.denied_reason.empty()) {
+      detail += " is " + gate.denied_reason +
+                " (private, loopback and link-local networks must be listed in outbound_allow)";
+    }
+    out = Outcome::Permanent(0, detail);
   } else if (status != 0) {
     Outcome::Kind kind = KindForStatus(status);
     std::string detail;

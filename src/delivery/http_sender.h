@@ -5,10 +5,12 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "delivery/address_policy.h"
 #include "delivery/curl_handle_pool.h"
 #include "delivery/outcome.h"
 
@@ -41,6 +43,9 @@ struct HttpSenderOptions {
   // left). Called on the sending thread; must not throw (a throw counts as false). Empty:
   // every address is allowed. A reused connection was allowed when it was opened.
   std::function<bool(const std::string& ip)> allow_address;
+  // Checked the same way, after allow_address; a refusal names the address and the reason
+  // ("address not allowed: 127.0.0.1 is loopback ..."). Unset: no policy.
+  std::optional<AddressPolicy> address_policy;
   std::string user_agent = "Rivulet";  // a User-Agent request header overrides it
   size_t handles_per_thread = 8;
 };

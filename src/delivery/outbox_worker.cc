@@ -216,7 +216,14 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
     has_type = has_type || strcasecmp(k.c_str(), "Content-Type") == 0;
   if (!has_type) req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("Idempotency-Key", m.idempotency_key);
+  req.timeout_ms = options_.http_timeout_ms;
+  req.connect_timeout_ms = std::min(req.connect_timeout_ms, options_.http_timeout_ms);
   return FromOutcome(http_.Send(req), detail);
+}
+
+DeliveryHealth OutboxWorker::health() const {
+  std::lock_guard lock(health_mu_);
+  return health_;
 }
 
 core::Result<int> OutboxWorker::DeliverDueNow() {
@@ -256,6 +263,16 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
       delivered_++;
     } else {
       failed_++;
+    }
+    {
+      std::lock_guard lock(health_mu_);
+      if (result == Journeys::DeliveryResult::kDelivered) {
+        health_.consecutive_failures = 0;
+      } else if (result != Journeys::DeliveryResult::kSkipped) {
+        ++health_.consecutive_failures;
+        health_.last_error = m.channel + ": " + detail;
+        health_.last_error_at = clock_.Now();
+      }
     }
     if (result == Journeys::DeliveryResult::kRetry || result == Journeys::DeliveryResult::kFailed) {
       spdlog::warn("delivery of {} message {} attempt {}: {}", m.channel, m.uuid, m.attempts + 1,

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,6 +20,15 @@ struct OutboxOptions {
   int threads = 4;  // concurrent deliveries in flight = threads
   int batch = 32;   // messages claimed per thread and transaction
   core::Millis max_sleep = 1000;
+  int http_timeout_ms = 10000;  // a whole webhook or SMS-gateway exchange
+};
+
+// How delivery is going, for /readyz and metrics: failures (retryable or permanent) since the
+// last successful delivery, and the last failure's detail.
+struct DeliveryHealth {
+  uint64_t consecutive_failures = 0;
+  std::string last_error;  // "<channel>: <detail>"; empty when none yet
+  core::Millis last_error_at = 0;
 };
 
 // Takes messages from the outbox and delivers them: e-mail over SMTP, SMS through the
@@ -43,6 +53,7 @@ class OutboxWorker {
   uint64_t delivered() const { return delivered_; }
   uint64_t failed() const { return failed_; }
   uint64_t retried() const { return retried_; }
+  DeliveryHealth health() const;  // thread-safe
 
  private:
   struct BatchContext;
@@ -65,6 +76,8 @@ class OutboxWorker {
   uint64_t wake_generation_ = 0;
   std::vector<std::thread> threads_;
   std::atomic<uint64_t> delivered_{0}, failed_{0}, retried_{0};
+  mutable std::mutex health_mu_;
+  DeliveryHealth health_;
 };
 
 }  // namespace rivulet::delivery

@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
-#include <boost/json.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 
 #include "core/crypto.h"
@@ -15,18 +15,30 @@ namespace json = boost::json;
 
 int HttpStatusFor(core::Code code) {
   switch (code) {
-    case core::Code::kOk: return 200;
-    case core::Code::kInvalidArgument: return 400;
-    case core::Code::kNotFound: return 404;
-    case core::Code::kAlreadyExists: return 409;
-    case core::Code::kUnauthenticated: return 401;
-    case core::Code::kPermissionDenied: return 403;
-    case core::Code::kFailedPrecondition: return 409;
-    case core::Code::kPayloadTooLarge: return 413;
-    case core::Code::kUnsupportedMedia: return 415;
-    case core::Code::kResourceExhausted: return 429;
-    case core::Code::kUnavailable: return 503;
-    case core::Code::kInternal: return 500;
+    case core::Code::kOk:
+      return 200;
+    case core::Code::kInvalidArgument:
+      return 400;
+    case core::Code::kNotFound:
+      return 404;
+    case core::Code::kAlreadyExists:
+      return 409;
+    case core::Code::kUnauthenticated:
+      return 401;
+    case core::Code::kPermissionDenied:
+      return 403;
+    case core::Code::kFailedPrecondition:
+      return 409;
+    case core::Code::kPayloadTooLarge:
+      return 413;
+    case core::Code::kUnsupportedMedia:
+      return 415;
+    case core::Code::kResourceExhausted:
+      return 429;
+    case core::Code::kUnavailable:
+      return 503;
+    case core::Code::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -47,11 +59,18 @@ Response NativeError(const core::Status& status, const Request& request) {
   return r;
 }
 
+core::Status TooManyAuthFailures(int retry_after_seconds) {
+  return core::Status(core::Code::kResourceExhausted,
+                      "too many failed authentication attempts; retry in " +
+                          std::to_string(retry_after_seconds) + " s");
+}
+
 core::Status SplitTarget(std::string_view target, std::string* path, std::string* query) {
   size_t q = target.find('?');
   std::string_view raw_path = target.substr(0, q);
   *query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
-  if (raw_path.empty() || raw_path.front() != '/') return core::InvalidArgument("bad request target");
+  if (raw_path.empty() || raw_path.front() != '/')
+    return core::InvalidArgument("bad request target");
   // Segments are decoded by the router one by one, so that "%2F" stays inside its segment;
   // here the escapes are only checked.
   auto decoded = PercentDecode(raw_path, /*plus_as_space=*/false);
@@ -86,7 +105,8 @@ Response Dispatcher::ErrorFor(std::string_view target, const core::Status& statu
   }
   req.request_id = NextRequestId();
   const Face* face = router_.FaceFor(req.path);
-  Response r = face && face->render_error ? face->render_error(status, req) : NativeError(status, req);
+  Response r =
+      face && face->render_error ? face->render_error(status, req) : NativeError(status, req);
   r.headers.Add("X-Request-Id", req.request_id);
   return r;
 }
@@ -172,15 +192,14 @@ void Dispatcher::Dispatch(Request request, Respond respond) {
   };
   const Face* face = match.route ? match.route->face : router_.FaceFor(request.path);
   auto fail = [&](const core::Status& st) {
-    finish(face && face->render_error ? face->render_error(st, request)
-                                      : NativeError(st, request));
+    finish(face && face->render_error ? face->render_error(st, request) : NativeError(st, request));
   };
   if (!target_ok.ok()) return fail(target_ok);
   if (!match.route) {
     if (match.path_matched) {
       core::Status st = core::InvalidArgument("method " + request.method + " not allowed here");
-      Response r = face && face->render_error ? face->render_error(st, request)
-                                              : NativeError(st, request);
+      Response r =
+          face && face->render_error ? face->render_error(st, request) : NativeError(st, request);
       r.status = 405;
       std::string allow;
       for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
@@ -192,8 +211,29 @@ void Dispatcher::Dispatch(Request request, Respond respond) {
   Call call{request, std::move(match.params), nullptr, std::nullopt, face};
   engine::Identity identity;
   if (!match.route->options.public_route) {
+    // The client id of a failed attempt: the PublicKey (bearer secrets name no client).
+    std::string client;
+    if (auto pub = request.headers.Get("PublicKey")) client = std::string(pub->substr(0, 128));
+    if (auth_limiter_) {
+      if (auto wait = auth_limiter_->RetryAfter(client, request.remote_address)) {
+        core::Status st = TooManyAuthFailures(*wait);
+        Response r =
+            face && face->render_error ? face->render_error(st, request) : NativeError(st, request);
+        r.status = 429;
+        r.headers.Add("Retry-After", std::to_string(*wait));
+        return finish(std::move(r));
+      }
+    }
     core::Status st = Authenticate(*match.route, request, call, identity);
-    if (!st.ok()) return fail(st);
+    if (!st.ok()) {
+      // Only presented credentials count: a request without any guesses nothing.
+      bool presented = request.headers.Get("Authorization") || request.headers.Get("PublicKey") ||
+                       request.headers.Get("SecretKey");
+      if (auth_limiter_ && st.code() == core::Code::kUnauthenticated && presented) {
+        auth_limiter_->RecordFailure(client, request.remote_address);
+      }
+      return fail(st);
+    }
   }
   match.route->handler(call, std::move(finish));
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/accounts.h"
+#include "http/auth_limiter.h"
 #include "http/limits.h"
 #include "http/message.h"
 #include "http/metrics.h"
@@ -17,8 +18,15 @@ namespace rivulet::http {
 // metrics. Thread-safe.
 class Dispatcher {
  public:
-  Dispatcher(const Router& router, engine::Accounts& accounts, Metrics& metrics, Limits limits)
-      : router_(router), accounts_(accounts), metrics_(metrics), limits_(limits) {}
+  // auth_limiter (optional, outlives the dispatcher) refuses authentication attempts with a
+  // 429 once a client id or remote address used up its failures.
+  Dispatcher(const Router& router, engine::Accounts& accounts, Metrics& metrics, Limits limits,
+             AuthLimiter* auth_limiter = nullptr)
+      : router_(router),
+        accounts_(accounts),
+        metrics_(metrics),
+        limits_(limits),
+        auth_limiter_(auth_limiter) {}
 
   // The body limit for a request line, known once headers are read.
   size_t BodyLimitFor(std::string_view method, std::string_view target) const;
@@ -41,12 +49,17 @@ class Dispatcher {
   engine::Accounts& accounts_;
   Metrics& metrics_;
   const Limits limits_;
+  AuthLimiter* auth_limiter_;
 };
 
 // The default error rendering (the native envelope):
 // {"error":{"code":"…","message":"…","fields":{…}}} with a matching HTTP status.
 Response NativeError(const core::Status& status, const Request& request);
 int HttpStatusFor(core::Code code);
+
+// The error for an attempt refused by an AuthLimiter (kResourceExhausted, HTTP 429); the
+// caller adds "Retry-After: <retry_after_seconds>".
+core::Status TooManyAuthFailures(int retry_after_seconds);
 
 // Splits "path?query". The path stays encoded (the router decodes it segment by segment);
 // fails on bad escapes or encoded NUL bytes.

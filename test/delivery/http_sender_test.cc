@@ -302,6 +302,38 @@ TEST_F(HttpSenderTest, ThrowingAddressPolicyDenies) {
   EXPECT_TRUE(RequestsAfterSentinel().empty());
 }
 
+TEST_F(HttpSenderTest, DefaultPolicyRefusesLoopbackAfterResolvingTheName) {
+  HttpSenderOptions options;
+  options.address_policy.emplace();
+  CurlHttpSender sender(options);
+  HttpRequest r = Post("/by-name");
+  r.url = "http://localhost:" + std::to_string(receiver_->port()) + "/by-name";
+  Outcome out = sender.Send(r);
+  EXPECT_TRUE(out.permanent()) << out.ToString();
+  EXPECT_NE(out.detail.find("is loopback"), std::string::npos) << out.detail;
+  EXPECT_NE(out.detail.find("outbound_allow"), std::string::npos) << out.detail;
+  EXPECT_TRUE(sender.Send(Post("/by-address")).permanent());
+  EXPECT_TRUE(RequestsAfterSentinel().empty());
+}
+
+TEST_F(HttpSenderTest, PolicyAllowListLetsLoopbackThrough) {
+  HttpSenderOptions options;
+  options.address_policy.emplace(*ParseCidrList("127.0.0.0/8,::1/128"));
+  CurlHttpSender sender(options);
+  Outcome out = sender.Send(Post("/allowed"));
+  EXPECT_TRUE(out.delivered()) << out.ToString();
+}
+
+TEST_F(HttpSenderTest, RedirectIsNotFollowedEvenWhenAllowed) {
+  HttpSenderOptions options;
+  options.address_policy.emplace(*ParseCidrList("127.0.0.0/8"));
+  CurlHttpSender sender(options);
+  Outcome out = sender.Send(Post("/redirect"));
+  EXPECT_TRUE(out.permanent()) << out.ToString();
+  EXPECT_EQ(out.code, 302);
+  EXPECT_NE(out.detail.find("redirect not followed"), std::string::npos) << out.detail;
+}
+
 TEST_F(HttpSenderTest, RejectsHeadersWithLineBreaks) {
   CurlHttpSender sender;
   HttpRequest r = Post("/inject");

@@ -26,7 +26,9 @@ api_key, public_key, secret_key, admin_key); server.client(auth) with auth "api_
 "admin", "keypair", "oauth", a bearer string or a header dict; server.workspace_client()
 (a fresh workspace and an API-key client for it, via the admin API); create_workspace,
 create_credential, oauth_token; raw_request(bytes) for requests http.client cannot send;
-kill() (SIGKILL), restart(); server.cli(...) and run_cli(...) for the CLI on the same
+kill() (SIGKILL), restart(); RivuletServer(outbound_allow=None) for a server that keeps
+the default outbound policy (loopback webhooks refused; the harness otherwise passes
+--outbound-allow 127.0.0.0/8,::1/128); server.cli(...) and run_cli(...) for the CLI on the same
 database; parse_key_values for the CLI's key=value output; assertNativeError(r, status,
 code, field) for the {"error":{"code","message","fields"}} envelope.
 
@@ -60,6 +62,10 @@ LISTEN_RE = re.compile(r"rivulet listening on http://([^\s:]+|\[[^\]]+\]):(\d+)"
 SANITIZER_RE = re.compile(
     r"(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|"
     r"WARNING: ThreadSanitizer|ERROR: UndefinedBehaviorSanitizer)")
+
+# Webhook and SMS receivers in tests listen on loopback, which the server refuses by default
+# (outbound_allow); servers started here allow it unless given outbound_allow=None.
+DEFAULT_OUTBOUND_ALLOW = "127.0.0.0/8,::1/128"
 
 # Lines of the banner printed on the first `serve --demo` (see src/app/app.cc).
 DEMO_LINES = {
@@ -314,7 +320,7 @@ class RivuletServer:
     SQLite database."""
 
     def __init__(self, args=(), env=None, demo=True, database=None, binary=None,
-                 name="rivulet", access_log=False):
+                 name="rivulet", access_log=False, outbound_allow=DEFAULT_OUTBOUND_ALLOW):
         self.binary = binary or RIVULET_BIN
         if not os.path.exists(self.binary):
             # A missing binary is a failure, not a skip: a silently skipped suite proves nothing.
@@ -326,6 +332,8 @@ class RivuletServer:
         self.env = dict(env or {})
         self.demo = demo
         self.access_log = access_log
+        self.outbound_allow = outbound_allow
+        self.preexec_fn = None  # run in the child before exec (e.g. resource limits)
         self.proc = None
         self.host = HOST
         self.port = None
@@ -346,6 +354,8 @@ class RivuletServer:
             cmd.append("--demo")
         cmd += ["--database", self.database, "--listen", "%s:0" % HOST,
                 "--access-log", "true" if self.access_log else "false"]
+        if self.outbound_allow is not None:
+            cmd += ["--outbound-allow", self.outbound_allow]
         return cmd + self.args + list(extra_args)
 
     def start(self, timeout=START_TIMEOUT, extra_args=(), env=None):
@@ -362,7 +372,7 @@ class RivuletServer:
         self.proc = subprocess.Popen(self.command(extra_args), stdin=subprocess.DEVNULL,
                                      stdout=self._log_file, stderr=subprocess.STDOUT,
                                      env=clean_env(merged_env), cwd=self.tmp,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=self.preexec_fn)
         deadline = time.monotonic() + timeout
         while True:
             text = self.current_log()

@@ -12,6 +12,8 @@ Answers:
   /big/<bytes>     200 with that many bytes of 'x'
   /redirect        302 to /ok
   /drop            closes the connection without answering
+  /flaky/<n>/<what>/...  the first n requests to this exact path answer <what> (a status
+                   code, "drop", or "slow<ms>"), later ones 200
   anything else    200 {"ok":true}
 
 Exits on SIGTERM or SIGINT, and with --watch-stdin also when stdin reaches EOF (its parent
@@ -46,6 +48,8 @@ class Recorder:
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     recorder = None  # set in main
+    flaky_lock = threading.Lock()
+    flaky_counts = {}
 
     def setup(self):
         super().setup()
@@ -90,6 +94,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.recorder.record(entry)
 
         parts = self.path.split("?")[0].strip("/").split("/")
+        if parts[0] == "flaky" and len(parts) >= 3:
+            with self.flaky_lock:
+                seen = self.flaky_counts.get(self.path, 0)
+                self.flaky_counts[self.path] = seen + 1
+            what = parts[2]
+            if seen >= int(parts[1]):
+                parts = ["ok"]
+            elif what == "drop":
+                parts = ["drop"]
+            elif what.startswith("slow"):
+                parts = ["slow", what[4:]]
+            else:
+                parts = ["status", what]
         try:
             if parts[0] == "status" and len(parts) == 2:
                 code = int(parts[1])

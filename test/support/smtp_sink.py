@@ -8,7 +8,8 @@ removed, CRLF kept) and then <dir>/<n>.json (written atomically, so a reader tha
    "helo": ..., "auth_user": ... or null, "size": <bytes>}
 
 Behaviour by recipient local part: reject-4xx@... gets 451 at RCPT TO, reject-5xx@... gets
-550; everything else 250. --fail-first N answers 451 to the first N MAIL FROM commands.
+550; everything else 250. --fail-first N answers 451 to the first N MAIL FROM commands; --mail-replies 451,550 answers
+the first MAIL FROM commands with those codes in turn (then 250).
 --auth user:pass offers AUTH PLAIN/LOGIN over plain TCP and requires it before MAIL.
 When a connection ends, an empty <dir>/session-<connection number>.closed appears;
 --idle-timeout S closes connections idle for S seconds (default 300).
@@ -31,9 +32,10 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, directory, fail_first):
+    def __init__(self, directory, fail_first, mail_replies=()):
         self.directory = directory
         self.fail_first = fail_first
+        self.mail_replies = list(mail_replies)
         self.mail_commands = 0
         self.messages = itertools.count(1)
 
@@ -41,6 +43,11 @@ class Sink:
         self.mail_commands += 1
         if self.mail_commands <= self.fail_first:
             return "451 4.3.0 Temporary failure, try again later"
+        if self.mail_commands <= len(self.mail_replies):
+            code = self.mail_replies[self.mail_commands - 1]
+            if code.startswith("4"):
+                return "%s 4.3.0 Temporary failure (scripted), try again later" % code
+            return "%s 5.7.1 Rejected (scripted)" % code
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
@@ -107,6 +114,8 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--dir", required=True, help="where to save messages")
     parser.add_argument("--fail-first", type=int, default=0, metavar="N")
+    parser.add_argument("--mail-replies", default="", metavar="CODE,CODE",
+                        help="answer the first MAIL FROM commands with these codes")
     parser.add_argument("--auth", metavar="USER:PASS")
     parser.add_argument("--idle-timeout", type=float, default=300, metavar="SECONDS",
                         help="close connections idle this long")
@@ -116,7 +125,11 @@ def main():
     logging.basicConfig(level=logging.ERROR)
 
     os.makedirs(args.dir, exist_ok=True)
-    handler = Sink(args.dir, args.fail_first)
+    replies = [c.strip() for c in args.mail_replies.split(",") if c.strip()]
+    for c in replies:
+        if not (len(c) == 3 and c.isdigit() and c[0] in "45"):
+            parser.error("--mail-replies takes 4xx or 5xx codes")
+    handler = Sink(args.dir, args.fail_first, replies)
     kwargs = {"hostname": "sink.test", "auth_require_tls": False, "timeout": args.idle_timeout}
     if args.auth:
         user, _, password = args.auth.partition(":")

@@ -1,0 +1,251 @@
+"""Dependency faults (issue #8.2, short form, SQLite): the SMTP server down and back, SMTP
+answering 4xx then 5xx, a webhook receiver that is slower than the timeout, answers 500,
+drops connections or returns 10 MB, and the SQLite file unable to grow (an injected write
+failure: RLIMIT_FSIZE, the way a full disk fails writes).
+
+Expected: retries with backoff, a clear error on the token's message, /readyz and /metrics
+showing the fault while it lasts, recovery without intervention, nothing lost or sent twice
+with different ids, and `PRAGMA integrity_check` = ok afterwards.
+
+Run: cd test/integration && RIVULET_BIN=.../build/debug/rivulet \
+         /usr/bin/python3 -m unittest -v test_dependency_faults
+"""
+
+import json
+import re
+import resource
+import signal
+import socket
+import sqlite3
+import sys
+import time
+import unittest
+from collections import Counter
+
+from test_engine_e2e import E2EBase, SmtpSink, header, poll_until
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def metric(text, name):
+    m = re.search(r"^%s (\d+)" % re.escape(name), text, re.MULTILINE)
+    return int(m.group(1)) if m else None
+
+
+class FaultBase(E2EBase):
+    FAULTS = []  # (fault, how it ended) for the printed summary
+
+    def readyz(self, srv):
+        r = srv.client(None).get("/readyz")
+        self.assertEqual(r.status, 200, r)  # delivery faults leave the instance ready
+        return r.json
+
+    def metrics(self, srv):
+        return srv.client(None).get("/metrics").body
+
+    def integrity(self, srv):
+        db = sqlite3.connect("file:%s?mode=ro" % srv.database, uri=True)
+        try:
+            return db.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            db.close()
+
+    def mail_automation(self, api, sender, name):
+        mail = self.step("CLAB_CAMPAIGN", {"sender_uuid": sender, "subject": name + " {{contact.email}}",
+                                           "text": "t"})
+        return self.running_automation(api, name, [mail], []), mail
+
+
+class SmtpFaultTest(FaultBase):
+
+    def test_smtp_down_then_back(self):
+        port = free_port()
+        srv = self.engine_server()
+        api = srv.client("api_key")
+        self.ok(api.post("/v1/settings", json={
+            "type": "SMTP", "value": {"url": "smtp://127.0.0.1:%d" % port, "tls": "none"}}), 201)
+        sender = self.ok(api.post("/v1/senders", json={
+            "name": "n", "from_name": "N", "from_address": "n@shop.example"}), 201)["sender"]["uuid"]
+        a, mail = self.mail_automation(api, sender, "down")
+        tokens = [self.enroll(api, a, {"email": "d%d@fault.example" % i}) for i in range(5)]
+
+        # While it is down: retryable errors on the messages, /readyz and metrics say so.
+        def failing():
+            t = self.token(api, tokens[0]["uuid"])
+            return t if t["messages"] and t["messages"][0]["last_error"] else None
+        t = poll_until(failing, 20, "a failed attempt recorded on the token")
+        self.assertEqual(t["status"], "ACTIVE", t)
+        self.assertIn(t["messages"][0]["status"], ("pending", "sending"), t)
+        self.assertRegex(t["messages"][0]["last_error"], r"(?i)connect", t)
+        ready = self.readyz(srv)
+        self.assertEqual(ready["delivery"]["status"], "failing", ready)
+        self.assertGreaterEqual(ready["delivery"]["consecutive_failures"], 1, ready)
+        self.assertIn("email", ready["delivery"]["last_error"], ready)
+        m = self.metrics(srv)
+        self.assertGreaterEqual(metric(m, "rivulet_delivery_retries_total"), 1, m)
+        self.assertGreaterEqual(metric(m, "rivulet_delivery_consecutive_failures"), 1, m)
+        down_for = time.time()
+
+        # Back: every message is delivered once, with no intervention.
+        sink = self.start_peer(SmtpSink("--port", str(port)))
+        for tok in tokens:
+            t = self.wait_token(api, tok["uuid"], {"COMPLETED", "ERROR"}, 40)
+            self.assertEqual(t["status"], "COMPLETED", t)
+            self.assertGreaterEqual(t["messages"][0]["attempts"], 2, t)
+        got = sink.messages()
+        self.assertEqual(sorted(m.to for m in got), sorted("d%d@fault.example" % i for i in range(5)))
+        ready = self.readyz(srv)
+        self.assertEqual(ready["delivery"]["status"], "ok", ready)
+        s = self.stats(api, a)
+        self.assertEqual((self.counter(s, mail, "sent"), self.counter(s, None, "completed")), (5, 5), s)
+        srv.stop()
+        self.assertEqual(self.integrity(srv), "ok")
+        print("\n  faults: SMTP down → %d messages retried, all delivered %.1f s after it came back"
+              % (len(tokens), time.time() - down_for), file=sys.stderr)
+
+    def test_smtp_4xx_then_5xx_ends_in_a_clear_error_then_recovers(self):
+        sink = self.sink("--mail-replies", "451,550")
+        srv = self.engine_server()
+        api = srv.client("api_key")
+        sender = self.configure(api, smtp=sink, signing=False)
+        a, mail = self.mail_automation(api, sender, "4xx5xx")
+        tok = self.enroll(api, a, {"email": "first@fault.example"})
+        t = self.wait_token(api, tok["uuid"], {"COMPLETED", "ERROR"}, 30)
+        self.assertEqual(t["status"], "ERROR", t)
+        self.assertIn("550", t["error_message"] or "", t)
+        self.assertEqual([(m["status"], m["attempts"]) for m in t["messages"]], [("failed", 2)], t)
+        self.assertEqual(sink.messages(), [])
+        # The server keeps going: the next message is delivered.
+        tok2 = self.enroll(api, a, {"email": "second@fault.example"})
+        t = self.wait_token(api, tok2["uuid"], {"COMPLETED", "ERROR"}, 30)
+        self.assertEqual(t["status"], "COMPLETED", t)
+        self.assertEqual([m.to for m in sink.messages()], ["second@fault.example"])
+        s = self.stats(api, a)
+        self.assertEqual((self.counter(s, mail, "failed"), self.counter(s, mail, "sent")), (1, 1), s)
+        srv.stop()
+        self.assertEqual(self.integrity(srv), "ok")
+
+
+class WebhookFaultTest(FaultBase):
+    SERVER_ARGS = E2EBase.SERVER_ARGS + ["--webhook-timeout-seconds", "1"]
+
+    def test_slow_500_dropping_and_huge_receivers(self):
+        recv = self.receiver()
+        srv = self.engine_server()
+        api = srv.client("api_key")
+        cases = {
+            "slow": ("/flaky/1/slow3000/slow", 2),   # beyond the 1 s timeout once
+            "500s": ("/flaky/2/500/err", 3),
+            "drop": ("/flaky/1/drop/drop", 2),
+            "10MB": ("/big/10485760", 1),            # answered 200 with 10 MB: body cut
+        }
+        tokens = {}
+        began = time.time()
+        for name, (path, _) in cases.items():
+            hook = self.step("WEBHOOK", {"url": recv.url(path)})
+            a = self.running_automation(api, "hook " + name, [hook], [])
+            tokens[name] = self.enroll(api, a, {"email": "%s@fault.example" % name.lower()})
+
+        # While the faults last, /readyz reports the failing deliveries.
+        def failing():
+            d = self.readyz(srv)["delivery"]
+            return d if d["consecutive_failures"] >= 1 else None
+        d = poll_until(failing, 20, "/readyz reporting a failing delivery", interval=0.05)
+        self.assertIn("webhook", d["last_error"], d)
+
+        results = {}
+        for name, (path, attempts) in cases.items():
+            t = self.wait_token(api, tokens[name]["uuid"], {"COMPLETED", "ERROR"}, 60)
+            self.assertEqual(t["status"], "COMPLETED", (name, t))
+            self.assertEqual(t["messages"][0]["attempts"], attempts, (name, t))
+            seen = recv.requests(path)
+            keys = {header(e, "Idempotency-Key") for e in seen}
+            self.assertEqual(len(keys), 1, (name, keys))
+            self.assertGreaterEqual(len(seen), attempts, (name, seen))
+            results[name] = len(seen)
+        m = self.metrics(srv)
+        self.assertGreaterEqual(metric(m, "rivulet_delivery_retries_total"), 4, m)
+        self.assertEqual(self.readyz(srv)["delivery"]["status"], "ok")
+        self.assertTrue(srv.healthy())
+        srv.stop()
+        self.assertEqual(self.integrity(srv), "ok")
+        print("\n  faults: webhooks slow/500/drop/10MB all delivered in %.1f s; receiver saw %s"
+              % (time.time() - began, results), file=sys.stderr)
+
+
+class DiskFullTest(FaultBase):
+    """The database cannot grow (RLIMIT_FSIZE makes write() fail with EFBIG, the way a full
+    disk fails it with ENOSPC)."""
+
+    LIMIT = 3 * 1024 * 1024
+
+    def test_writes_fail_cleanly_and_nothing_acknowledged_is_lost(self):
+        srv = self.start_server(name="disk-full", start=False)
+        srv.start()
+        srv.stop()
+        limit = self.LIMIT
+
+        def cap():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        srv.preexec_fn = cap
+        srv.start()
+        api = srv.client("api_key")
+        payload = "x" * 60_000
+        acknowledged, failures = [], Counter()
+        for i in range(200):
+            r = api.post("/v1/events", json={"type": "fill", "contact": {"email": "f@x.example"},
+                                             "data": {"i": i, "pad": payload},
+                                             "idempotency_key": "fill-%d" % i})
+            if r.status in (200, 201):
+                acknowledged.append(i)
+            else:
+                self.assertIn(r.status, (500, 503, 507), r)
+                self.assertIn("error", r.json, r)
+                failures[(r.status, r.json["error"]["message"][:80])] += 1
+            if sum(failures.values()) >= 5:
+                break
+        self.assertTrue(failures, "the database never filled up")
+        self.assertTrue(srv.running, "the server died on a failed write")
+        self.assertTrue(srv.healthy())
+        m = self.metrics(srv)
+        self.assertGreaterEqual(metric(m, "rivulet_db_failed_commits_total") or 0, 1, m)
+        # Reads still work while writes fail.
+        self.assertEqual(api.get("/v1/contacts").status, 200)
+        srv.kill()
+
+        # Space again: restart without the cap; every acknowledged event is there.
+        srv.preexec_fn = None
+        srv.start()
+        api = srv.client("api_key")
+        stored = set()
+        cursor = None
+        while True:
+            q = {"type": "fill", "limit": 100}
+            if cursor:
+                q["cursor"] = cursor
+            r = api.get("/v1/events", query=q)
+            self.assertEqual(r.status, 200, r)
+            for e in r.json["data"]:
+                stored.add(e["data"]["i"])
+            cursor = r.json.get("next_cursor")
+            if not cursor:
+                break
+        self.assertTrue(set(acknowledged) <= stored, sorted(set(acknowledged) - stored))
+        r = api.post("/v1/events", json={"type": "after", "contact": {"email": "f@x.example"}})
+        self.assertEqual(r.status, 201, r)
+        srv.stop()
+        self.assertEqual(self.integrity(srv), "ok")
+        print("\n  faults: disk full after %d events; %d writes refused (%s); all acknowledged "
+              "events present after the restart" % (len(acknowledged), sum(failures.values()),
+                                                    dict(failures)), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
