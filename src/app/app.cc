@@ -6,11 +6,11 @@
 
 #include "api/leat/leat_api.h"
 #include "api/native/native_api.h"
-#include "api/system/system_routes.h"
-#include "api/tracking/tracking_routes.h"
 #include "core/crypto.h"
 #include "delivery/outbox_worker.h"
 #include "engine/scheduler.h"
+#include "api/system/system_routes.h"
+#include "api/tracking/tracking_routes.h"
 #include "http/dispatcher.h"
 #include "http/server.h"
 #include "store/sqlite/sqlite_store.h"
@@ -18,10 +18,8 @@
 namespace rivulet::app {
 
 core::Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
-  if (config.database.rfind("postgres://", 0) == 0 ||
-      config.database.rfind("postgresql://", 0) == 0) {
-    return core::InvalidArgument(
-        "PostgreSQL is not supported by this build yet; use a SQLite path");
+  if (config.database.rfind("postgres://", 0) == 0 || config.database.rfind("postgresql://", 0) == 0) {
+    return core::InvalidArgument("PostgreSQL is not supported by this build yet; use a SQLite path");
   }
   store::sqlite::SqliteOptions options;
   options.path = config.database;
@@ -37,8 +35,7 @@ namespace {
 engine::EngineConfig EngineConfigFrom(const Config& config, std::string link_secret) {
   engine::EngineConfig c;
   c.public_base_url = config.public_base_url;
-  while (!c.public_base_url.empty() && c.public_base_url.back() == '/')
-    c.public_base_url.pop_back();
+  while (!c.public_base_url.empty() && c.public_base_url.back() == '/') c.public_base_url.pop_back();
   c.link_secret = std::move(link_secret);
   c.delivery_lease = static_cast<core::Millis>(config.delivery_lease_seconds) * 1000;
   return c;
@@ -70,24 +67,19 @@ core::Result<bool> EnsureDemoWorkspace(Engine& engine, const Config& config) {
     return core::Status::Ok();
   }));
   if (!existing.empty()) {
-    std::printf(
-        "Workspace '%s' (%s) exists; its credentials were printed when it was created.\n"
-        "Mint a new one with: rivulet credentials create --database %s --workspace %s "
-        "--kind apikey\n",
-        existing.front().name.c_str(), existing.front().uuid.c_str(), config.database.c_str(),
-        existing.front().uuid.c_str());
+    std::printf("Workspace '%s' (%s) exists; its credentials were printed when it was created.\n"
+                "Mint a new one with: rivulet credentials create --database %s --workspace %s "
+                "--kind apikey\n",
+                existing.front().name.c_str(), existing.front().uuid.c_str(),
+                config.database.c_str(), existing.front().uuid.c_str());
     return false;
   }
   RIVULET_ASSIGN_OR_RETURN(core::Workspace ws, engine.accounts.CreateWorkspace("Demo"));
   using K = core::CredentialKind;
-  RIVULET_ASSIGN_OR_RETURN(
-      auto oauth, engine.accounts.CreateCredential(ws.id, K::kOAuthClient, false, "demo oauth"));
-  RIVULET_ASSIGN_OR_RETURN(
-      auto apikey, engine.accounts.CreateCredential(ws.id, K::kApiKey, false, "demo api key"));
-  RIVULET_ASSIGN_OR_RETURN(
-      auto pair, engine.accounts.CreateCredential(ws.id, K::kKeyPair, false, "demo key pair"));
-  RIVULET_ASSIGN_OR_RETURN(auto admin,
-                           engine.accounts.CreateCredential(0, K::kApiKey, true, "admin"));
+  RIVULET_ASSIGN_OR_RETURN(auto oauth, engine.accounts.CreateCredential(ws.id, K::kOAuthClient, false, "demo oauth"));
+  RIVULET_ASSIGN_OR_RETURN(auto apikey, engine.accounts.CreateCredential(ws.id, K::kApiKey, false, "demo api key"));
+  RIVULET_ASSIGN_OR_RETURN(auto pair, engine.accounts.CreateCredential(ws.id, K::kKeyPair, false, "demo key pair"));
+  RIVULET_ASSIGN_OR_RETURN(auto admin, engine.accounts.CreateCredential(0, K::kApiKey, true, "admin"));
   std::printf(
       "\nCreated the demo workspace. These secrets are shown once; keep them.\n"
       "  workspace uuid      %s\n"
@@ -156,25 +148,17 @@ core::Status Serve(const Config& config, bool demo) {
            std::to_string(outbox.failed()) + "\n";
     out += "# TYPE rivulet_delivery_retries_total counter\nrivulet_delivery_retries_total " +
            std::to_string(outbox.retried()) + "\n";
-    out +=
-        "# TYPE rivulet_delivery_consecutive_failures gauge\n"
-        "rivulet_delivery_consecutive_failures " +
-        std::to_string(outbox.health().consecutive_failures) + "\n";
+    out += "# TYPE rivulet_delivery_consecutive_failures gauge\n"
+           "rivulet_delivery_consecutive_failures " +
+           std::to_string(outbox.health().consecutive_failures) + "\n";
   });
   http::AuthLimiter auth_limiter(core::SystemClock::Get(),
                                  {.per_client = config.auth_failures_per_client,
                                   .per_address = config.auth_failures_per_address});
-  api::Services services{*store,
-                         engine.accounts,
-                         engine.contacts,
-                         engine.events,
-                         engine.automations,
-                         engine.journeys,
-                         metrics,
-                         core::SystemClock::Get(),
-                         config.limits,
-                         &auth_limiter,
-                         [&outbox] { return outbox.health(); }};
+  api::Services services{*store,          engine.accounts,    engine.contacts,
+                         engine.events,   engine.automations, engine.journeys,
+                         metrics,         core::SystemClock::Get(), config.limits,
+                         &auth_limiter,   [&outbox] { return outbox.health(); }};
   http::Router router;
   api::system::RegisterSystemRoutes(router, services);
   api::native::RegisterNativeApi(router, services);

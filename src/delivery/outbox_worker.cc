@@ -8,9 +8,9 @@
 #include <map>
 #include <random>
 
-#include "core/json_text.h"
 #include "core/template.h"
 #include "delivery/webhook_signature.h"
+#include "core/json_text.h"
 
 namespace rivulet::delivery {
 namespace json = boost::json;
@@ -37,12 +37,9 @@ Journeys::DeliveryResult FromOutcome(const Outcome& o, std::string* detail) {
   *detail = o.detail;
   if (o.code) *detail = std::to_string(o.code) + " " + *detail;
   switch (o.kind) {
-    case Outcome::Kind::kDelivered:
-      return Journeys::DeliveryResult::kDelivered;
-    case Outcome::Kind::kRetryable:
-      return Journeys::DeliveryResult::kRetry;
-    case Outcome::Kind::kPermanent:
-      return Journeys::DeliveryResult::kFailed;
+    case Outcome::Kind::kDelivered: return Journeys::DeliveryResult::kDelivered;
+    case Outcome::Kind::kRetryable: return Journeys::DeliveryResult::kRetry;
+    case Outcome::Kind::kPermanent: return Journeys::DeliveryResult::kFailed;
   }
   return Journeys::DeliveryResult::kFailed;
 }
@@ -140,8 +137,7 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
     settings.tls = tls == "required" ? SmtpSettings::Tls::kStartTlsRequired
                    : tls == "none"   ? SmtpSettings::Tls::kNone
                                      : SmtpSettings::Tls::kStartTlsIfAvailable;
-    if (auto* v = smtp.if_contains("verify_peer"); v && v->is_bool())
-      settings.verify_peer = v->as_bool();
+    if (auto* v = smtp.if_contains("verify_peer"); v && v->is_bool()) settings.verify_peer = v->as_bool();
     EmailMessage e;
     e.from_name = Str(p, "from_name");
     e.from_address = Str(p, "from_address");
@@ -184,8 +180,7 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
       req.body = json::serialize(vars);
     } else {
       auto t = core::Template::Parse(body_template);
-      auto rendered =
-          t.ok() ? t->Render(vars, core::Escape::kJson) : core::Result<std::string>(t.status());
+      auto rendered = t.ok() ? t->Render(vars, core::Escape::kJson) : core::Result<std::string>(t.status());
       if (!rendered.ok()) {
         *detail = "SMS_GATEWAY body: " + rendered.status().message();
         return Journeys::DeliveryResult::kFailed;
@@ -207,13 +202,11 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
     }
     const json::object& signing = ctx.Setting(m.workspace_id, "WEBHOOK_SIGNING");
     if (std::string secret = Str(signing, "secret"); !secret.empty()) {
-      req.headers.emplace_back(std::string(kWebhookSignatureHeader),
-                               SignWebhook(secret, now, req.body));
+      req.headers.emplace_back(std::string(kWebhookSignatureHeader), SignWebhook(secret, now, req.body));
     }
   }
   bool has_type = false;
-  for (const auto& [k, v] : req.headers)
-    has_type = has_type || strcasecmp(k.c_str(), "Content-Type") == 0;
+  for (const auto& [k, v] : req.headers) has_type = has_type || strcasecmp(k.c_str(), "Content-Type") == 0;
   if (!has_type) req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("Idempotency-Key", m.idempotency_key);
   req.timeout_ms = options_.http_timeout_ms;
@@ -281,8 +274,7 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
     auto effects = std::make_shared<engine::Effects>();
     core::Millis done_at = clock_.Now();
     store_.Write(
-        [this, m, result, detail, retry_at, done_at,
-         effects](store::WriteTxn& txn) -> core::Status {
+        [this, m, result, detail, retry_at, done_at, effects](store::WriteTxn& txn) -> core::Status {
           *effects = engine::Effects();
           RIVULET_RETURN_IF_ERROR(
               journeys_.CompleteDelivery(txn, m, result, detail, retry_at, done_at, *effects));

@@ -71,42 +71,38 @@ void RegisterSystemRoutes(http::Router& router, Services& s) {
   http::RouteOptions open{.public_route = true, .needs_workspace = false};
   const http::Face* sys = &SystemFace();
 
-  router.Add(sys, "GET", "/healthz",
-             http::Sync([](const Call&) { return Response::Json(200, "{\"status\":\"ok\"}\n"); }),
-             open);
+  router.Add(sys, "GET", "/healthz", http::Sync([](const Call&) {
+    return Response::Json(200, "{\"status\":\"ok\"}\n");
+  }), open);
 
   router.Add(sys, "GET", "/readyz", http::Sync([&s](const Call&) {
-               core::Status st = s.store.Read([](store::ReadTxn& txn) -> core::Status {
-                 auto r = txn.FindWorkspaceById(0);
-                 return r.ok() || r.status().code() == core::Code::kNotFound ? core::Status::Ok()
-                                                                             : r.status();
-               });
-               store::StoreStats stats = s.store.Stats();
-               json::object body{{"database", st.ok() ? "ok" : st.message()},
-                                 {"write_queue_depth", stats.queue_depth}};
-               bool ready = st.ok();
-               body["status"] = ready ? "ready" : "unavailable";
-               // Delivery faults (SMTP down, webhook receivers failing) are reported, but leave the
-               // instance ready: it still accepts API calls and keeps retrying the messages.
-               if (s.delivery_health) {
-                 delivery::DeliveryHealth h = s.delivery_health();
-                 json::object d{{"status", h.consecutive_failures == 0 ? "ok" : "failing"},
-                                {"consecutive_failures", h.consecutive_failures}};
-                 if (!h.last_error.empty()) {
-                   d["last_error"] = h.last_error;
-                   d["last_error_at"] = core::FormatIsoUtc(h.last_error_at, true);
-                 }
-                 body["delivery"] = std::move(d);
-               }
-               return Response::Json(ready ? 200 : 503, json::serialize(body) + "\n");
-             }),
-             open);
+    core::Status st = s.store.Read([](store::ReadTxn& txn) -> core::Status {
+      auto r = txn.FindWorkspaceById(0);
+      return r.ok() || r.status().code() == core::Code::kNotFound ? core::Status::Ok() : r.status();
+    });
+    store::StoreStats stats = s.store.Stats();
+    json::object body{{"database", st.ok() ? "ok" : st.message()},
+                      {"write_queue_depth", stats.queue_depth}};
+    bool ready = st.ok();
+    body["status"] = ready ? "ready" : "unavailable";
+    // Delivery faults (SMTP down, webhook receivers failing) are reported, but leave the
+    // instance ready: it still accepts API calls and keeps retrying the messages.
+    if (s.delivery_health) {
+      delivery::DeliveryHealth h = s.delivery_health();
+      json::object d{{"status", h.consecutive_failures == 0 ? "ok" : "failing"},
+                     {"consecutive_failures", h.consecutive_failures}};
+      if (!h.last_error.empty()) {
+        d["last_error"] = h.last_error;
+        d["last_error_at"] = core::FormatIsoUtc(h.last_error_at, true);
+      }
+      body["delivery"] = std::move(d);
+    }
+    return Response::Json(ready ? 200 : 503, json::serialize(body) + "\n");
+  }), open);
 
   router.Add(sys, "GET", "/metrics", http::Sync([&s](const Call&) {
-               return Response::Text(200, s.metrics.Render(),
-                                     "text/plain; version=0.0.4; charset=utf-8");
-             }),
-             open);
+    return Response::Text(200, s.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+  }), open);
 
   // OAuth2 client-credentials grant (RFC 6749 §4.4); client_id and client_secret in a form
   // or JSON body.
@@ -151,14 +147,13 @@ void RegisterSystemRoutes(http::Router& router, Services& s) {
       }
       return OAuthError(token.status(), call.request);
     }
-    Response res =
-        Response::Json(200, json::serialize(json::object{{"token_type", "Bearer"},
-                                                         {"expires_in", token->expires_in_seconds},
-                                                         {"access_token", token->access_token}}));
+    Response res = Response::Json(
+        200, json::serialize(json::object{{"token_type", "Bearer"},
+                                          {"expires_in", token->expires_in_seconds},
+                                          {"access_token", token->access_token}}));
     res.headers.Add("Cache-Control", "no-store");
     return res;
-  }),
-             open);
+  }), open);
 }
 
 }  // namespace rivulet::api::system
