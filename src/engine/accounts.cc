@@ -5,6 +5,7 @@
 
 #include "core/crypto.h"
 #include "core/uuid.h"
+#include "engine/secret_redaction.h"
 
 namespace rivulet::engine {
 
@@ -248,6 +249,34 @@ Result<core::Workspace> Accounts::ResolveWorkspace(const Identity& who,
     return core::PermissionDenied("this credential may not act on workspace " + ws.uuid);
   }
   return ws;
+}
+
+std::string RedactSecrets(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  while (i < text.size()) {
+    bool at_word = i == 0 || !alnum(text[i - 1]);
+    size_t prefix = 0;
+    for (std::string_view p : {kApiKeyPrefix, kAccessTokenPrefix, std::string_view("sk_")}) {
+      if (at_word && text.substr(i, p.size()) == p) prefix = p.size();
+    }
+    size_t run = 0;
+    if (prefix) {
+      while (i + prefix + run < text.size() && alnum(text[i + prefix + run])) ++run;
+    }
+    if (prefix && run >= 20) {
+      out.append(text.substr(i, prefix + 4));
+      out.append("\u2026");
+      i += prefix + run;
+    } else {
+      out.push_back(text[i++]);
+    }
+  }
+  return out;
 }
 
 }  // namespace rivulet::engine

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "engine/secret_redaction.h"
+
 namespace rivulet::http {
 
 namespace asio = boost::asio;
@@ -154,7 +156,9 @@ class Server::Impl {
       if (!ec) remote = ep.address().to_string();
     }
     const Limits& limits = dispatcher_.limits();
-    beast::flat_buffer buffer(8192);
+    // Holds a request header (up to the header limit) plus one read ahead; the parser bounds
+    // what it takes from it. (A smaller buffer turned large valid headers into 400s.)
+    beast::flat_buffer buffer(limits.max_header_bytes + 65536);
     boost::system::error_code ec;
     while (!draining_) {
       bhttp::request_parser<bhttp::string_body> parser;
@@ -271,7 +275,7 @@ class Server::Impl {
       if (options_.access_log) {
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         spdlog::info("access remote={} method={} target=\"{}\" status={} bytes={} ms={:.2f}",
-                     remote, log_method, log_target, status, bytes, ms);
+                     remote, log_method, engine::RedactSecrets(log_target), status, bytes, ms);
       }
       if (ec || !keep_alive) break;
     }

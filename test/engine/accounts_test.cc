@@ -1,4 +1,5 @@
 #include "engine/accounts.h"
+#include "engine/secret_redaction.h"
 
 #include <gtest/gtest.h>
 
@@ -467,6 +468,24 @@ TEST_F(AccountsTest, AdminMayNameAnyWorkspace) {
   }
   EXPECT_EQ(accounts_->ResolveWorkspace(who, core::NewUuidV7(1)).status().code(),
             Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace rivulet::engine
+
+namespace rivulet::engine {
+namespace {
+
+TEST(RedactSecretsTest, CutsKeysTokensAndSecretKeysButNothingElse) {
+  std::string key = "rvk_" + std::string(40, 'a');
+  std::string token = "rvt_" + std::string(40, 'B');
+  std::string secret = "sk_" + std::string(40, '7');
+  EXPECT_EQ(RedactSecrets("/v1/contacts/" + key + "?t=" + token + "&s=" + secret),
+            "/v1/contacts/rvk_aaaa\u2026?t=rvt_BBBB\u2026&s=sk_7777\u2026");
+  EXPECT_EQ(RedactSecrets("/v1/contacts/rvk_short"), "/v1/contacts/rvk_short");
+  EXPECT_EQ(RedactSecrets("/v1/task_" + std::string(40, 'x')),
+            "/v1/task_" + std::string(40, 'x'));  // "sk_" inside a word is not a prefix
+  EXPECT_EQ(RedactSecrets(""), "");
 }
 
 }  // namespace

@@ -117,6 +117,10 @@ class HostileHttpTest(RivuletTestCase):
         deep = "[" * 100_000 + "]" * 100_000
         fields = "&".join("f%d=1" % i for i in range(5000))
         cases = [
+            # Regression: a 12 KB header (within the default 16 KB limit) used to overflow the
+            # connection's 8 KB read buffer and get 400.
+            ("large valid header", "GET /v1/contacts?limit=1 HTTP/1.1\r\nHost: x\r\n%s"
+             "X-Pad: %s\r\n\r\n" % (auth, "p" * 12_000), {200}),
             ("oversized header", "GET /v1/contacts HTTP/1.1\r\nHost: x\r\n%s\r\n" % big_header,
              {431}),
             ("many headers", "GET /v1/contacts HTTP/1.1\r\nHost: x\r\n" +
@@ -149,9 +153,9 @@ class HostileHttpTest(RivuletTestCase):
                                            '{"attributes":' * 5000 + "1" + "}" * 5000), {400}),
             ("huge form field count", self.post("/v1/contacts", auth,
                                                 "application/x-www-form-urlencoded", fields),
-             {400, 413}),
+             {413}),
             ("huge query field count", "GET /v1/contacts?%s HTTP/1.1\r\nHost: x\r\n%s\r\n"
-             % ("&".join("q%d=1" % i for i in range(2000)), auth), {400, 431}),
+             % ("&".join("q%d=1" % i for i in range(2000)), auth), {400, 413, 431}),
             ("invalid UTF-8 JSON", self.post("/v1/contacts", auth, "application/json",
                                              b'{"email":"\xff\xfe@x.example"}'), {400}),
             ("invalid UTF-8 JSON key", self.post("/v1/events", auth, "application/json",
@@ -184,6 +188,7 @@ class HostileHttpTest(RivuletTestCase):
                           "GET %s HTTP/1.1\r\nHost: x\r\n%s\r\n" % (path, auth), None))
 
         results = []
+        bad = sum(1 for _, _, e in cases if e != {200})
         for name, request, expected in cases:
             data = request.encode("latin-1") if isinstance(request, str) else request
             # Well-formed requests would otherwise keep the connection open for the next one.
@@ -233,7 +238,7 @@ class HostileHttpTest(RivuletTestCase):
         print("\n  hostile: %d bad requests (+%d slow-loris, %d idle connections); good client "
               "%d requests during the attack, p50 %.1f ms, p99 %.1f ms, max %.1f ms "
               "(before: p50 %.1f ms)"
-              % (len(cases), LORIS, IDLE, len(lat), 1000 * percentile(lat, 50),
+              % (bad, LORIS, IDLE, len(lat), 1000 * percentile(lat, 50),
                  1000 * percentile(lat, 99), 1000 * max(lat), 1000 * percentile(baseline, 50)),
               file=sys.stderr)
         srv.stop()
