@@ -39,7 +39,10 @@ bool IsMapped(const Bytes& b) {
 std::optional<Bytes> EmbeddedV4(const Bytes& b) {
   bool zero96 = true;
   for (int i = 0; i < 12; ++i) zero96 = zero96 && b[i] == 0;
-  if (zero96) return MappedV4(&b[12]);  // ::a.b.c.d (deprecated "compatible")
+  // ::a.b.c.d (deprecated "compatible"), but :: and ::1 are IPv6's own unspecified and
+  // loopback addresses, not 0.0.0.0 and 0.0.0.1.
+  if (zero96 && b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] <= 1) return std::nullopt;
+  if (zero96) return MappedV4(&b[12]);
   static const uint8_t kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
   if (std::equal(kNat64, kNat64 + 12, b.begin())) return MappedV4(&b[12]);
   if (b[0] == 0x20 && b[1] == 0x02) return MappedV4(&b[2]);  // 6to4

@@ -478,3 +478,44 @@ TEST_F(DispatcherTest, EncodedLiteralSegmentsMatchTheirDecodedForm) {
 
 }  // namespace
 }  // namespace rivulet::http
+
+namespace rivulet::http {
+namespace {
+
+TEST_F(DispatcherTest, FailedAuthenticationsAreLimitedInTheFacesEnvelope) {
+  AuthLimiter limiter(clock_, {.per_client = 2, .per_address = 3, .window = 60'000});
+  dispatcher_ = std::make_unique<Dispatcher>(router_, *accounts_, metrics_, limits_, &limiter);
+  auto from = [&](const std::string& address, std::vector<std::pair<std::string, std::string>> h) {
+    Request req;
+    req.method = "GET";
+    req.target = "/k/me";
+    req.remote_address = address;
+    for (auto& [k, v] : h) req.headers.Add(k, v);
+    std::promise<Response> p;
+    auto f = p.get_future();
+    dispatcher_->Dispatch(std::move(req), [&p](Response r) { p.set_value(std::move(r)); });
+    return f.get();
+  };
+  // No credentials: not a guess, never counted.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(from("10.0.0.1", {}).status, 401);
+  // Two wrong SecretKeys for one PublicKey, then that PublicKey is refused before checking.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(from("10.0.0.1", {{"PublicKey", pair_.credential.public_id}, {"SecretKey", "x"}}).status,
+              401);
+  }
+  Response r = from("10.0.0.2", {{"PublicKey", pair_.credential.public_id},
+                                 {"SecretKey", pair_.secret}});
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(Header(r, "X-Envelope"), "any");
+  EXPECT_EQ(Body(r)["code"], "resource_exhausted");
+  EXPECT_EQ(Header(r, "Retry-After"), "60");
+  // A third failure from 10.0.0.1 uses up the address; then even a valid key waits there.
+  EXPECT_EQ(from("10.0.0.1", {{"Authorization", "Bearer rvk_wrong"}}).status, 401);
+  EXPECT_EQ(from("10.0.0.1", {{"Authorization", "Bearer " + api_key_}}).status, 429);
+  EXPECT_EQ(from("10.0.0.3", {{"Authorization", "Bearer " + api_key_}}).status, 200);
+  clock_.Advance(60'000);
+  EXPECT_EQ(from("10.0.0.1", {{"Authorization", "Bearer " + api_key_}}).status, 200);
+}
+
+}  // namespace
+}  // namespace rivulet::http

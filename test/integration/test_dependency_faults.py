@@ -217,6 +217,7 @@ class DiskFullTest(FaultBase):
         self.assertTrue(srv.healthy())
         m = self.metrics(srv)
         self.assertGreaterEqual(metric(m, "rivulet_db_failed_commits_total") or 0, 1, m)
+        self.assertGreaterEqual(self.readyz(srv)["failed_commits"], 1)
         # Reads still work while writes fail.
         self.assertEqual(api.get("/v1/contacts").status, 200)
 

@@ -82,7 +82,8 @@ void RegisterSystemRoutes(http::Router& router, Services& s) {
     });
     store::StoreStats stats = s.store.Stats();
     json::object body{{"database", st.ok() ? "ok" : st.message()},
-                      {"write_queue_depth", stats.queue_depth}};
+                      {"write_queue_depth", stats.queue_depth},
+                      {"failed_commits", stats.failed_commits}};
     bool ready = st.ok();
     body["status"] = ready ? "ready" : "unavailable";
     // Delivery faults (SMTP down, webhook receivers failing) are reported, but leave the
