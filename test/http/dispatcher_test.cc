@@ -499,12 +499,11 @@ TEST_F(DispatcherTest, FailedAuthenticationsAreLimitedInTheFacesEnvelope) {
   // No credentials: not a guess, never counted.
   for (int i = 0; i < 5; ++i) EXPECT_EQ(from("10.0.0.1", {}).status, 401);
   // Two wrong SecretKeys for one PublicKey, then that PublicKey is refused before checking.
+  const std::string& pub = pair_.credential.public_id;
   for (int i = 0; i < 2; ++i) {
-    EXPECT_EQ(from("10.0.0.1", {{"PublicKey", pair_.credential.public_id}, {"SecretKey", "x"}}).status,
-              401);
+    EXPECT_EQ(from("10.0.0.1", {{"PublicKey", pub}, {"SecretKey", "x"}}).status, 401);
   }
-  Response r = from("10.0.0.2", {{"PublicKey", pair_.credential.public_id},
-                                 {"SecretKey", pair_.secret}});
+  Response r = from("10.0.0.2", {{"PublicKey", pub}, {"SecretKey", pair_.secret}});
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(Header(r, "X-Envelope"), "any");
   EXPECT_EQ(Body(r)["code"], "resource_exhausted");
