@@ -94,9 +94,10 @@ class CrashConsistencyTest(E2EBase):
         # flow, each followed by a restart on the same database.
         lock = threading.Lock()
         started = time.monotonic()
-        # Spread the kills over the expected run (about 20 ms a token in the debug build;
-        # RIVULET_CRASH_HORIZON sets the span in seconds).
-        horizon = float(os.environ.get("RIVULET_CRASH_HORIZON", max(4.0, TOKENS * 0.02)))
+        # Spread the kills over the expected run (about 20 ms a token in the debug build; the
+        # long form, on a release build, is faster). RIVULET_CRASH_HORIZON sets the span (s).
+        per_token = 0.01 if SOAK else 0.02
+        horizon = float(os.environ.get("RIVULET_CRASH_HORIZON", max(4.0, TOKENS * per_token)))
         moments = sorted(rng.uniform(0.2, horizon) for _ in range(KILLS))
         kill_log = []
         errors = []
