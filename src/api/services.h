@@ -6,6 +6,7 @@
 #include "engine/automations.h"
 #include "engine/contacts.h"
 #include "engine/events.h"
+#include "engine/journeys.h"
 #include "http/limits.h"
 #include "http/metrics.h"
 #include "store/store.h"
@@ -23,6 +24,8 @@ struct Services {
   http::Metrics& metrics;
   const core::Clock& clock;
   http::Limits limits;
+  // Told after commits that create due work (e.g. a released batch); may be null.
+  const engine::EngineHooks* hooks = nullptr;
 };
 
 }  // namespace rivulet::api
