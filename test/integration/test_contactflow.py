@@ -14,13 +14,9 @@ import unittest
 import uuid as uuidlib
 import zipfile
 
+from openapi_check import OpenApiChecker
 from rivulet_harness import RivuletTestCase
-from test_engine_e2e import HttpReceiver, SmtpSink
-
-try:
-    from openapi_check import OpenApiChecker
-except ImportError:  # the checker arrives with the OpenAPI document
-    OpenApiChecker = None
+from test_engine_e2e import SIGNING_SECRET, HttpReceiver, SmtpSink, verify_signature
 
 BASE = "/contactflow"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -56,12 +52,12 @@ class ContactflowBase(RivuletTestCase):
     def setUpClass(cls):
         cls.server = cls.start_class_server()
         cls.token = cls.server.oauth_token()
-        if OpenApiChecker is not None:
-            c = cls.server.client()
-            r = c.get(BASE + "/openapi.json")
-            c.close()
-            if r.status == 200:
-                cls.checker = OpenApiChecker(r.json)
+        c = cls.server.client()
+        r = c.get(BASE + "/openapi.json")  # public, like the other faces' documents
+        c.close()
+        if r.status != 200:
+            raise AssertionError("no OpenAPI document: %r" % (r,))
+        cls.checker = OpenApiChecker(r.json)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -75,7 +71,7 @@ class ContactflowBase(RivuletTestCase):
     def check(self, r, status, method=None, path=None):
         """Asserts the status and validates the body against the OpenAPI document."""
         self.assertEqual(r.status, status, r)
-        if self.checker is not None and method and path:
+        if method and path:
             self.checker.check_response(self, method, path, status, r)
         return r.body
 
@@ -90,6 +86,7 @@ class ContactflowBase(RivuletTestCase):
         self.assertIsInstance(body["errors"], list)
         for e in body["errors"]:
             self.assertEqual(set(e), {"path", "message"}, e)
+        self.checker.validate({"$ref": "#/components/schemas/Error"}, body, "$")
         if path is not None:
             self.assertIn(path, [e["path"] for e in body["errors"]], body)
         wait_until(lambda: body["logref"] in self.server.log(), 5, what="logref in the log")
@@ -157,6 +154,40 @@ class AuthAndErrorsTest(ContactflowBase):
         other = self.server.create_workspace("someone else")
         self.assertCfError(self.cf(other["uuid"]).get(BASE + "/automations"), 403)
 
+    def test_openapi_document_covers_the_face(self):
+        r = self.server.client().get(BASE + "/openapi.json")
+        self.assertEqual(r.status, 200, r)
+        doc = r.json
+        self.assertTrue(doc["openapi"].startswith("3."))
+        self.assertEqual(doc["servers"], [{"url": "/contactflow"}])
+        expected = {
+            "/user": {"get"}, "/actions": {"get"}, "/nodes": {"get", "post"},
+            "/nodes/{nodeUuid}": {"get", "delete", "patch", "put"},
+            "/settings": {"get", "post"}, "/settings/{settingUuid}": {"get", "put", "delete"},
+            "/automations": {"get", "post"},
+            "/automations/{automationUuid}": {"get", "put", "patch", "delete"},
+            "/automations/{automationUuid}/steps/{stepUuid}/feedbacks": {"get"},
+            "/automations/{automationUuid}/feedbacks": {"get"},
+            "/automations/reports": {"get"}, "/automations/categories": {"get"},
+            "/automations/{automationUuid}/customers": {"post"},
+            "/automations/{automationUuid}/customers/{customerUuid}": {"delete"},
+            "/automations/{automationUuid}/customers/batch": {"post", "delete"},
+            "/tokens/{tokenUuid}": {"get"}, "/tokens": {"get"}, "/tokens/reports": {"get"},
+            "/external-contents/email-designer": {"get"}, "/external-contents/mail-models": {"get"},
+            "/external-contents/sms-models": {"get"},
+            "/external-contents/pagebuilder/templates": {"get"},
+            "/external-contents/pagebuilder/templates/{templateId}/pages": {"get"},
+            "/external-contents/pagebuilder/templates/{templateId}/pages/{pageId}": {"get"},
+            "/external-contents/test-email": {"post"}, "/send-subscriptions": {"get"},
+            "/kpis/nodes": {"get"}, "/definitions/trigger-events": {"get"},
+            "/definitions/contexts": {"get"}, "/definitions/customers": {"get"},
+            "/definitions/categories": {"get"},
+        }
+        self.assertEqual({p: set(ops) for p, ops in doc["paths"].items()}, expected)
+        for name in ("Node", "Setting", "Automation", "Step", "Connection", "AutomationStatistics",
+                     "Customer", "CustomerOfBatch", "BatchNotification", "Token", "Error"):
+            self.assertIn(name, doc["components"]["schemas"])
+
     def test_unknown_path_and_method(self):
         node = self.server.creds.workspace_uuid
         self.assertCfError(self.cf(node).get(BASE + "/nope"), 404)
@@ -220,7 +251,7 @@ class NodesTest(ContactflowBase):
         r = c.put(BASE + "/nodes/" + n["uuid"], json={"active": True})
         self.assertTrue(self.check(r, 200, "put", "/nodes/{nodeUuid}")["active"])
 
-        self.assertEqual(c.delete(BASE + "/nodes/" + n["uuid"]).status, 204)
+        self.check(c.delete(BASE + "/nodes/" + n["uuid"]), 204, "delete", "/nodes/{nodeUuid}")
         self.assertCfError(c.get(BASE + "/nodes/" + n["uuid"]), 404)
         self.assertCfError(self.cf(n["uuid"]).get(BASE + "/automations"), 404)
 
@@ -309,7 +340,7 @@ class SettingsTest(ContactflowBase):
         r = c.put(BASE + "/settings/" + smtp["uuid"], json={
             "type": "SMTP", "value": {"url": "smtp://127.0.0.1:2", "password": "********"}})
         self.check(r, 200)
-        self.assertEqual(c.delete(BASE + "/settings/" + hub_uuid).status, 204)
+        self.check(c.delete(BASE + "/settings/" + hub_uuid), 204, "delete", "/settings/{settingUuid}")
         self.assertCfError(c.get(BASE + "/settings/" + hub_uuid), 404)
 
     def test_setting_errors_and_isolation(self):
@@ -364,7 +395,8 @@ class AutomationsTest(ContactflowBase):
         self.assertEqual(put["name"], "Welcome 2")
         self.assertEqual(len(put["steps"]), 1)
         self.assertEqual(put["status"], "DRAFT")
-        self.assertEqual(c.delete(BASE + "/automations/" + a["uuid"]).status, 204)
+        self.check(c.delete(BASE + "/automations/" + a["uuid"]), 204,
+                   "delete", "/automations/{automationUuid}")
         self.assertCfError(c.get(BASE + "/automations/" + a["uuid"]), 404)
 
     def test_lifecycle_through_patch(self):
@@ -505,7 +537,8 @@ class CustomersAndTokensTest(ContactflowBase):
         spath = BASE + "/automations/%s/customers" % slow["uuid"]
         one = self.check(c.post(spath, json={"userPk": "w1"}), 201)
         two = self.check(c.post(spath, json={"clabUuid": cust["clabUuid"]}), 201)
-        self.assertEqual(c.delete(spath + "/" + one["uuid"]).status, 204)
+        self.check(c.delete(spath + "/" + one["uuid"]), 204,
+                   "delete", "/automations/{automationUuid}/customers/{customerUuid}")
         self.assertEqual(c.get(BASE + "/tokens/" + one["uuid"]).json["status"], "EXITED")
         self.assertCfError(c.delete(spath + "/" + one["uuid"]), 409)
         # By clabUuid: every active token of that contact in the automation.
@@ -631,7 +664,7 @@ class BatchTest(ContactflowBase):
         entered = c.get(BASE + "/automations/" + a["uuid"]).json["statistics"]["entered"]
         self.assertEqual(entered, 8)
         r = c.delete(BASE + "/automations/%s/customers/batch?sourceUuid=%s" % (a["uuid"], src))
-        self.assertEqual(r.status, 204, r)
+        self.check(r, 204, "delete", "/automations/{automationUuid}/customers/batch")
         self.assertEqual(self.tokens(node)["page"]["totalElements"], 0)
         self.assertEqual(c.get(BASE + "/automations/" + a["uuid"]).json["statistics"]["entered"], 0)
         # The source is gone: it can be opened again.
@@ -666,6 +699,8 @@ class JourneyTest(ContactflowBase):
         node = self.new_node("journey")["uuid"]
         c = self.cf(node)
         self.add_smtp(node, sink)
+        self.check(c.post(BASE + "/settings", json={
+            "type": "WEBHOOK_SIGNING", "value": {"secret": SIGNING_SECRET}}), 201)
         self.assertIn("CLAB_CAMPAIGN", self.check(c.get(BASE + "/actions"), 200, "get", "/actions"))
 
         mail, wait, hook, tag = new_uuid(), new_uuid(), new_uuid(), new_uuid()
@@ -704,6 +739,7 @@ class JourneyTest(ContactflowBase):
                     "elements"] if t["userPk"].startswith("b")}, {"HELD"})
         self.assertEqual(r["status"], "ENABLED_OK_NOTIFYING")
         note = wait_until(lambda: receiver.requests("/batch-done"), what="batch notification")
+        verify_signature(self, note[0])
         body = json.loads(note[0]["body"])
         self.assertEqual((body["sourceUuid"], body["result"], body["customers"]), (src, "OK", 8))
 
@@ -741,7 +777,7 @@ class JourneyTest(ContactflowBase):
         self.assertEqual(kpi["customers"]["COMPLETED"], 10)
 
         r = c.get(BASE + "/automations/reports?automationUuid=" + a["uuid"])
-        self.assertEqual(r.status, 200, r)
+        self.check(r, 200, "get", "/automations/reports")
         self.assertEqual(r.header("Content-Disposition"), 'attachment; filename="feedbacks.csv"')
         rows = list(csv.DictReader(io.StringIO(r.body)))
         self.assertEqual(len(rows), 1 + len(steps))
@@ -751,7 +787,7 @@ class JourneyTest(ContactflowBase):
         self.assertEqual(mail_row["delivered"], "10")
 
         r = c.get(BASE + "/tokens/reports?automationUuid=%s&filename=monitor" % a["uuid"])
-        self.assertEqual(r.status, 200, r)
+        self.check(r, 200, "get", "/tokens/reports")
         self.assertEqual(r.header("Content-Type"), "application/zip")
         self.assertEqual(r.header("Content-Disposition"), 'attachment; filename="monitor.zip"')
         z = zipfile.ZipFile(io.BytesIO(r.raw))
@@ -883,7 +919,7 @@ class ContentsAndDefinitionsTest(ContactflowBase):
         sink = self.start_peer(SmtpSink())
         self.add_smtp(node, sink)
         r = c.post(BASE + "/external-contents/test-email", json=test_mail)
-        self.assertEqual(r.status, 204, r)
+        self.check(r, 204, "post", "/external-contents/test-email")
         got = [m for m in sink.messages() if m.to == "qa@shop.example"]
         self.assertEqual(len(got), 1)
         self.assertEqual(got[0].subject, "Hi Ann")

@@ -8,6 +8,7 @@
 #include "core/contact_rules.h"
 #include "core/json_text.h"
 #include "delivery/smtp_setting.h"
+#include "delivery/webhook_signature.h"
 
 namespace rivulet::api::contactflow {
 namespace json = boost::json;
@@ -48,17 +49,6 @@ std::string Deliver(Services& s, Worker& worker, const std::string& automation_u
     auto* v = n.if_contains(k);
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
   };
-  if (str("type") == "WEBHOOK") {
-    delivery::HttpRequest req;
-    req.url = str("url");
-    req.headers = {{"Content-Type", "application/json"}};
-    req.body = json::serialize(report);
-    delivery::Outcome out = worker.http().Send(req);
-    return out.delivered()      ? ""
-           : out.detail.empty() ? "HTTP " + std::to_string(out.code)
-                                : out.detail;
-  }
-  // EMAIL: the node's SMTP relay, from its first sender.
   std::vector<core::WorkspaceSetting> settings;
   std::vector<core::Sender> senders;
   core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
@@ -68,9 +58,30 @@ std::string Deliver(Services& s, Worker& worker, const std::string& automation_u
   });
   if (!st.ok()) return st.message();
   const core::WorkspaceSetting* smtp = nullptr;
+  const core::WorkspaceSetting* signing = nullptr;
   for (const auto& x : settings) {
     if (x.type == "SMTP") smtp = &x;
+    if (x.type == "WEBHOOK_SIGNING") signing = &x;
   }
+  if (str("type") == "WEBHOOK") {
+    delivery::HttpRequest req;
+    req.url = str("url");
+    req.headers = {{"Content-Type", "application/json"}};
+    req.body = json::serialize(report);
+    if (signing) {
+      json::object v = core::ParseJsonObject(signing->value_json);
+      if (auto* secret = v.if_contains("secret"); secret && secret->is_string()) {
+        req.headers.emplace_back(
+            std::string(delivery::kWebhookSignatureHeader),
+            delivery::SignWebhook(secret->as_string(), s.clock.Now(), req.body));
+      }
+    }
+    delivery::Outcome out = worker.http().Send(req);
+    return out.delivered()      ? ""
+           : out.detail.empty() ? "HTTP " + std::to_string(out.code)
+                                : out.detail;
+  }
+  // EMAIL: the node's SMTP relay, from its first sender.
   if (!smtp) return "the node has no SMTP setting";
   if (senders.empty()) return "the node has no sender";
   auto smtp_settings =

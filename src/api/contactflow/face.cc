@@ -26,6 +26,7 @@ void RegisterContactflowApi(http::Router& router, Services& services, Worker& wo
   RegisterDefinitionRoutes(router, services);
   RegisterReportRoutes(router, services);
   RegisterContentRoutes(router, services, worker);
+  RegisterOpenApiRoute(router);
 }
 
 }  // namespace rivulet::api::contactflow
