@@ -12,6 +12,7 @@ namespace {
 
 using core::BatchSource;
 using core::BatchStatus;
+using testing::Flow;
 using testing::kSecond;
 
 class BatchesTest : public testing::JourneyFixture {

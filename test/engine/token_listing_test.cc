@@ -11,6 +11,8 @@
 namespace rivulet::engine {
 namespace {
 
+using testing::Flow;
+
 class TokenListingTest : public testing::JourneyFixture {
  protected:
   std::vector<core::Token> List(store::TokenFilter f) {
