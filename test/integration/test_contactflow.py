@@ -255,6 +255,33 @@ class NodesTest(ContactflowBase):
         self.assertCfError(c.get(BASE + "/nodes/" + n["uuid"]), 404)
         self.assertCfError(self.cf(n["uuid"]).get(BASE + "/automations"), 404)
 
+    def test_a_disabled_node_is_not_operational(self):
+        n = self.new_node()["uuid"]
+        c = self.cf(n)
+        a = self.create_automation(n, steps=[
+            {"uuid": new_uuid(), "operation": "FROM_LAST_STEP", "settings": {"delay_seconds": 1}},
+            {"uuid": new_uuid(), "operation": "NO_ACTION"}])
+        a["connections"] = [{"fromStepUuid": a["steps"][0]["uuid"],
+                             "toStepUuid": a["steps"][1]["uuid"]}]
+        path = BASE + "/automations/" + a["uuid"]
+        self.check(c.put(path, json={k: a[k] for k in ("name", "steps", "connections")}), 200)
+        for status in ("COMMITTED", "RUNNING"):
+            self.check(c.patch(path, json={"status": status}), 200)
+        tok = self.check(c.post(path + "/customers", json={"userPk": "sleeper"}), 201)
+        wait_until(lambda: c.get(BASE + "/tokens/" + tok["uuid"]).json["status"] == "WAITING",
+                   what="the token to wait")
+        root = self.cf()
+        self.check(root.patch(BASE + "/nodes/" + n, json={"active": False}), 200)
+        time.sleep(2)  # the wait ran out meanwhile; a disabled node does not move its tokens
+        # Read through the native API: the face refuses a disabled node's Node header.
+        native = self.server.client({"Authorization": "Bearer " + self.token,
+                                     "X-Rivulet-Workspace": n})
+        held = native.get("/v1/tokens/" + tok["uuid"]).json["token"]
+        self.assertEqual((held["status"], held["phase"]), ("ACTIVE", "waiting"))
+        self.check(root.patch(BASE + "/nodes/" + n, json={"active": True}), 200)
+        wait_until(lambda: c.get(BASE + "/tokens/" + tok["uuid"]).json["status"] == "COMPLETED",
+                   what="the token to complete once the node is enabled again")
+
     def test_node_errors_and_isolation(self):
         c = self.cf()
         self.assertCfError(c.get(BASE + "/nodes/xyz"), 400, "nodeUuid")

@@ -256,8 +256,9 @@ Result<std::vector<Token>> SqliteTxn::TokensWaitingFor(int64_t contact_id,
 Result<std::optional<core::Millis>> SqliteTxn::NextWakeAt() {
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("SELECT MIN(t.wake_at) FROM tokens t JOIN automations a ON "
-                              "a.id = t.automation_id WHERE t.wake_at IS NOT NULL AND "
-                              "a.status = 'RUNNING'"));
+                              "a.id = t.automation_id JOIN workspaces w ON w.id = t.workspace_id "
+                              "WHERE t.wake_at IS NOT NULL AND a.status = 'RUNNING' AND "
+                              "w.active = 1"));
   return One<std::optional<core::Millis>>(st, [](const Statement& s) { return s.OptInt(0); },
                                           "wake");
 }
@@ -433,13 +434,16 @@ Status SqliteTxn::UpdateToken(const Token& t) {
   return ExpectChange(conn_, st, "token");
 }
 
+// Tokens of a disabled workspace (a Contactflow node with active=false) are neither due nor
+// claimed: a disabled node is not operational until it is enabled again.
 Result<std::vector<Token>> SqliteTxn::ClaimDueTokens(core::Millis now, int limit) {
   // SQLite serializes writers, so reading inside the write transaction is the claim.
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare(std::string(kTokenCols) +
                               "JOIN automations a ON a.id = t.automation_id "
+                              "JOIN workspaces w ON w.id = t.workspace_id "
                               "WHERE t.wake_at IS NOT NULL AND t.wake_at <= ? AND "
-                              "a.status = 'RUNNING' ORDER BY t.wake_at LIMIT ?"));
+                              "a.status = 'RUNNING' AND w.active = 1 ORDER BY t.wake_at LIMIT ?"));
   return All<Token>(&st->Bind(1, now).Bind(2, static_cast<int64_t>(limit)), ReadToken);
 }
 
