@@ -9,6 +9,7 @@
 #include "engine/automations.h"
 #include "engine/contacts.h"
 #include "engine/events.h"
+#include "engine/journeys.h"
 #include "http/auth_limiter.h"
 #include "http/limits.h"
 #include "http/metrics.h"
@@ -31,6 +32,8 @@ struct Services {
   http::AuthLimiter* auth_limiter = nullptr;
   // How outbound delivery is going (shown by /readyz); may be empty.
   std::function<delivery::DeliveryHealth()> delivery_health;
+  // Told after commits that create due work (e.g. a released batch); may be null.
+  const engine::EngineHooks* hooks = nullptr;
 };
 
 }  // namespace rivulet::api

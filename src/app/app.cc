@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "api/contactflow/contactflow_api.h"
 #include "api/leat/leat_api.h"
 #include "api/native/native_api.h"
 #include "core/crypto.h"
@@ -159,10 +160,15 @@ core::Status Serve(const Config& config, bool demo) {
                          engine.events,   engine.automations, engine.journeys,
                          metrics,         core::SystemClock::Get(), config.limits,
                          &auth_limiter,   [&outbox] { return outbox.health(); }};
+  services.hooks = &engine.hooks;
+  // The Contactflow face's outbound calls (batch notifications, test e-mails).
+  api::contactflow::Worker contactflow_worker(smtp, http_sender);
+  contactflow_worker.Start();
   http::Router router;
   api::system::RegisterSystemRoutes(router, services);
   api::native::RegisterNativeApi(router, services);
   api::leat::RegisterLeatApi(router, services);
+  api::contactflow::RegisterContactflowApi(router, services, contactflow_worker);
   api::tracking::RegisterTrackingRoutes(router, services);
 
   http::Dispatcher dispatcher(router, engine.accounts, metrics, config.limits, &auth_limiter);
@@ -181,6 +187,7 @@ core::Status Serve(const Config& config, bool demo) {
   server.Run();
   scheduler.Stop();
   outbox.Stop();
+  contactflow_worker.Stop();
   engine.hooks = engine::EngineHooks();
   // Let every queued write finish and answer (into the stopped server) before the server's
   // executors are destroyed: writes are applied in order, so this one runs last.

@@ -36,4 +36,27 @@ std::optional<StepPhase> ParseStepPhase(std::string_view s) {
   return std::nullopt;
 }
 
+const char* BatchStatusName(BatchStatus s) {
+  switch (s) {
+    case BatchStatus::kOpen: return "OPEN";
+    case BatchStatus::kClosed: return "CLOSED";
+    case BatchStatus::kEnabled: return "ENABLED";
+    case BatchStatus::kEnabledOkNotifying: return "ENABLED_OK_NOTIFYING";
+    case BatchStatus::kEnabledErrorNotifying: return "ENABLED_ERROR_NOTIFYING";
+    case BatchStatus::kEnabledOkNotified: return "ENABLED_OK_NOTIFIED";
+    case BatchStatus::kEnabledOkNotNotified: return "ENABLED_OK_NOT_NOTIFIED";
+    case BatchStatus::kEnabledErrorNotified: return "ENABLED_ERROR_NOTIFIED";
+    case BatchStatus::kEnabledErrorNotNotified: return "ENABLED_ERROR_NOT_NOTIFIED";
+  }
+  return "OPEN";
+}
+
+std::optional<BatchStatus> ParseBatchStatus(std::string_view s) {
+  for (int i = 0; i <= static_cast<int>(BatchStatus::kEnabledErrorNotNotified); ++i) {
+    auto b = static_cast<BatchStatus>(i);
+    if (s == BatchStatusName(b)) return b;
+  }
+  return std::nullopt;
+}
+
 }  // namespace rivulet::core

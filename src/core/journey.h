@@ -116,6 +116,40 @@ struct WorkspaceSetting {
   std::string value_json = "{}";
 };
 
+// A batch enrollment source (Contactflow "batch of customers"): packets FIRST / MIDDLE /
+// LAST under one uuid. Its tokens are held (no wake-up time) until the LAST packet closes
+// it; then they are released together.
+enum class BatchStatus {
+  kOpen,
+  kClosed,
+  kEnabled,
+  kEnabledOkNotifying,
+  kEnabledErrorNotifying,
+  kEnabledOkNotified,
+  kEnabledOkNotNotified,
+  kEnabledErrorNotified,
+  kEnabledErrorNotNotified,
+};
+const char* BatchStatusName(BatchStatus s);  // "OPEN", "CLOSED", "ENABLED_OK_NOTIFYING", …
+std::optional<BatchStatus> ParseBatchStatus(std::string_view s);
+
+struct BatchSource {
+  int64_t id = 0;
+  int64_t workspace_id = 0;
+  int64_t automation_id = 0;
+  std::string uuid;
+  std::string label;
+  BatchStatus status = BatchStatus::kOpen;
+  std::string notification_json;  // empty: none; else the face's notification object
+  int64_t packets = 0;
+  int64_t accepted = 0;  // customers that entered (held tokens)
+  int64_t rejected = 0;  // customers refused (uniqueToken, re-entry, unknown uuid)
+  std::string last_error;
+  Millis created_at = 0;
+  Millis updated_at = 0;
+  std::optional<Millis> closed_at;
+};
+
 }  // namespace rivulet::core
 
 #endif  // RIVULET_CORE_JOURNEY_H_

@@ -35,6 +35,36 @@ Result<core::Workspace> Accounts::CreateWorkspace(const std::string& name,
   return ws;
 }
 
+Result<core::Workspace> Accounts::CreateWorkspaceFor(int64_t principal_id, core::Workspace ws) {
+  if (ws.name.empty() || ws.name.size() > 200) {
+    return core::InvalidArgument("workspace name must be 1 to 200 characters")
+        .WithField("name", "must be 1 to 200 characters");
+  }
+  if (!ws.uuid.empty() && !core::IsUuid(ws.uuid)) {
+    return core::InvalidArgument("invalid uuid").WithField("uuid", "must be a uuid");
+  }
+  ws.uuid = ws.uuid.empty() ? core::NewUuidV7(clock_.Now()) : core::NormalizeUuid(ws.uuid);
+  ws.created_at = ws.updated_at = clock_.Now();
+  Status st = store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
+    if (txn.FindWorkspaceByUuid(ws.uuid).ok()) {
+      return core::AlreadyExists("a workspace with uuid " + ws.uuid + " exists")
+          .WithField("uuid", "is taken");
+    }
+    RIVULET_RETURN_IF_ERROR(txn.InsertWorkspace(ws));
+    return txn.GrantWorkspace(principal_id, ws.id);
+  });
+  if (!st.ok()) return st;
+  ForgetCached();
+  return ws;
+}
+
+void Accounts::ForgetCached() {
+  std::lock_guard lock(cache_mu_);
+  identities_.clear();
+  workspaces_.clear();
+  ++cache_generation_;
+}
+
 Result<IssuedCredential> Accounts::CreateCredential(int64_t workspace_id,
                                                     core::CredentialKind kind, bool admin,
                                                     const std::string& label) {

@@ -49,6 +49,13 @@ class Accounts {
   // Creates a workspace; uuid is generated when empty.
   Result<core::Workspace> CreateWorkspace(const std::string& name, const std::string& uuid = "");
 
+  // Creates the workspace (uuid generated when empty) and grants it to the principal, in
+  // one transaction (a Contactflow node created by its user). Clears the authentication
+  // cache so that the principal may use it at once.
+  Result<core::Workspace> CreateWorkspaceFor(int64_t principal_id, core::Workspace ws);
+  // Drops cached identities and workspaces, after a workspace changed or was deleted.
+  void ForgetCached();
+
   // Creates a principal bound to workspace_id (0 for none) and one credential for it.
   // An admin principal may also manage workspaces and credentials.
   Result<IssuedCredential> CreateCredential(int64_t workspace_id, core::CredentialKind kind,

@@ -353,7 +353,7 @@ Result<Token> Journeys::Enroll(store::WriteTxn& txn, const Automation& a,
   t.step_uuid = entry->uuid;
   t.phase = StepPhase::kEnter;
   // Before the start date the token waits for it.
-  t.wake_at = a.start_date && *a.start_date > now ? *a.start_date : now;
+  if (!options.held) t.wake_at = a.start_date && *a.start_date > now ? *a.start_date : now;
   t.run_data_json = options.run_data_json;
   t.event_json = options.event_json;
   t.source_uuid = options.source_uuid;
@@ -361,7 +361,7 @@ Result<Token> Journeys::Enroll(store::WriteTxn& txn, const Automation& a,
   RIVULET_RETURN_IF_ERROR(txn.InsertToken(t));
   effects.Count(a.id, "", counter::kEntered);
   effects.Count(a.id, entry->uuid, counter::kEntered);
-  effects.WakeAt(*t.wake_at);
+  if (t.wake_at) effects.WakeAt(*t.wake_at);
   return t;
 }
 

@@ -76,6 +76,9 @@ struct EnrollOptions {
   std::string run_data_json = "{}";
   std::string event_json = "{}";
   std::string source_uuid;
+  // The token gets no wake-up time: it waits, held, until its batch source is released
+  // (store::WriteTxn::ReleaseHeldTokens).
+  bool held = false;
 };
 
 class Journeys {

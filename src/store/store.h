@@ -43,6 +43,9 @@ struct AutomationFilter {
   int limit = 50;
 };
 
+// How ListTokens orders its rows (ties broken by id).
+enum class TokenOrder { kId, kAutomation, kContact, kRecipient, kStep, kStatus };
+
 struct TokenFilter {
   std::optional<int64_t> automation_id;
   std::optional<std::string> step_uuid;
@@ -50,6 +53,9 @@ struct TokenFilter {
   std::vector<core::TokenStatus> statuses;  // empty: any
   int64_t after_id = 0;
   int limit = 50;
+  // Offset paging for faces whose lists are numbered pages (Contactflow); 0 with key paging.
+  int64_t offset = 0;
+  TokenOrder order = TokenOrder::kId;
 };
 
 // A counter change: automation + step ("" for the automation) + counter name + delta.
@@ -109,6 +115,8 @@ class ReadTxn {
   virtual Result<core::Token> FindTokenById(int64_t id) = 0;
   virtual Result<std::vector<core::Token>> ListTokens(int64_t workspace_id,
                                                       const TokenFilter& f) = 0;
+  // How many tokens match f (ignoring after_id, offset and limit).
+  virtual Result<int64_t> CountTokens(int64_t workspace_id, const TokenFilter& f) = 0;
   // Tokens of the contact in the automation, newest first (for uniqueness and re-entry).
   virtual Result<std::vector<core::Token>> TokensOfContact(int64_t automation_id,
                                                            int64_t contact_id) = 0;
@@ -132,6 +140,9 @@ class ReadTxn {
   virtual Result<std::vector<core::WorkspaceSetting>> ListSettings(int64_t workspace_id) = 0;
   virtual Result<core::WorkspaceSetting> FindSetting(int64_t workspace_id,
                                                      const std::string& uuid) = 0;
+
+  virtual Result<core::BatchSource> FindBatchSource(int64_t workspace_id, int64_t automation_id,
+                                                    const std::string& uuid) = 0;
 };
 
 // Changes inside one transaction. Insert* fill in the row id. Unique-key violations come
@@ -189,6 +200,17 @@ class WriteTxn : public virtual ReadTxn {
   virtual Status InsertSetting(core::WorkspaceSetting& s) = 0;
   virtual Status UpdateSetting(const core::WorkspaceSetting& s) = 0;
   virtual Status DeleteSetting(int64_t workspace_id, int64_t id) = 0;
+
+  // AlreadyExists when the automation has a source with this uuid.
+  virtual Status InsertBatchSource(core::BatchSource& b) = 0;
+  virtual Status UpdateBatchSource(const core::BatchSource& b) = 0;
+  virtual Status DeleteBatchSource(int64_t workspace_id, int64_t id) = 0;
+  // Held tokens (ACTIVE, no wake-up time, at their entry) of a batch source: made due at
+  // wake_at, or deleted. Return how many.
+  virtual Result<int64_t> ReleaseHeldTokens(int64_t automation_id, const std::string& source_uuid,
+                                            core::Millis wake_at) = 0;
+  virtual Result<int64_t> DeleteHeldTokens(int64_t automation_id,
+                                           const std::string& source_uuid) = 0;
 };
 
 // Gauges a store reports for /metrics.

@@ -207,6 +207,26 @@ CREATE TABLE instance_secrets (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+      {3, "contactflow batch sources", R"sql(
+CREATE TABLE batch_sources (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  automation_id INTEGER NOT NULL REFERENCES automations(id) ON DELETE CASCADE,
+  uuid TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  notification TEXT NOT NULL DEFAULT '',
+  packets INTEGER NOT NULL DEFAULT 0,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  UNIQUE (automation_id, uuid)
+);
+CREATE INDEX tokens_source ON tokens(automation_id, source_uuid) WHERE source_uuid != '';
+)sql"},
   };
   return kMigrations;
 }

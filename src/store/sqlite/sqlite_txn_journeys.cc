@@ -183,24 +183,58 @@ Result<Token> SqliteTxn::FindTokenById(int64_t id) {
   return One<Token>(&st->Bind(1, id), ReadToken, "token");
 }
 
-Result<std::vector<Token>> SqliteTxn::ListTokens(int64_t ws, const TokenFilter& f) {
+namespace {
+// The WHERE clause shared by ListTokens and CountTokens; binds ?1..?6.
+constexpr const char* kTokenFilterWhere =
+    "WHERE t.workspace_id = ?1 AND t.id > ?2 AND (?3 IS NULL OR t.automation_id = ?3) AND "
+    "(?4 IS NULL OR t.step_uuid = ?4) AND (?5 IS NULL OR t.contact_id = ?5) AND "
+    "(?6 = '' OR instr(',' || ?6 || ',', ',' || t.status || ',') > 0) ";
+
+void BindTokenFilter(Statement* st, int64_t ws, const TokenFilter& f, int64_t after_id) {
   std::string statuses;
   for (auto s : f.statuses) {
     statuses += std::string(statuses.empty() ? "" : ",") + core::TokenStatusName(s);
   }
-  RIVULET_ASSIGN_OR_RETURN(
-      auto* st,
-      conn_.Prepare(std::string(kTokenCols) +
-                    "WHERE t.workspace_id = ?1 AND t.id > ?2 AND (?3 IS NULL OR t.automation_id = "
-                    "?3) AND (?4 IS NULL OR t.step_uuid = ?4) AND (?5 IS NULL OR t.contact_id = ?5) "
-                    "AND (?6 = '' OR instr(',' || ?6 || ',', ',' || t.status || ',') > 0) "
-                    "ORDER BY t.id LIMIT ?7"));
-  st->Bind(1, ws).Bind(2, f.after_id);
+  st->Bind(1, ws).Bind(2, after_id);
   if (f.automation_id) st->Bind(3, *f.automation_id);
   st->Bind(4, f.step_uuid);
   if (f.contact_id) st->Bind(5, *f.contact_id);
-  st->Bind(6, statuses).Bind(7, static_cast<int64_t>(f.limit));
+  st->Bind(6, statuses);
+}
+}  // namespace
+
+Result<std::vector<Token>> SqliteTxn::ListTokens(int64_t ws, const TokenFilter& f) {
+  std::string join, order = "t.id";
+  switch (f.order) {
+    case TokenOrder::kId: break;
+    case TokenOrder::kAutomation:
+      join = "JOIN automations a ON a.id = t.automation_id ";
+      order = "a.uuid, t.id";
+      break;
+    case TokenOrder::kContact:
+      join = "JOIN contacts c ON c.id = t.contact_id ";
+      order = "c.uuid, t.id";
+      break;
+    case TokenOrder::kRecipient:
+      join = "JOIN contacts c ON c.id = t.contact_id ";
+      order = "c.email IS NULL, c.email, t.id";
+      break;
+    case TokenOrder::kStep: order = "t.step_uuid, t.id"; break;
+    case TokenOrder::kStatus: order = "t.status, t.id"; break;
+  }
+  RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare(std::string(kTokenCols) + join +
+                                                   kTokenFilterWhere + "ORDER BY " + order +
+                                                   " LIMIT ?7 OFFSET ?8"));
+  BindTokenFilter(st, ws, f, f.after_id);
+  st->Bind(7, static_cast<int64_t>(f.limit)).Bind(8, f.offset);
   return All<Token>(st, ReadToken);
+}
+
+Result<int64_t> SqliteTxn::CountTokens(int64_t ws, const TokenFilter& f) {
+  RIVULET_ASSIGN_OR_RETURN(
+      auto* st, conn_.Prepare(std::string("SELECT COUNT(*) FROM tokens t ") + kTokenFilterWhere));
+  BindTokenFilter(st, ws, f, 0);
+  return One<int64_t>(st, [](const Statement& s) { return s.Int(0); }, "count");
 }
 
 Result<std::vector<Token>> SqliteTxn::TokensOfContact(int64_t automation_id, int64_t contact_id) {
@@ -222,8 +256,9 @@ Result<std::vector<Token>> SqliteTxn::TokensWaitingFor(int64_t contact_id,
 Result<std::optional<core::Millis>> SqliteTxn::NextWakeAt() {
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("SELECT MIN(t.wake_at) FROM tokens t JOIN automations a ON "
-                              "a.id = t.automation_id WHERE t.wake_at IS NOT NULL AND "
-                              "a.status = 'RUNNING'"));
+                              "a.id = t.automation_id JOIN workspaces w ON w.id = t.workspace_id "
+                              "WHERE t.wake_at IS NOT NULL AND a.status = 'RUNNING' AND "
+                              "w.active = 1"));
   return One<std::optional<core::Millis>>(st, [](const Statement& s) { return s.OptInt(0); },
                                           "wake");
 }
@@ -399,13 +434,16 @@ Status SqliteTxn::UpdateToken(const Token& t) {
   return ExpectChange(conn_, st, "token");
 }
 
+// Tokens of a disabled workspace (a Contactflow node with active=false) are neither due nor
+// claimed: a disabled node is not operational until it is enabled again.
 Result<std::vector<Token>> SqliteTxn::ClaimDueTokens(core::Millis now, int limit) {
   // SQLite serializes writers, so reading inside the write transaction is the claim.
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare(std::string(kTokenCols) +
                               "JOIN automations a ON a.id = t.automation_id "
+                              "JOIN workspaces w ON w.id = t.workspace_id "
                               "WHERE t.wake_at IS NOT NULL AND t.wake_at <= ? AND "
-                              "a.status = 'RUNNING' ORDER BY t.wake_at LIMIT ?"));
+                              "a.status = 'RUNNING' AND w.active = 1 ORDER BY t.wake_at LIMIT ?"));
   return All<Token>(&st->Bind(1, now).Bind(2, static_cast<int64_t>(limit)), ReadToken);
 }
 

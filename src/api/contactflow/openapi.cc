@@ -1,0 +1,6282 @@
+// The OpenAPI 3 document of the Contactflow face, served at /contactflow/openapi.json.
+#include "api/contactflow/common.h"
+#include "api/contactflow/contactflow_api.h"
+#include "api/contactflow/routes.h"
+
+namespace rivulet::api::contactflow {
+
+namespace {
+// Schema names follow the vendor's (Node, Setting, Automation, Step, Connection,
+// AutomationStatistics, Customer, CustomerOfBatch, BatchNotification, Token, ...).
+constexpr const char* kOpenApi = R"json({
+ "openapi": "3.0.3",
+ "info": {
+  "title": "Contactflow API (Rivulet)",
+  "version": "2.49.0",
+  "description": "The Contactlab Contactflow API 2.49 served by Rivulet: nodes are workspaces, automations the engine's, customers in automations its tokens."
+ },
+ "servers": [
+  {
+   "url": "/contactflow"
+  }
+ ],
+ "paths": {
+  "/user": {
+   "get": {
+    "summary": "Get current user info",
+    "tags": [
+     "User"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/User"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/actions": {
+   "get": {
+    "summary": "Get available actions for node",
+    "tags": [
+     "Actions"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Actions"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/nodes": {
+   "get": {
+    "summary": "Get all nodes",
+    "tags": [
+     "Nodes"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "portfolioUuid",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "workspaceUuid",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "page",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "default": 0
+      },
+      "description": "The requested page (0-based)"
+     },
+     {
+      "name": "size",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 20
+      },
+      "description": "The number of elements in the page"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/NodePage"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   },
+   "post": {
+    "summary": "Create a node",
+    "tags": [
+     "Nodes"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "Created",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Node"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Node"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/nodes/{nodeUuid}": {
+   "get": {
+    "summary": "Get a node",
+    "tags": [
+     "Nodes"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "nodeUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Node"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   },
+   "delete": {
+    "summary": "Delete a node",
+    "tags": [
+     "Nodes"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "nodeUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Deleted"
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   },
+   "patch": {
+    "summary": "Update a node",
+    "tags": [
+     "Nodes"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "nodeUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Node"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/NodeUpdate"
+       }
+      }
+     }
+    }
+   },
+   "put": {
+    "summary": "Update a node (as PATCH)",
+    "tags": [
+     "Nodes"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "nodeUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Node"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/NodeUpdate"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/settings": {
+   "get": {
+    "summary": "Get all settings",
+    "tags": [
+     "Node Settings"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "Category",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "INTEGRATION"
+       ]
+      }
+     },
+     {
+      "name": "Type",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Settings"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   },
+   "post": {
+    "summary": "Add a setting",
+    "tags": [
+     "Node Settings"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "Created",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Setting"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Setting"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/settings/{settingUuid}": {
+   "get": {
+    "summary": "Get a setting",
+    "tags": [
+     "Node Settings"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "settingUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Setting"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   },
+   "put": {
+    "summary": "Update a setting",
+    "tags": [
+     "Node Settings"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "settingUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Setting"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Setting"
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "summary": "Delete a setting",
+    "tags": [
+     "Node Settings"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "settingUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Deleted"
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/automations": {
+   "get": {
+    "summary": "Get all automations",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "name",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Filter by name"
+     },
+     {
+      "name": "description",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Filter by description"
+     },
+     {
+      "name": "status",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "enum": [
+         "COMMITTED",
+         "PAUSED",
+         "RUNNING",
+         "ARCHIVED",
+         "DRAFT",
+         "ERROR",
+         "TO_ARCHIVE",
+         "TO_DELETE"
+        ]
+       }
+      }
+     },
+     {
+      "name": "category",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "array",
+       "items": {
+        "$ref": "#/components/schemas/AutomationCategory"
+       }
+      }
+     },
+     {
+      "name": "startDateBefore",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "startDateAfter",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "endDateBefore",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "endDateAfter",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "createdBefore",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "createdAfter",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "stepType",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "CLAB_CAMPAIGN",
+        "CLAB_CAMPAIGN_SMS",
+        "WEBHOOK",
+        "TAG",
+        "WAIT",
+        "FROM_LAST_STEP",
+        "WAIT_AND_CHECK",
+        "WAIT_FOR_TRIGGER",
+        "AB_TEST",
+        "NO_ACTION",
+        "ISSUE_CREDITS"
+       ]
+      }
+     },
+     {
+      "name": "hasTrigger",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean",
+       "default": false
+      }
+     },
+     {
+      "name": "style",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "compact: fewer fields"
+     },
+     {
+      "name": "page",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "default": 0
+      },
+      "description": "The requested page (0-based)"
+     },
+     {
+      "name": "size",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 20
+      },
+      "description": "The number of elements in the page"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AutomationPage"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   },
+   "post": {
+    "summary": "Create an automation",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "Created",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Automation"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Automation"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/automations/{automationUuid}": {
+   "get": {
+    "summary": "Get an automation",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Automation"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   },
+   "put": {
+    "summary": "Update an automation",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "removeExpiredCustomers",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean",
+       "default": false
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Automation"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Automation"
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "summary": "Update an automation status and name",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "removeExpiredCustomers",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean",
+       "default": false
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Automation"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AutomationStatusUpdate"
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "summary": "Delete an automation",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Deleted"
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/automations/{automationUuid}/steps/{stepUuid}/feedbacks": {
+   "get": {
+    "summary": "Get feedbacks for a step",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "stepUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/StepFeedback"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/automations/{automationUuid}/feedbacks": {
+   "get": {
+    "summary": "Get feedbacks for an automation",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AutomationFeedbacks"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/automations/reports": {
+   "get": {
+    "summary": "Get reports for all Automations (CSV)",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "name",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Filter by name"
+     },
+     {
+      "name": "description",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Filter by description"
+     },
+     {
+      "name": "status",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "enum": [
+         "COMMITTED",
+         "PAUSED",
+         "RUNNING",
+         "ARCHIVED",
+         "DRAFT",
+         "ERROR",
+         "TO_ARCHIVE",
+         "TO_DELETE"
+        ]
+       }
+      }
+     },
+     {
+      "name": "category",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "array",
+       "items": {
+        "$ref": "#/components/schemas/AutomationCategory"
+       }
+      }
+     },
+     {
+      "name": "startDateBefore",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "startDateAfter",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "endDateBefore",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "endDateAfter",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "createdBefore",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "createdAfter",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "stepType",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "CLAB_CAMPAIGN",
+        "CLAB_CAMPAIGN_SMS",
+        "WEBHOOK",
+        "TAG",
+        "WAIT",
+        "FROM_LAST_STEP",
+        "WAIT_AND_CHECK",
+        "WAIT_FOR_TRIGGER",
+        "AB_TEST",
+        "NO_ACTION",
+        "ISSUE_CREDITS"
+       ]
+      }
+     },
+     {
+      "name": "hasTrigger",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean",
+       "default": false
+      }
+     },
+     {
+      "name": "filename",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "default": "feedbacks"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "A CSV file",
+      "content": {
+       "text/csv": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/automations/categories": {
+   "get": {
+    "summary": "Get automation categories",
+    "tags": [
+     "Automations"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Categories"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "deprecated": true
+   }
+  },
+  "/automations/{automationUuid}/customers": {
+   "post": {
+    "summary": "Add a customer to an automation",
+    "tags": [
+     "Customers"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "Created",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Customer"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Customer"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/automations/{automationUuid}/customers/{customerUuid}": {
+   "delete": {
+    "summary": "Delete a customer from an automation",
+    "tags": [
+     "Customers"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "customerUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Deleted"
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/automations/{automationUuid}/customers/batch": {
+   "post": {
+    "summary": "Add a batch of customers to an automation",
+    "tags": [
+     "Customers"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "Accepted",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchSource"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/BatchOfCustomers"
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "summary": "Delete an incomplete batch of customers",
+    "tags": [
+     "Customers"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "sourceUuid",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Deleted"
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/tokens/{tokenUuid}": {
+   "get": {
+    "summary": "Get token info",
+    "tags": [
+     "Customer Tokens"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "tokenUuid",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Token"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/tokens": {
+   "get": {
+    "summary": "Search current customers in node",
+    "tags": [
+     "Customer Tokens"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "stepUuid",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "clabUuid",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "recipient",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "aggregatedStatus",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "RUNNING",
+        "COMPLETED",
+        "ERROR"
+       ]
+      }
+     },
+     {
+      "name": "page",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "default": 0
+      },
+      "description": "The requested page (0-based)"
+     },
+     {
+      "name": "size",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 20
+      },
+      "description": "The number of elements in the page"
+     },
+     {
+      "name": "style",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "sort",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "automationUuid",
+        "clabUuid",
+        "recipient",
+        "stepUuid",
+        "status"
+       ]
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TokenPage"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/tokens/reports": {
+   "get": {
+    "summary": "Get reports for all Tokens (ZIP)",
+    "tags": [
+     "Customer Tokens"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "automationUuid",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "stepUuid",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     },
+     {
+      "name": "clabUuid",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "recipient",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "aggregatedStatus",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "RUNNING",
+        "COMPLETED",
+        "ERROR"
+       ]
+      }
+     },
+     {
+      "name": "filename",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "default": "automations-monitor"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "A ZIP file",
+      "content": {
+       "application/zip": {
+        "schema": {
+         "type": "string",
+         "format": "binary"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/external-contents/email-designer": {
+   "get": {
+    "summary": "Get Email Designer configurations",
+    "tags": [
+     "External Contents"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/EmailDesigner"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/external-contents/mail-models": {
+   "get": {
+    "summary": "Get all message mail models",
+    "tags": [
+     "External Contents"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/MailModels"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/external-contents/sms-models": {
+   "get": {
+    "summary": "Get all sms mail models",
+    "tags": [
+     "External Contents"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/MailModels"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/external-contents/pagebuilder/templates": {
+   "get": {
+    "summary": "Get PageBuilder templates",
+    "tags": [
+     "External Contents"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "page",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "default": 0
+      },
+      "description": "The requested page (0-based)"
+     },
+     {
+      "name": "size",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 20
+      },
+      "description": "The number of elements in the page"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/PageBuilderTemplatePage"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/external-contents/pagebuilder/templates/{templateId}/pages": {
+   "get": {
+    "summary": "Get all PageBuilder template's pages",
+    "tags": [
+     "External Contents"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "templateId",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer"
+      }
+     },
+     {
+      "name": "page",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "default": 0
+      },
+      "description": "The requested page (0-based)"
+     },
+     {
+      "name": "size",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 20
+      },
+      "description": "The number of elements in the page"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/PageBuilderPagePage"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/external-contents/pagebuilder/templates/{templateId}/pages/{pageId}": {
+   "get": {
+    "summary": "Get a PageBuilder template's page",
+    "tags": [
+     "External Contents"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     },
+     {
+      "name": "templateId",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer"
+      }
+     },
+     {
+      "name": "pageId",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/PageBuilderPage"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/external-contents/test-email": {
+   "post": {
+    "summary": "Send email test for step mail",
+    "tags": [
+     "External Contents"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Sent"
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/TestCampaign"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/send-subscriptions": {
+   "get": {
+    "summary": "Get Send subscriptions",
+    "tags": [
+     "Send Subscriptions"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/SendSubscriptions"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/kpis/nodes": {
+   "get": {
+    "summary": "Get nodes basic infos and automations status aggregate",
+    "tags": [
+     "KPIs"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "page",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "default": 0
+      },
+      "description": "The requested page (0-based)"
+     },
+     {
+      "name": "size",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 20
+      },
+      "description": "The number of elements in the page"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/NodeKpiPage"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/definitions/trigger-events": {
+   "get": {
+    "summary": "Get trigger events definitions",
+    "tags": [
+     "Definitions"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Definitions"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/definitions/contexts": {
+   "get": {
+    "summary": "Get events context definitions",
+    "tags": [
+     "Definitions"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Definitions"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/definitions/customers": {
+   "get": {
+    "summary": "Get customers definitions",
+    "tags": [
+     "Definitions"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Definitions"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  },
+  "/definitions/categories": {
+   "get": {
+    "summary": "Get automation categories",
+    "tags": [
+     "Definitions"
+    ],
+    "parameters": [
+     {
+      "name": "Authorization",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A valid OAuth2 token"
+     },
+     {
+      "name": "Node",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      },
+      "description": "The UUID of the node to operate on"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Categories"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   }
+  }
+ },
+ "components": {
+  "schemas": {
+   "PageInfo": {
+    "type": "object",
+    "properties": {
+     "size": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "totalElements": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "totalPages": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "number": {
+      "type": "integer",
+      "format": "int64"
+     }
+    },
+    "required": [
+     "size",
+     "totalElements",
+     "totalPages",
+     "number"
+    ],
+    "additionalProperties": false
+   },
+   "Error": {
+    "type": "object",
+    "properties": {
+     "message": {
+      "type": "string"
+     },
+     "logref": {
+      "type": "string"
+     },
+     "errors": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/ErrorItem"
+      }
+     }
+    },
+    "required": [
+     "message",
+     "logref",
+     "errors"
+    ],
+    "additionalProperties": false
+   },
+   "ErrorItem": {
+    "type": "object",
+    "properties": {
+     "path": {
+      "type": "string"
+     },
+     "message": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "path",
+     "message"
+    ],
+    "additionalProperties": false
+   },
+   "Node": {
+    "type": "object",
+    "properties": {
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "name": {
+      "type": "string"
+     },
+     "workspaceUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "workspaceName": {
+      "type": "string"
+     },
+     "portfolioUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "portfolioName": {
+      "type": "string"
+     },
+     "groupPk": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "userdbId": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "groupName": {
+      "type": "string"
+     },
+     "active": {
+      "type": "boolean"
+     },
+     "emailActive": {
+      "type": "boolean"
+     },
+     "smsActive": {
+      "type": "boolean"
+     },
+     "created": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "hubPhoneField": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "uuid",
+     "name",
+     "active",
+     "emailActive",
+     "smsActive",
+     "created"
+    ],
+    "additionalProperties": false
+   },
+   "NodeUpdate": {
+    "type": "object",
+    "properties": {
+     "active": {
+      "type": "boolean"
+     },
+     "smsActive": {
+      "type": "boolean"
+     },
+     "emailActive": {
+      "type": "boolean"
+     },
+     "hubPhoneField": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "active"
+    ],
+    "additionalProperties": false
+   },
+   "NodePage": {
+    "type": "object",
+    "properties": {
+     "page": {
+      "$ref": "#/components/schemas/PageInfo"
+     },
+     "elements": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Node"
+      }
+     }
+    },
+    "required": [
+     "page",
+     "elements"
+    ],
+    "additionalProperties": false
+   },
+   "User": {
+    "type": "object",
+    "properties": {
+     "base": {
+      "type": "object",
+      "properties": {
+       "id": {
+        "type": "integer",
+        "format": "int64"
+       },
+       "username": {
+        "type": "string"
+       },
+       "admin": {
+        "type": "boolean"
+       }
+      },
+      "required": [
+       "id",
+       "username",
+       "admin"
+      ],
+      "additionalProperties": false
+     },
+     "extended": {
+      "type": "object",
+      "properties": {
+       "clientId": {
+        "type": "string"
+       },
+       "created": {
+        "type": "string",
+        "format": "date-time"
+       },
+       "nodes": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/Node"
+        }
+       }
+      },
+      "required": [
+       "nodes"
+      ],
+      "additionalProperties": false
+     }
+    },
+    "required": [
+     "base",
+     "extended"
+    ],
+    "additionalProperties": false
+   },
+   "Actions": {
+    "type": "array",
+    "items": {
+     "type": "string",
+     "enum": [
+      "CLAB_CAMPAIGN",
+      "CLAB_CAMPAIGN_SMS",
+      "WEBHOOK",
+      "TAG",
+      "WAIT",
+      "FROM_LAST_STEP",
+      "WAIT_AND_CHECK",
+      "WAIT_FOR_TRIGGER",
+      "AB_TEST",
+      "NO_ACTION",
+      "ISSUE_CREDITS"
+     ]
+    }
+   },
+   "Setting": {
+    "type": "object",
+    "properties": {
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "label": {
+      "type": "string"
+     },
+     "category": {
+      "type": "string",
+      "enum": [
+       "INTEGRATION"
+      ]
+     },
+     "type": {
+      "type": "string",
+      "enum": [
+       "CLAB_API_SOAP",
+       "HUB",
+       "SMTP",
+       "SMS_GATEWAY",
+       "WEBHOOK_SIGNING"
+      ]
+     },
+     "value": {
+      "type": "object",
+      "additionalProperties": true
+     }
+    },
+    "required": [
+     "type"
+    ],
+    "additionalProperties": false
+   },
+   "Settings": {
+    "type": "object",
+    "properties": {
+     "integrations": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Setting"
+      }
+     }
+    },
+    "required": [
+     "integrations"
+    ],
+    "additionalProperties": false
+   },
+   "AutomationStatus": {
+    "type": "string",
+    "enum": [
+     "COMMITTED",
+     "PAUSED",
+     "RUNNING",
+     "ARCHIVED",
+     "DRAFT",
+     "ERROR",
+     "TO_ARCHIVE",
+     "TO_DELETE"
+    ]
+   },
+   "AutomationCategory": {
+    "type": "string",
+    "enum": [
+     "Custom"
+    ]
+   },
+   "TriggerEvent": {
+    "type": "object",
+    "properties": {
+     "eventType": {
+      "type": "string"
+     },
+     "condition": {
+      "type": "object",
+      "nullable": true,
+      "additionalProperties": true
+     }
+    },
+    "required": [
+     "eventType"
+    ],
+    "additionalProperties": false
+   },
+   "Step": {
+    "type": "object",
+    "properties": {
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "type": {
+      "type": "string",
+      "enum": [
+       "ACTION",
+       "WAIT",
+       "CONDITION",
+       "TRIGGER"
+      ]
+     },
+     "operation": {
+      "type": "string",
+      "enum": [
+       "CLAB_CAMPAIGN",
+       "CLAB_CAMPAIGN_SMS",
+       "WEBHOOK",
+       "TAG",
+       "WAIT",
+       "FROM_LAST_STEP",
+       "WAIT_AND_CHECK",
+       "WAIT_FOR_TRIGGER",
+       "AB_TEST",
+       "NO_ACTION",
+       "ISSUE_CREDITS"
+      ]
+     },
+     "description": {
+      "type": "string"
+     },
+     "settings": {
+      "type": "object",
+      "additionalProperties": true
+     }
+    },
+    "required": [
+     "operation"
+    ],
+    "additionalProperties": false
+   },
+   "Connection": {
+    "type": "object",
+    "properties": {
+     "fromStepUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "toStepUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "branch": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "fromStepUuid",
+     "toStepUuid"
+    ],
+    "additionalProperties": false
+   },
+   "AutomationStatistics": {
+    "type": "object",
+    "properties": {
+     "entered": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "completed": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "exited": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "errors": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "sent": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "delivered": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "skipped": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "failed": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "opens": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "uniqueOpens": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "clicks": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "uniqueClicks": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "bounces": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "unsubscribes": {
+      "type": "integer",
+      "format": "int64"
+     }
+    },
+    "additionalProperties": false
+   },
+   "Automation": {
+    "type": "object",
+    "properties": {
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "name": {
+      "type": "string"
+     },
+     "category": {
+      "$ref": "#/components/schemas/AutomationCategory"
+     },
+     "author": {
+      "type": "string"
+     },
+     "startDate": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true
+     },
+     "timezone": {
+      "type": "string"
+     },
+     "status": {
+      "$ref": "#/components/schemas/AutomationStatus"
+     },
+     "created": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "createdBy": {
+      "type": "string"
+     },
+     "description": {
+      "type": "string"
+     },
+     "endDate": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true
+     },
+     "uniqueToken": {
+      "type": "boolean"
+     },
+     "removeActionPrimary": {
+      "type": "boolean"
+     },
+     "sourceDescription": {
+      "type": "string"
+     },
+     "triggerEvents": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/TriggerEvent"
+      }
+     },
+     "steps": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Step"
+      }
+     },
+     "connections": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Connection"
+      }
+     },
+     "statistics": {
+      "$ref": "#/components/schemas/AutomationStatistics"
+     }
+    },
+    "required": [
+     "name"
+    ],
+    "additionalProperties": false
+   },
+   "AutomationPage": {
+    "type": "object",
+    "properties": {
+     "page": {
+      "$ref": "#/components/schemas/PageInfo"
+     },
+     "elements": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Automation"
+      }
+     }
+    },
+    "required": [
+     "page",
+     "elements"
+    ],
+    "additionalProperties": false
+   },
+   "AutomationStatusUpdate": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "status": {
+      "$ref": "#/components/schemas/AutomationStatus"
+     }
+    },
+    "additionalProperties": false
+   },
+   "Categories": {
+    "type": "object",
+    "properties": {
+     "categories": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/AutomationCategory"
+      }
+     }
+    },
+    "required": [
+     "categories"
+    ],
+    "additionalProperties": false
+   },
+   "StepFeedback": {
+    "type": "object",
+    "properties": {
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "type": {
+      "type": "string"
+     },
+     "operation": {
+      "type": "string",
+      "enum": [
+       "CLAB_CAMPAIGN",
+       "CLAB_CAMPAIGN_SMS",
+       "WEBHOOK",
+       "TAG",
+       "WAIT",
+       "FROM_LAST_STEP",
+       "WAIT_AND_CHECK",
+       "WAIT_FOR_TRIGGER",
+       "AB_TEST",
+       "NO_ACTION",
+       "ISSUE_CREDITS"
+      ]
+     },
+     "description": {
+      "type": "string"
+     },
+     "feedbacks": {
+      "$ref": "#/components/schemas/AutomationStatistics"
+     }
+    },
+    "required": [
+     "uuid",
+     "type",
+     "operation",
+     "feedbacks"
+    ],
+    "additionalProperties": false
+   },
+   "AutomationFeedbacks": {
+    "type": "object",
+    "properties": {
+     "automationUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "feedbacks": {
+      "$ref": "#/components/schemas/AutomationStatistics"
+     },
+     "steps": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/StepFeedback"
+      }
+     }
+    },
+    "required": [
+     "automationUuid",
+     "steps"
+    ],
+    "additionalProperties": false
+   },
+   "Customer": {
+    "type": "object",
+    "properties": {
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "userPk": {
+      "type": "string"
+     },
+     "clabUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "attributes": {
+      "type": "object",
+      "additionalProperties": true
+     },
+     "automationUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "automationName": {
+      "type": "string"
+     }
+    },
+    "additionalProperties": false
+   },
+   "CustomerOfBatch": {
+    "type": "object",
+    "properties": {
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "userPk": {
+      "type": "string"
+     },
+     "clabUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "attributes": {
+      "type": "object",
+      "additionalProperties": true
+     },
+     "automationUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "automationName": {
+      "type": "string"
+     }
+    },
+    "additionalProperties": false
+   },
+   "BatchNotification": {
+    "type": "object",
+    "properties": {
+     "type": {
+      "type": "string",
+      "enum": [
+       "WEBHOOK",
+       "EMAIL"
+      ]
+     },
+     "url": {
+      "type": "string"
+     },
+     "recipient": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "type"
+    ],
+    "additionalProperties": false
+   },
+   "BatchOfCustomers": {
+    "type": "object",
+    "properties": {
+     "customers": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/CustomerOfBatch"
+      }
+     },
+     "notification": {
+      "$ref": "#/components/schemas/BatchNotification"
+     },
+     "packet": {
+      "type": "string",
+      "enum": [
+       "FIRST",
+       "MIDDLE",
+       "LAST"
+      ]
+     },
+     "sourceLabel": {
+      "type": "string"
+     },
+     "sourceUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "OPEN",
+       "CLOSED",
+       "ENABLED",
+       "ENABLED_OK_NOTIFYING",
+       "ENABLED_ERROR_NOTIFYING",
+       "ENABLED_OK_NOTIFIED",
+       "ENABLED_OK_NOT_NOTIFIED",
+       "ENABLED_ERROR_NOTIFIED",
+       "ENABLED_ERROR_NOT_NOTIFIED"
+      ]
+     }
+    },
+    "required": [
+     "packet",
+     "sourceUuid"
+    ],
+    "additionalProperties": false
+   },
+   "BatchSource": {
+    "type": "object",
+    "properties": {
+     "sourceLabel": {
+      "type": "string"
+     },
+     "sourceUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "OPEN",
+       "CLOSED",
+       "ENABLED",
+       "ENABLED_OK_NOTIFYING",
+       "ENABLED_ERROR_NOTIFYING",
+       "ENABLED_OK_NOTIFIED",
+       "ENABLED_OK_NOT_NOTIFIED",
+       "ENABLED_ERROR_NOTIFIED",
+       "ENABLED_ERROR_NOT_NOTIFIED"
+      ]
+     },
+     "customers": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "rejected": {
+      "type": "integer",
+      "format": "int64"
+     }
+    },
+    "required": [
+     "sourceUuid",
+     "status"
+    ],
+    "additionalProperties": false
+   },
+   "Token": {
+    "type": "object",
+    "properties": {
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "userPk": {
+      "type": "string"
+     },
+     "clabUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "recipient": {
+      "type": "string"
+     },
+     "attributes": {
+      "type": "object",
+      "additionalProperties": true
+     },
+     "automationUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "automationName": {
+      "type": "string"
+     },
+     "stepUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "stepOperation": {
+      "type": "string",
+      "enum": [
+       "CLAB_CAMPAIGN",
+       "CLAB_CAMPAIGN_SMS",
+       "WEBHOOK",
+       "TAG",
+       "WAIT",
+       "FROM_LAST_STEP",
+       "WAIT_AND_CHECK",
+       "WAIT_FOR_TRIGGER",
+       "AB_TEST",
+       "NO_ACTION",
+       "ISSUE_CREDITS"
+      ],
+      "nullable": true
+     },
+     "stepType": {
+      "type": "string",
+      "nullable": true
+     },
+     "stepDescription": {
+      "type": "string",
+      "nullable": true
+     },
+     "enterStepDate": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "enterAutomationDate": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "HELD",
+       "READY",
+       "WAITING",
+       "SENDING",
+       "COMPLETED",
+       "EXITED",
+       "ERROR"
+      ]
+     },
+     "automationStatus": {
+      "$ref": "#/components/schemas/AutomationStatus"
+     },
+     "errorDate": {
+      "type": "string",
+      "format": "date-time",
+      "nullable": true
+     },
+     "errorMessage": {
+      "type": "string",
+      "nullable": true
+     }
+    },
+    "required": [
+     "uuid",
+     "clabUuid",
+     "automationUuid",
+     "stepUuid",
+     "status"
+    ],
+    "additionalProperties": false
+   },
+   "TokenPage": {
+    "type": "object",
+    "properties": {
+     "page": {
+      "$ref": "#/components/schemas/PageInfo"
+     },
+     "elements": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Token"
+      }
+     }
+    },
+    "required": [
+     "page",
+     "elements"
+    ],
+    "additionalProperties": false
+   },
+   "EmailDesigner": {
+    "type": "object",
+    "properties": {
+     "enabled": {
+      "type": "boolean"
+     }
+    },
+    "required": [
+     "enabled"
+    ],
+    "additionalProperties": false
+   },
+   "MailModel": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "name": {
+      "type": "string"
+     },
+     "subject": {
+      "type": "string"
+     },
+     "htmlContent": {
+      "type": "string"
+     },
+     "textContent": {
+      "type": "string"
+     },
+     "created": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "updated": {
+      "type": "string",
+      "format": "date-time"
+     }
+    },
+    "required": [
+     "id",
+     "name"
+    ],
+    "additionalProperties": false
+   },
+   "MailModels": {
+    "type": "array",
+    "items": {
+     "$ref": "#/components/schemas/MailModel"
+    }
+   },
+   "PageBuilderTemplate": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "name": {
+      "type": "string"
+     },
+     "created": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "updated": {
+      "type": "string",
+      "format": "date-time"
+     }
+    },
+    "required": [
+     "id",
+     "name"
+    ],
+    "additionalProperties": false
+   },
+   "PageBuilderTemplatePage": {
+    "type": "object",
+    "properties": {
+     "page": {
+      "$ref": "#/components/schemas/PageInfo"
+     },
+     "elements": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/PageBuilderTemplate"
+      }
+     }
+    },
+    "required": [
+     "page",
+     "elements"
+    ],
+    "additionalProperties": false
+   },
+   "PageBuilderPage": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "templateId": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "name": {
+      "type": "string"
+     },
+     "html": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "id",
+     "templateId",
+     "name"
+    ],
+    "additionalProperties": false
+   },
+   "PageBuilderPagePage": {
+    "type": "object",
+    "properties": {
+     "page": {
+      "$ref": "#/components/schemas/PageInfo"
+     },
+     "elements": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/PageBuilderPage"
+      }
+     }
+    },
+    "required": [
+     "page",
+     "elements"
+    ],
+    "additionalProperties": false
+   },
+   "Attributes": {
+    "type": "object",
+    "properties": {
+     "key": {
+      "type": "string"
+     },
+     "value": {}
+    },
+    "required": [
+     "key"
+    ],
+    "additionalProperties": false
+   },
+   "TestCampaign": {
+    "type": "object",
+    "properties": {
+     "modelIdentifier": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "senderName": {
+      "type": "string"
+     },
+     "senderEmail": {
+      "type": "string"
+     },
+     "senderReplyTo": {
+      "type": "string"
+     },
+     "subject": {
+      "type": "string"
+     },
+     "htmlContent": {
+      "type": "string"
+     },
+     "textContent": {
+      "type": "string"
+     },
+     "customRef": {
+      "type": "string"
+     },
+     "email": {
+      "type": "string"
+     },
+     "attributes": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Attributes"
+      }
+     }
+    },
+    "required": [
+     "senderEmail",
+     "email"
+    ],
+    "additionalProperties": false
+   },
+   "SendSubscriptions": {
+    "type": "object",
+    "properties": {
+     "subscriptions": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "properties": {
+        "id": {
+         "type": "string"
+        },
+        "name": {
+         "type": "string"
+        }
+       },
+       "required": [
+        "id",
+        "name"
+       ],
+       "additionalProperties": false
+      }
+     }
+    },
+    "required": [
+     "subscriptions"
+    ],
+    "additionalProperties": false
+   },
+   "NodeKpi": {
+    "type": "object",
+    "properties": {
+     "uuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "name": {
+      "type": "string"
+     },
+     "workspaceUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "workspaceName": {
+      "type": "string"
+     },
+     "portfolioUuid": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "portfolioName": {
+      "type": "string"
+     },
+     "groupPk": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "userdbId": {
+      "type": "integer",
+      "format": "int64"
+     },
+     "groupName": {
+      "type": "string"
+     },
+     "active": {
+      "type": "boolean"
+     },
+     "emailActive": {
+      "type": "boolean"
+     },
+     "smsActive": {
+      "type": "boolean"
+     },
+     "created": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "hubPhoneField": {
+      "type": "string"
+     },
+     "automations": {
+      "type": "object",
+      "properties": {
+       "total": {
+        "type": "integer",
+        "format": "int64"
+       },
+       "byStatus": {
+        "type": "object",
+        "properties": {
+         "COMMITTED": {
+          "type": "integer",
+          "format": "int64"
+         },
+         "PAUSED": {
+          "type": "integer",
+          "format": "int64"
+         },
+         "RUNNING": {
+          "type": "integer",
+          "format": "int64"
+         },
+         "ARCHIVED": {
+          "type": "integer",
+          "format": "int64"
+         },
+         "DRAFT": {
+          "type": "integer",
+          "format": "int64"
+         },
+         "ERROR": {
+          "type": "integer",
+          "format": "int64"
+         },
+         "TO_ARCHIVE": {
+          "type": "integer",
+          "format": "int64"
+         }
+        },
+        "additionalProperties": false
+       }
+      },
+      "required": [
+       "total",
+       "byStatus"
+      ],
+      "additionalProperties": false
+     },
+     "customers": {
+      "type": "object",
+      "properties": {
+       "RUNNING": {
+        "type": "integer",
+        "format": "int64"
+       },
+       "COMPLETED": {
+        "type": "integer",
+        "format": "int64"
+       },
+       "ERROR": {
+        "type": "integer",
+        "format": "int64"
+       }
+      },
+      "required": [
+       "RUNNING",
+       "COMPLETED",
+       "ERROR"
+      ],
+      "additionalProperties": false
+     }
+    },
+    "required": [
+     "uuid",
+     "name",
+     "automations",
+     "customers"
+    ],
+    "additionalProperties": false
+   },
+   "NodeKpiPage": {
+    "type": "object",
+    "properties": {
+     "page": {
+      "$ref": "#/components/schemas/PageInfo"
+     },
+     "elements": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/NodeKpi"
+      }
+     }
+    },
+    "required": [
+     "page",
+     "elements"
+    ],
+    "additionalProperties": false
+   },
+   "Definitions": {
+    "type": "object",
+    "additionalProperties": true
+   }
+  },
+  "securitySchemes": {
+   "OAuth2": {
+    "type": "oauth2",
+    "flows": {
+     "clientCredentials": {
+      "tokenUrl": "/oauth/token",
+      "scopes": {}
+     }
+    }
+   }
+  }
+ }
+})json";
+}  // namespace
+
+void RegisterOpenApiRoute(http::Router& router) {
+  http::RouteOptions options;
+  options.public_route = true;
+  options.needs_workspace = false;
+  router.Add(&ContactflowFace(), "GET", "/contactflow/openapi.json",
+             http::Sync([](const Call&) { return Response::Json(200, kOpenApi); }), options);
+}
+
+}  // namespace rivulet::api::contactflow

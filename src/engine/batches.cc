@@ -1,0 +1,177 @@
+#include "engine/batches.h"
+
+#include <algorithm>
+
+namespace rivulet::engine {
+using core::BatchSource;
+using core::BatchStatus;
+
+namespace {
+
+// Enrolls one customer as a held token; FailedPrecondition/NotFound for a refused customer.
+Result<core::Token> EnrollHeld(store::WriteTxn& txn, Journeys& journeys, const core::Automation& a,
+                               const ContactInput& in, const EnrollOptions& options,
+                               core::Millis now, Effects& effects) {
+  core::Contact contact;
+  bool uuid_only = in.uuid && !in.email && !in.phone && !in.external_id;
+  if (uuid_only) {
+    RIVULET_ASSIGN_OR_RETURN(
+        contact, txn.FindContact(a.workspace_id, {core::ContactRef::Kind::kUuid, *in.uuid}));
+  } else {
+    RIVULET_ASSIGN_OR_RETURN(ContactChange ch,
+                             Contacts::UpsertInTxn(txn, a.workspace_id, in, now,
+                                                   Contacts::Mode::kIdentify, &journeys, effects));
+    contact = std::move(ch.contact);
+  }
+  return journeys.Enroll(txn, a, contact, options, now, effects);
+}
+
+}  // namespace
+
+void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPacket packet,
+                        Callback<BatchSource> done) {
+  if (packet.customers.size() > kMaxPacket) {
+    return done(core::InvalidArgument("a packet holds at most 10000 customers")
+                    .WithField("customers", "at most 10000"));
+  }
+  core::Millis now = clock_.Now();
+  Journeys* journeys = &journeys_;
+  WriteWithEffects<BatchSource>(
+      store_, hooks_,
+      [ws, automation_uuid, packet = std::move(packet), now, journeys](
+          store::WriteTxn& txn, Effects& effects) -> Result<BatchSource> {
+        RIVULET_ASSIGN_OR_RETURN(core::Automation a, txn.FindAutomation(ws, automation_uuid));
+        // The automation itself refusing customers fails the packet as a whole.
+        using S = core::AutomationStatus;
+        if (a.status != S::kRunning && a.status != S::kCommitted && a.status != S::kPaused) {
+          return core::FailedPrecondition(std::string("automation is ") +
+                                          core::AutomationStatusName(a.status) +
+                                          "; it takes no customers");
+        }
+        if (a.end_date && now > *a.end_date)
+          return core::FailedPrecondition("automation has ended");
+        if (!a.EntryStep()) return core::FailedPrecondition("automation has no entry step");
+        BatchSource src;
+        auto found = txn.FindBatchSource(ws, a.id, packet.source_uuid);
+        if (packet.kind == BatchPacket::Kind::kFirst) {
+          if (found.ok()) {
+            return core::AlreadyExists("batch source " + packet.source_uuid + " exists already")
+                .WithField("sourceUuid", "a FIRST packet opens a new source");
+          }
+          if (found.status().code() != core::Code::kNotFound) return found.status();
+          src.workspace_id = ws;
+          src.automation_id = a.id;
+          src.uuid = packet.source_uuid;
+          src.label = packet.label;
+          src.notification_json = packet.notification_json;
+          src.created_at = now;
+          src.updated_at = now;
+          RIVULET_RETURN_IF_ERROR(txn.InsertBatchSource(src));
+        } else {
+          if (!found.ok()) {
+            if (found.status().code() != core::Code::kNotFound) return found.status();
+            return core::NotFound("batch source " + packet.source_uuid +
+                                  " is not open; send a FIRST packet first")
+                .WithField("sourceUuid", "no such batch source");
+          }
+          src = std::move(found).value();
+          if (src.status != BatchStatus::kOpen) {
+            return core::FailedPrecondition(std::string("batch source is ") +
+                                            core::BatchStatusName(src.status) +
+                                            "; it takes no more packets")
+                .WithField("packet", "the source is closed");
+          }
+          if (!packet.label.empty()) src.label = packet.label;
+          if (!packet.notification_json.empty()) src.notification_json = packet.notification_json;
+        }
+        EnrollOptions options;
+        options.source_uuid = src.uuid;
+        options.held = true;
+        for (size_t i = 0; i < packet.customers.size(); ++i) {
+          options.run_data_json =
+              i < packet.run_data_json.size() ? packet.run_data_json[i] : std::string("{}");
+          auto token = EnrollHeld(txn, *journeys, a, packet.customers[i], options, now, effects);
+          if (token.ok()) {
+            ++src.accepted;
+            continue;
+          }
+          core::Code code = token.status().code();
+          if (code != core::Code::kFailedPrecondition && code != core::Code::kNotFound) {
+            return token.status();
+          }
+          ++src.rejected;
+          src.last_error = "customers[" + std::to_string(i) + "]: " + token.status().message();
+        }
+        ++src.packets;
+        src.updated_at = now;
+        if (packet.kind == BatchPacket::Kind::kLast) {
+          src.status = BatchStatus::kClosed;
+          src.closed_at = now;
+          core::Millis wake = a.start_date ? std::max(now, *a.start_date) : now;
+          RIVULET_ASSIGN_OR_RETURN(int64_t released, txn.ReleaseHeldTokens(a.id, src.uuid, wake));
+          if (released > 0) effects.WakeAt(wake);
+          bool errors = src.rejected > 0;
+          src.status = src.notification_json.empty() ? BatchStatus::kEnabled
+                                                     : (errors ? BatchStatus::kEnabledErrorNotifying
+                                                               : BatchStatus::kEnabledOkNotifying);
+        }
+        RIVULET_RETURN_IF_ERROR(txn.UpdateBatchSource(src));
+        return src;
+      },
+      std::move(done));
+}
+
+void Batches::DeleteOpen(int64_t ws, const std::string& automation_uuid,
+                         const std::string& source_uuid, Callback<bool> done) {
+  WriteWithEffects<bool>(
+      store_, hooks_,
+      [ws, automation_uuid, source_uuid](store::WriteTxn& txn, Effects& effects) -> Result<bool> {
+        RIVULET_ASSIGN_OR_RETURN(core::Automation a, txn.FindAutomation(ws, automation_uuid));
+        RIVULET_ASSIGN_OR_RETURN(BatchSource src, txn.FindBatchSource(ws, a.id, source_uuid));
+        if (src.status != BatchStatus::kOpen) {
+          return core::FailedPrecondition(std::string("batch source is ") +
+                                          core::BatchStatusName(src.status) +
+                                          "; only an OPEN batch can be deleted")
+              .WithField("sourceUuid", "the source is closed");
+        }
+        RIVULET_ASSIGN_OR_RETURN(int64_t deleted, txn.DeleteHeldTokens(a.id, src.uuid));
+        if (deleted > 0) {
+          effects.Count(a.id, "", counter::kEntered, -deleted);
+          if (const core::Step* entry = a.EntryStep()) {
+            effects.Count(a.id, entry->uuid, counter::kEntered, -deleted);
+          }
+        }
+        RIVULET_RETURN_IF_ERROR(txn.DeleteBatchSource(ws, src.id));
+        return true;
+      },
+      std::move(done));
+}
+
+void Batches::RecordNotification(int64_t ws, int64_t automation_id, const std::string& source_uuid,
+                                 bool delivered, const std::string& detail,
+                                 Callback<BatchSource> done) {
+  core::Millis now = clock_.Now();
+  WriteWithEffects<BatchSource>(
+      store_, hooks_,
+      [ws, automation_id, source_uuid, delivered, detail, now](store::WriteTxn& txn,
+                                                               Effects&) -> Result<BatchSource> {
+        RIVULET_ASSIGN_OR_RETURN(BatchSource src,
+                                 txn.FindBatchSource(ws, automation_id, source_uuid));
+        if (src.status == BatchStatus::kEnabledOkNotifying) {
+          src.status =
+              delivered ? BatchStatus::kEnabledOkNotified : BatchStatus::kEnabledOkNotNotified;
+        } else if (src.status == BatchStatus::kEnabledErrorNotifying) {
+          src.status = delivered ? BatchStatus::kEnabledErrorNotified
+                                 : BatchStatus::kEnabledErrorNotNotified;
+        } else {
+          return core::FailedPrecondition("batch source is not notifying");
+        }
+        if (!delivered) src.last_error = "notification: " + detail;
+        src.updated_at = now;
+        RIVULET_RETURN_IF_ERROR(txn.UpdateBatchSource(src));
+        return src;
+      },
+      std::move(done));
+}
+
+}  // namespace rivulet::engine

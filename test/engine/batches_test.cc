@@ -1,0 +1,163 @@
+#include "engine/batches.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/engine_fixture.h"
+
+namespace rivulet::engine {
+namespace {
+
+using core::BatchSource;
+using core::BatchStatus;
+using testing::Flow;
+using testing::kSecond;
+
+class BatchesTest : public testing::JourneyFixture {
+ protected:
+  void SetUp() override {
+    JourneyFixture::SetUp();
+    batches_ = std::make_unique<Batches>(*store_, clock_, *journeys_, &hooks_);
+  }
+
+  Flow LaunchTag() {
+    return Launch(R"({"steps": [{"id": "tag", "type": "TAG", "config": {"add": ["in"]}}]})");
+  }
+
+  BatchPacket Packet(BatchPacket::Kind kind, const std::string& source,
+                     std::vector<std::string> external_ids, const std::string& notification = "") {
+    BatchPacket p;
+    p.kind = kind;
+    p.source_uuid = source;
+    p.label = "import";
+    p.notification_json = notification;
+    for (auto& id : external_ids) {
+      ContactInput in;
+      in.external_id = id;
+      p.customers.push_back(in);
+      p.run_data_json.push_back("{}");
+    }
+    return p;
+  }
+
+  Result<BatchSource> Add(const Flow& f, BatchPacket p) {
+    return testing::Await<BatchSource>([&](Callback<BatchSource> done) {
+      batches_->AddPacket(ws_, f.uuid(), std::move(p), std::move(done));
+    });
+  }
+
+  Result<bool> DeleteOpen(const Flow& f, const std::string& source) {
+    return testing::Await<bool>(
+        [&](Callback<bool> done) { batches_->DeleteOpen(ws_, f.uuid(), source, std::move(done)); });
+  }
+
+  std::unique_ptr<Batches> batches_;
+  const std::string source_ = "0190a0a0-0000-7000-8000-000000000001";
+};
+
+TEST_F(BatchesTest, CustomersStartOnlyWhenTheLastPacketCloses) {
+  Flow f = LaunchTag();
+  auto first = Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"}));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->status, BatchStatus::kOpen);
+  auto middle = Add(f, Packet(BatchPacket::Kind::kMiddle, source_, {"c"}));
+  ASSERT_TRUE(middle.ok()) << middle.status().ToString();
+  EXPECT_EQ(middle->accepted, 3);
+
+  // However long the batch stays open, its tokens do not run.
+  AdvanceAndPump(3600 * kSecond);
+  auto held = Tokens(f);
+  ASSERT_EQ(held.size(), 3u);
+  for (const auto& t : held) {
+    EXPECT_EQ(t.status, core::TokenStatus::kActive);
+    EXPECT_FALSE(t.wake_at.has_value());
+    EXPECT_EQ(t.source_uuid, source_);
+  }
+  EXPECT_EQ(Counter(f, "", "entered"), 3);
+
+  auto last = Add(f, Packet(BatchPacket::Kind::kLast, source_, {"d"}));
+  ASSERT_TRUE(last.ok()) << last.status().ToString();
+  EXPECT_EQ(last->status, BatchStatus::kEnabled);
+  EXPECT_EQ(last->packets, 3);
+  EXPECT_TRUE(last->closed_at.has_value());
+  Pump();
+  auto done = Tokens(f);
+  ASSERT_EQ(done.size(), 4u);
+  for (const auto& t : done) EXPECT_EQ(t.status, core::TokenStatus::kCompleted);
+  EXPECT_EQ(Counter(f, "", "completed"), 4);
+}
+
+TEST_F(BatchesTest, PacketsOutOfOrderAreRefusedAndChangeNothing) {
+  Flow f = LaunchTag();
+  auto middle = Add(f, Packet(BatchPacket::Kind::kMiddle, source_, {"a"}));
+  EXPECT_EQ(middle.status().code(), core::Code::kNotFound);
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a"})).ok());
+  auto again = Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"b"}));
+  EXPECT_EQ(again.status().code(), core::Code::kAlreadyExists);
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {})).ok());
+  auto late = Add(f, Packet(BatchPacket::Kind::kMiddle, source_, {"c"}));
+  EXPECT_EQ(late.status().code(), core::Code::kFailedPrecondition);
+  auto del = DeleteOpen(f, source_);
+  EXPECT_EQ(del.status().code(), core::Code::kFailedPrecondition);
+  EXPECT_EQ(Tokens(f).size(), 1u);
+}
+
+TEST_F(BatchesTest, DraftAutomationTakesNoBatch) {
+  Flow f = Create(R"({"steps": [{"id": "noop", "type": "NO_ACTION"}]})");
+  auto r = Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a"}));
+  EXPECT_EQ(r.status().code(), core::Code::kFailedPrecondition);
+  EXPECT_TRUE(Tokens(f).empty());
+}
+
+TEST_F(BatchesTest, DeletingAnOpenBatchRemovesItsTokensAndCounts) {
+  Flow f = LaunchTag();
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b", "c"})).ok());
+  auto del = DeleteOpen(f, source_);
+  ASSERT_TRUE(del.ok()) << del.status().ToString();
+  EXPECT_TRUE(Tokens(f).empty());
+  EXPECT_EQ(Counter(f, "", "entered"), 0);
+  EXPECT_EQ(Counter(f, "tag", "entered"), 0);
+  // The source uuid is free again.
+  EXPECT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a"})).ok());
+}
+
+TEST_F(BatchesTest, RefusedCustomersMakeAnErrorBatchAndNotificationIsRecorded) {
+  Flow f = Launch(R"({"unique_token": true, "steps": [{"id": "noop", "type": "NO_ACTION"}]})");
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "a", "b"},
+                            R"({"type":"WEBHOOK","url":"http://x"})"))
+                  .ok());
+  auto last = Add(f, Packet(BatchPacket::Kind::kLast, source_, {}));
+  ASSERT_TRUE(last.ok()) << last.status().ToString();
+  EXPECT_EQ(last->status, BatchStatus::kEnabledErrorNotifying);
+  EXPECT_EQ(last->accepted, 2);
+  EXPECT_EQ(last->rejected, 1);
+  EXPECT_NE(last->last_error.find("customers[1]"), std::string::npos) << last->last_error;
+  auto recorded = testing::Await<BatchSource>([&](Callback<BatchSource> done) {
+    batches_->RecordNotification(ws_, f.automation.id, source_, false, "HTTP 500", std::move(done));
+  });
+  ASSERT_TRUE(recorded.ok()) << recorded.status().ToString();
+  EXPECT_EQ(recorded->status, BatchStatus::kEnabledErrorNotNotified);
+  // Only a notifying source records an outcome.
+  auto twice = testing::Await<BatchSource>([&](Callback<BatchSource> done) {
+    batches_->RecordNotification(ws_, f.automation.id, source_, true, "", std::move(done));
+  });
+  EXPECT_EQ(twice.status().code(), core::Code::kFailedPrecondition);
+}
+
+TEST_F(BatchesTest, HeldTokensSurviveARestart) {
+  Flow f = LaunchTag();
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"})).ok());
+  batches_.reset();
+  Restart();
+  batches_ = std::make_unique<Batches>(*store_, clock_, *journeys_, &hooks_);
+  AdvanceAndPump(60 * kSecond);
+  EXPECT_EQ(Tokens(f).size(), 2u);
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {})).ok());
+  Pump();
+  for (const auto& t : Tokens(f)) EXPECT_EQ(t.status, core::TokenStatus::kCompleted);
+}
+
+}  // namespace
+}  // namespace rivulet::engine
