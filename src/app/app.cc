@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "api/allstech/allstech_api.h"
 #include "api/contactflow/contactflow_api.h"
 #include "api/leat/leat_api.h"
 #include "api/native/native_api.h"
@@ -43,13 +44,14 @@ engine::EngineConfig EngineConfigFrom(const Config& config, std::string link_sec
 }
 }  // namespace
 
-Engine::Engine(store::Store& s, const Config& config, std::string link_secret)
+Engine::Engine(store::Store& s, const Config& config, std::string link_secret,
+               const core::Clock& clock)
     : store(s),
       journeys(EngineConfigFrom(config, std::move(link_secret))),
-      accounts(s, core::SystemClock::Get(), config.token_ttl_seconds),
-      contacts(s, core::SystemClock::Get(), &journeys, &hooks),
-      events(s, core::SystemClock::Get(), &journeys, &hooks),
-      automations(s, core::SystemClock::Get(), journeys, &hooks) {}
+      accounts(s, clock, config.token_ttl_seconds),
+      contacts(s, clock, &journeys, &hooks),
+      events(s, clock, &journeys, &hooks),
+      automations(s, clock, journeys, &hooks) {}
 
 core::Result<std::string> LoadLinkSecret(store::Store& store) {
   std::string secret;
@@ -104,11 +106,16 @@ core::Status Serve(const Config& config, bool demo) {
   }
   RIVULET_ASSIGN_OR_RETURN(auto store, OpenStore(config));
   RIVULET_ASSIGN_OR_RETURN(std::string link_secret, LoadLinkSecret(*store));
-  Engine engine(*store, config, link_secret);
+  // One clock for every component: the system clock, or the test clock when enabled.
+  core::OffsetClock test_clock;
+  const core::Clock& clock = config.test_clock ? static_cast<const core::Clock&>(test_clock)
+                                               : core::SystemClock::Get();
+  if (config.test_clock) spdlog::warn("test clock enabled: POST /v1/admin/clock/advance moves time");
+  Engine engine(*store, config, link_secret, clock);
   if (demo) RIVULET_RETURN_IF_ERROR(EnsureDemoWorkspace(engine, config).status());
 
   // The engine's workers: timers, then delivery; hooks wake them after commits.
-  engine::Scheduler scheduler(*store, engine.journeys, core::SystemClock::Get(), &engine.hooks);
+  engine::Scheduler scheduler(*store, engine.journeys, clock, &engine.hooks);
   delivery::CurlSmtpSender smtp;
   delivery::HttpSenderOptions http_options;
   RIVULET_ASSIGN_OR_RETURN(auto outbound_allow, delivery::ParseCidrList(config.outbound_allow));
@@ -117,7 +124,7 @@ core::Status Serve(const Config& config, bool demo) {
   delivery::OutboxOptions outbox_options;
   outbox_options.threads = config.delivery_threads;
   outbox_options.http_timeout_ms = config.webhook_timeout_seconds * 1000;
-  delivery::OutboxWorker outbox(*store, engine.journeys, core::SystemClock::Get(), &engine.hooks,
+  delivery::OutboxWorker outbox(*store, engine.journeys, clock, &engine.hooks,
                                 smtp, http_sender, outbox_options);
   engine.hooks.wake_scheduler = [&scheduler](core::Millis at) { scheduler.Wake(at); };
   engine.hooks.wake_delivery = [&outbox] { outbox.Wake(); };
@@ -158,7 +165,7 @@ core::Status Serve(const Config& config, bool demo) {
                                   .per_address = config.auth_failures_per_address});
   api::Services services{*store,          engine.accounts,    engine.contacts,
                          engine.events,   engine.automations, engine.journeys,
-                         metrics,         core::SystemClock::Get(), config.limits,
+                         metrics,         clock,              config.limits,
                          &auth_limiter,   [&outbox] { return outbox.health(); }};
   services.hooks = &engine.hooks;
   // The Contactflow face's outbound calls (batch notifications, test e-mails).
@@ -170,6 +177,14 @@ core::Status Serve(const Config& config, bool demo) {
   api::leat::RegisterLeatApi(router, services);
   api::contactflow::RegisterContactflowApi(router, services, contactflow_worker);
   api::tracking::RegisterTrackingRoutes(router, services);
+  api::allstech::RegisterAllsTechApi(router, services);
+  if (config.test_clock) {
+    api::native::RegisterTestClockRoute(router, test_clock, [&engine, &test_clock, &outbox] {
+      // Everything due by the new time runs now.
+      engine.hooks.wake_scheduler(test_clock.Now());
+      outbox.Wake();
+    });
+  }
 
   http::Dispatcher dispatcher(router, engine.accounts, metrics, config.limits, &auth_limiter);
   http::ServerOptions options;

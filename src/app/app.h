@@ -21,7 +21,9 @@ core::Result<std::unique_ptr<store::Store>> OpenStore(const Config& config);
 // The engine services over one store, as the CLI and the server use them. Hooks start
 // empty; Serve connects them to the scheduler and the delivery workers.
 struct Engine {
-  Engine(store::Store& store, const Config& config, std::string link_secret);
+  // clock is shared by every component (the test clock under `serve --test-clock`).
+  Engine(store::Store& store, const Config& config, std::string link_secret,
+         const core::Clock& clock = core::SystemClock::Get());
   store::Store& store;
   engine::EngineHooks hooks;
   engine::Journeys journeys;

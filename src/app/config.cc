@@ -153,6 +153,10 @@ const std::vector<Setting>& Settings() {
       IntSetting("auth_failures_per_address",
                  "Failed authentications per minute per remote address before 429 (0: no limit)",
                  &Config::auth_failures_per_address, 0, 1'000'000),
+      BoolSetting("test_clock",
+                  "TEST ONLY, never in production: a clock that POST /v1/admin/clock/advance "
+                  "moves forward",
+                  &Config::test_clock),
       IntSetting("shutdown_grace_seconds", "Time in-flight requests get on SIGTERM/SIGINT",
                  &Config::shutdown_grace_seconds, 0, 600),
       LimitSetting("max_body_bytes", "Default request body limit (batch routes allow more)",

@@ -34,6 +34,9 @@ struct Config {
   // further attempts get 429 (http::AuthLimiter). 0 disables that limit.
   int auth_failures_per_client = 20;
   int auth_failures_per_address = 100;
+  // Test-only: the clock is system time plus an offset that POST /v1/admin/clock/advance
+  // moves forward, so black-box tests can run days of waits at once.
+  bool test_clock = false;
   http::Limits limits;
 };
 

@@ -87,6 +87,9 @@ struct Automation {
   bool allow_reentry = true;        // a contact may enter again once its previous run ended
   std::string exit_condition_json;  // when true for a token's context, the token exits
   std::string unsubscribe_group;
+  // The workspace audience (core::Audience id) whose contacts are enrolled when the
+  // automation goes RUNNING and when they join it later; 0: none.
+  int64_t audience_id = 0;
   bool remove_action_primary = false;
   std::string source_description;
   std::vector<Step> steps;

@@ -17,9 +17,11 @@ std::string EncodeAutomationGraph(const Automation& a) {
   for (const auto& c : a.connections) {
     connections.push_back(json::object{{"f", c.from_step}, {"to", c.to_step}, {"b", c.branch}});
   }
-  return json::serialize(json::object{{"triggers", std::move(triggers)},
-                                      {"steps", std::move(steps)},
-                                      {"connections", std::move(connections)}});
+  json::object graph{{"triggers", std::move(triggers)},
+                     {"steps", std::move(steps)},
+                     {"connections", std::move(connections)}};
+  if (a.audience_id != 0) graph["audience"] = a.audience_id;
+  return json::serialize(graph);
 }
 
 Status DecodeAutomationGraph(std::string_view text, Automation& a) {
@@ -37,6 +39,10 @@ Status DecodeAutomationGraph(std::string_view text, Automation& a) {
   a.triggers.clear();
   a.steps.clear();
   a.connections.clear();
+  a.audience_id = 0;
+  if (const json::value* au = v.as_object().if_contains("audience"); au && au->is_int64()) {
+    a.audience_id = au->as_int64();
+  }
   if (const auto* ts = arr("triggers")) {
     for (const auto& t : *ts) {
       if (!t.is_object()) continue;

@@ -36,6 +36,21 @@ class FakeClock final : public Clock {
   std::atomic<Millis> now_;
 };
 
+// System time plus an offset that only grows: the black-box test clock (`serve --test-clock`).
+// Lets a test move every component's "now" forward without waiting. Thread-safe.
+class OffsetClock final : public Clock {
+ public:
+  Millis Now() const override { return SystemClock::Get().Now() + offset_.load(); }
+  // Moves the clock forward by delta (negative values are ignored: time never goes back).
+  void Advance(Millis delta) {
+    if (delta > 0) offset_ += delta;
+  }
+  Millis offset() const { return offset_.load(); }
+
+ private:
+  std::atomic<Millis> offset_{0};
+};
+
 }  // namespace rivulet::core
 
 #endif  // RIVULET_CORE_CLOCK_H_

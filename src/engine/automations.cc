@@ -40,6 +40,9 @@ Status Automations::Validate(store::ReadTxn& txn, const Automation& a) {
       }
     }
   }
+  if (a.audience_id != 0 && !txn.FindAudience(a.workspace_id, a.audience_id).ok()) {
+    problems.push_back({"", "audience " + std::to_string(a.audience_id) + " does not exist"});
+  }
   if (problems.empty()) return Status::Ok();
   Status st = core::InvalidArgument("the automation cannot run: " + problems.front().message +
                                     (problems.size() > 1 ? " (and " +
@@ -114,9 +117,12 @@ void Automations::ChangeStatus(int64_t ws, const std::string& uuid, StatusChange
   }
   WriteWithEffects<Automation>(
       store_, hooks_,
-      [ws, uuid, change, now](store::WriteTxn& txn, Effects& effects) -> Result<Automation> {
+      [ws, uuid, change, now, journeys = &journeys_](store::WriteTxn& txn,
+                                                     Effects& effects) -> Result<Automation> {
         RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomation(ws, uuid));
         if (change.name) a.name = *change.name;
+        if (change.face_data_json) a.face_data_json = *change.face_data_json;
+        bool enroll_audience = false;
         if (change.status && *change.status != a.status) {
           AutomationStatus to = *change.status;
           if (!core::IsLegalTransition(a.status, to)) {
@@ -159,10 +165,16 @@ void Automations::ChangeStatus(int64_t ws, const std::string& uuid, StatusChange
             to = AutomationStatus::kArchived;
           }
           a.status = to;
-          if (to == AutomationStatus::kRunning) effects.WakeAt(now);
+          if (to == AutomationStatus::kRunning) {
+            effects.WakeAt(now);
+            enroll_audience = true;
+          }
         }
         a.updated_at = now;
         RIVULET_RETURN_IF_ERROR(txn.UpdateAutomation(a));
+        if (enroll_audience) {
+          RIVULET_RETURN_IF_ERROR(journeys->EnrollAudience(txn, a, now, effects).status());
+        }
         return a;
       },
       std::move(done));

@@ -32,10 +32,12 @@ class Automations {
     std::optional<core::AutomationStatus> status;
     std::optional<std::string> name;
     bool remove_expired_customers = false;  // PAUSED → RUNNING: exit tokens whose wait ran out
+    std::optional<std::string> face_data_json;  // replaces the face fields in the same commit
   };
   // Applies a status change (and/or a rename). Moving to COMMITTED or RUNNING validates the
   // automation and its references; problems come back as InvalidArgument with one field per
-  // step. TO_ARCHIVE exits every active token and archives; TO_DELETE deletes.
+  // step. Moving to RUNNING enrolls the automation's audience (EnrollAudience). TO_ARCHIVE
+  // exits every active token and archives; TO_DELETE deletes.
   void ChangeStatus(int64_t workspace_id, const std::string& uuid, StatusChange change,
                     Callback<core::Automation> done);
 
@@ -69,7 +71,7 @@ class Automations {
                       const std::string& contact_uuid, EnrollOptions options, Admission admit,
                       Callback<EnrollResult> done);
 
-  // Checks an automation and its references to workspace senders and templates.
+  // Checks an automation and its references to workspace senders, templates and audience.
   static Status Validate(store::ReadTxn& txn, const core::Automation& automation);
 
  private:

@@ -365,6 +365,48 @@ Result<Token> Journeys::Enroll(store::WriteTxn& txn, const Automation& a,
   return t;
 }
 
+namespace {
+// Whether the contact belongs to the audience (a missing audience matches nobody).
+Result<bool> InAudience(store::ReadTxn& txn, int64_t ws, int64_t audience_id,
+                        const json::object& contact_ctx, Millis now) {
+  auto audience = txn.FindAudience(ws, audience_id);
+  if (!audience.ok()) {
+    if (audience.status().code() == core::Code::kNotFound) return false;
+    return audience.status();
+  }
+  auto cond = core::Condition::Parse(core::ParseJsonOr(audience->condition_json, json::value()));
+  if (!cond.ok()) return false;
+  return cond->Evaluate(contact_ctx, now);
+}
+}  // namespace
+
+Result<int64_t> Journeys::EnrollAudience(store::WriteTxn& txn, const Automation& a, Millis now,
+                                         Effects& effects) {
+  if (a.audience_id == 0) return int64_t{0};
+  RIVULET_ASSIGN_OR_RETURN(core::Audience audience, txn.FindAudience(a.workspace_id, a.audience_id));
+  RIVULET_ASSIGN_OR_RETURN(core::Condition cond,
+                           core::Condition::Parse(core::ParseJsonOr(audience.condition_json,
+                                                                    json::value())));
+  int64_t entered = 0;
+  store::ContactFilter f;
+  f.limit = 500;
+  while (true) {
+    RIVULET_ASSIGN_OR_RETURN(auto page, txn.ListContacts(a.workspace_id, f));
+    for (const auto& c : page) {
+      if (!cond.Evaluate(json::object{{"contact", ContactObject(c)}}, now)) continue;
+      auto token = Enroll(txn, a, c, EnrollOptions{}, now, effects);
+      if (token.ok()) {
+        ++entered;
+      } else if (token.status().code() != core::Code::kFailedPrecondition) {
+        return token.status();
+      }
+    }
+    if (page.size() < static_cast<size_t>(f.limit)) break;
+    f.after_id = page.back().id;
+  }
+  return entered;
+}
+
 Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
                          const core::Contact& contact, Millis now, Effects& effects) {
   json::object event_obj{{"type", event.type},
@@ -391,6 +433,24 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
     auto token = Enroll(txn, a, contact, options, now, effects);
     if (!token.ok() && token.status().code() != core::Code::kFailedPrecondition) {
       return token.status();
+    }
+  }
+
+  if (event.type == "contact_created" || event.type == "contact_updated") {
+    RIVULET_ASSIGN_OR_RETURN(auto audience_ids,
+                             txn.AutomationsTriggeredBy(event.workspace_id,
+                                                        std::string(core::kAudienceTriggerKey)));
+    for (int64_t id : audience_ids) {
+      RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(id));
+      RIVULET_ASSIGN_OR_RETURN(bool member, InAudience(txn, a.workspace_id, a.audience_id,
+                                                       base_ctx, now));
+      if (!member) continue;
+      EnrollOptions options;
+      options.event_json = event_text;
+      auto token = Enroll(txn, a, contact, options, now, effects);
+      if (!token.ok() && token.status().code() != core::Code::kFailedPrecondition) {
+        return token.status();
+      }
     }
   }
 

@@ -99,8 +99,15 @@ class Journeys {
   Status Advance(store::WriteTxn& txn, const core::Automation& automation,
                         core::Token& token, core::Millis now, Effects& effects);
 
+  // Enrolls every contact of the automation's audience (none: returns 0) that may enter,
+  // as Enroll decides (uniqueToken, re-entry). Returns how many entered. Runs in one
+  // transaction; the automation must already have its new status.
+  Result<int64_t> EnrollAudience(store::WriteTxn& txn, const core::Automation& automation,
+                                 core::Millis now, Effects& effects);
+
   // An event happened: enroll the contact in RUNNING automations it triggers and wake the
-  // contact's tokens waiting for it.
+  // contact's tokens waiting for it. contact_created and contact_updated also enroll the
+  // contact in RUNNING automations whose audience it now belongs to (when Enroll allows).
   Status OnEvent(store::WriteTxn& txn, const core::Event& event,
                         const core::Contact& contact, core::Millis now, Effects& effects);
 

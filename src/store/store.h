@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/audience.h"
 #include "core/automation.h"
 #include "core/journey.h"
 #include "core/model.h"
@@ -143,6 +144,15 @@ class ReadTxn {
 
   virtual Result<core::BatchSource> FindBatchSource(int64_t workspace_id, int64_t automation_id,
                                                     const std::string& uuid) = 0;
+
+  virtual Result<core::Audience> FindAudience(int64_t workspace_id, int64_t id) = 0;
+  // The workspace's audiences of that kind, by id.
+  virtual Result<std::vector<core::Audience>> ListAudiences(int64_t workspace_id,
+                                                            core::Audience::Kind kind) = 0;
+  virtual Result<core::UnsubscribeGroup> FindUnsubscribeGroup(int64_t workspace_id,
+                                                              int64_t id) = 0;
+  virtual Result<std::vector<core::UnsubscribeGroup>> ListUnsubscribeGroups(
+      int64_t workspace_id) = 0;
 };
 
 // Changes inside one transaction. Insert* fill in the row id. Unique-key violations come
@@ -211,6 +221,12 @@ class WriteTxn : public virtual ReadTxn {
                                             core::Millis wake_at) = 0;
   virtual Result<int64_t> DeleteHeldTokens(int64_t automation_id,
                                            const std::string& source_uuid) = 0;
+
+  virtual Status InsertAudience(core::Audience& a) = 0;
+  virtual Status InsertUnsubscribeGroup(core::UnsubscribeGroup& g) = 0;
+  // The next value (1, 2, …) of a named database-wide sequence, for numeric ids a face
+  // shows for things that have no row of their own (AllsTechnology schedule ids).
+  virtual Result<int64_t> NextSequenceValue(const std::string& name) = 0;
 };
 
 // Gauges a store reports for /metrics.

@@ -34,7 +34,7 @@ core::Result<core::Automation> AutomationFromJson(const json::object& doc) {
   RIVULET_RETURN_IF_ERROR(r.OnlyKnown(
       {"uuid", "name", "description", "category", "author", "status", "timezone", "start_date",
        "end_date", "triggers", "unique_token", "allow_reentry", "exit_condition",
-       "unsubscribe_group", "steps", "connections", "created_at", "updated_at", "statistics"}));
+       "unsubscribe_group", "audience_id", "steps", "connections", "created_at", "updated_at", "statistics"}));
   core::Automation a;
   RIVULET_ASSIGN_OR_RETURN(auto uuid, r.String("uuid", 64));
   if (uuid) {
@@ -64,6 +64,9 @@ core::Result<core::Automation> AutomationFromJson(const json::object& doc) {
   a.exit_condition_json = exit.value_or("");
   RIVULET_ASSIGN_OR_RETURN(auto group, r.String("unsubscribe_group", 64));
   a.unsubscribe_group = group.value_or("");
+  RIVULET_ASSIGN_OR_RETURN(auto audience, r.Int("audience_id"));
+  if (audience && *audience < 1) return FieldError("audience_id", "must be a positive integer");
+  a.audience_id = audience.value_or(0);
 
   if (const json::value* ts = r.Raw("triggers"); ts && !ts->is_null()) {
     if (!ts->is_array() || ts->as_array().size() > 20) {
@@ -155,6 +158,7 @@ json::object AutomationToJson(const core::Automation& a) {
       {"allow_reentry", a.allow_reentry},
       {"exit_condition", core::ParseJsonOr(a.exit_condition_json, nullptr)},
       {"unsubscribe_group", a.unsubscribe_group},
+      {"audience_id", a.audience_id ? json::value(a.audience_id) : json::value(nullptr)},
       {"steps", std::move(steps)},
       {"connections", std::move(connections)},
       {"created_at", core::FormatIsoUtc(a.created_at, true)},

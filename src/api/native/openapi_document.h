@@ -2745,6 +2745,7 @@ inline constexpr std::string_view kOpenApiDocument = R"json({
           "allow_reentry",
           "exit_condition",
           "unsubscribe_group",
+          "audience_id",
           "steps",
           "connections",
           "created_at",
@@ -2788,6 +2789,11 @@ inline constexpr std::string_view kOpenApiDocument = R"json({
           "unsubscribe_group": {
             "type": "string",
             "description": "E-mail and SMS steps skip contacts unsubscribed from this group (`subscriptions.groups`); the unsubscribe link unsubscribes from it as well as from e-mail. Empty: none."
+          },
+          "audience_id": {
+            "type": "integer",
+            "nullable": true,
+            "description": "The workspace audience (an AllsTechnology contact type or segment: a saved condition over `contact`) the automation targets. When the automation goes RUNNING every matching contact is enrolled, and each contact created or updated later that matches is enrolled too, subject to `unique_token` and `allow_reentry`. Null: none."
           },
           "steps": {"type": "array", "items": {"$ref": "#/components/schemas/Step"}},
           "connections": {"type": "array", "items": {"$ref": "#/components/schemas/Connection"}},
@@ -2917,6 +2923,12 @@ inline constexpr std::string_view kOpenApiDocument = R"json({
             "description": "At most 64 KiB serialized."
           },
           "unsubscribe_group": {"type": "string", "maxLength": 64, "default": ""},
+          "audience_id": {
+            "type": "integer",
+            "minimum": 1,
+            "nullable": true,
+            "description": "An audience of the workspace; checked when the automation is committed or set running."
+          },
           "steps": {
             "type": "array",
             "maxItems": 500,

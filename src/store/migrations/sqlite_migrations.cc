@@ -227,6 +227,30 @@ CREATE TABLE batch_sources (
 );
 CREATE INDEX tokens_source ON tokens(automation_id, source_uuid) WHERE source_uuid != '';
 )sql"},
+      {4, "audiences", R"sql(
+CREATE TABLE audiences (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  condition TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX audiences_ws ON audiences(workspace_id, kind, id);
+CREATE TABLE unsubscribe_groups (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX unsubscribe_groups_ws ON unsubscribe_groups(workspace_id, id);
+CREATE TABLE sequences (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

@@ -89,6 +89,14 @@ class SqliteTxn final : public WriteTxn {
   Status AddCounters(const std::vector<CounterDelta>& deltas) override;
   Result<std::string> GetOrCreateSecret(const std::string& name,
                                         const std::string& candidate) override;
+  Result<core::Audience> FindAudience(int64_t workspace_id, int64_t id) override;
+  Result<std::vector<core::Audience>> ListAudiences(int64_t workspace_id,
+                                                    core::Audience::Kind kind) override;
+  Result<core::UnsubscribeGroup> FindUnsubscribeGroup(int64_t workspace_id, int64_t id) override;
+  Result<std::vector<core::UnsubscribeGroup>> ListUnsubscribeGroups(int64_t workspace_id) override;
+  Status InsertAudience(core::Audience& a) override;
+  Status InsertUnsubscribeGroup(core::UnsubscribeGroup& g) override;
+  Result<int64_t> NextSequenceValue(const std::string& name) override;
   Status InsertSender(core::Sender& s) override;
   Status InsertTemplate(core::MessageTemplate& t) override;
   Status UpdateTemplate(const core::MessageTemplate& t) override;

@@ -361,6 +361,10 @@ Status SqliteTxn::IndexTriggers(const Automation& a) {
   for (const auto& t : a.triggers) {
     RIVULET_RETURN_IF_ERROR(ins->Bind(1, a.workspace_id).Bind(2, t.event_type).Bind(3, a.id).Exec());
   }
+  if (a.audience_id != 0) {
+    RIVULET_RETURN_IF_ERROR(
+        ins->Bind(1, a.workspace_id).Bind(2, core::kAudienceTriggerKey).Bind(3, a.id).Exec());
+  }
   return Status::Ok();
 }
 
