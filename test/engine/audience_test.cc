@@ -1,10 +1,11 @@
 // Automation audiences: a RUNNING automation enrolls its contact type's or segment's
 // contacts, and later joiners, honouring uniqueToken.
+#include "core/audience.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "core/audience.h"
 #include "engine/engine_fixture.h"
 
 namespace rivulet::engine {
@@ -22,7 +23,8 @@ class AudienceTest : public testing::JourneyFixture {
     a.kind = kind;
     a.name = "audience";
     a.condition_json = condition_json;
-    core::Status st = store_->WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertAudience(a); });
+    core::Status st =
+        store_->WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertAudience(a); });
     EXPECT_TRUE(st.ok()) << st.ToString();
     return a.id;
   }
@@ -101,8 +103,8 @@ TEST_F(AudienceTest, SegmentIsAConditionOverTheContact) {
 TEST_F(AudienceTest, AnotherWorkspacesAudienceCannotBeUsed) {
   auto other = accounts_->CreateWorkspace("other");
   ASSERT_TRUE(other.ok());
-  int64_t foreign = AddAudience(core::Audience::Kind::kContactType,
-                                core::ContactTypeCondition("vip"), other->id);
+  int64_t foreign =
+      AddAudience(core::Audience::Kind::kContactType, core::ContactTypeCondition("vip"), other->id);
   Flow f = Create(kSeries, [&](core::Automation& a) { a.audience_id = foreign; });
   auto r = SetStatus(f, AutomationStatus::kCommitted);
   ASSERT_FALSE(r.ok());

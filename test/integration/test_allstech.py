@@ -76,30 +76,30 @@ class AllsTechBase(RivuletTestCase):
     def sender(self, api=None):
         m = self.success((api or self.api).post("/api/senders", multipart={
             "name": "News", "from_name": "Shop News", "from_email": "news@shop.example",
-            "reply_to": "help@shop.example"}))
+            "reply_to": "help@shop.example"}.items()))
         return m["sender"]["id"]
 
     def template(self, api=None):
         m = self.success((api or self.api).post("/api/templates", multipart={
             "name": "Welcome", "subject": "Hello {{contact.first_name}}",
-            "template_html": "<p>Hi {{contact.first_name}}</p>"}))
+            "template_html": "<p>Hi {{contact.first_name}}</p>"}.items()))
         return m["template"]["id"]
 
     def group(self, api=None):
         m = self.success((api or self.api).post("/api/unsubscribe-groups", multipart={
-            "name": "Newsletter"}))
+            "name": "Newsletter"}.items()))
         return m["unsubscribe_group"]["id"]
 
     def contact_type(self, tag, api=None):
         m = self.success((api or self.api).post("/api/contact-types", multipart={
-            "name": "Customers " + tag, "tag": tag}))
+            "name": "Customers " + tag, "tag": tag}.items()))
         return m["contact_type"]["id"]
 
     def create(self, api=None, **fields):
         form = {"type": "custom", "automation_name": "Api Automation"}
         form.update({k: str(v) for k, v in fields.items()})
         return self.success((api or self.api).post("/api/automations/create",
-                                                   multipart=form))["utr"]
+                                                   multipart=form.items()))["utr"]
 
     def add_schedule(self, utr, sender_id, template_id, subject="Test Api Subject",
                      waiting_period=1, waiting_type="instantly", html="<p>xyz</p>", api=None):
@@ -107,7 +107,7 @@ class AllsTechBase(RivuletTestCase):
             "utr": utr, "sender_id": str(sender_id), "subject": subject,
             "waiting_period": str(waiting_period), "waiting_type": waiting_type,
             "template_id": str(template_id), "preview_img": "verify_email.png",
-            "template_json": "abc", "template_html": html})
+            "template_json": "abc", "template_html": html}.items())
         self.assertEqual(self.success(r), "Schedule Added")
 
     def details(self, utr, api=None):
@@ -189,17 +189,17 @@ class AllsTechApiTest(AllsTechBase):
 
     def test_create_validation_errors_change_nothing(self):
         before = len(self.listed())
-        self.failed(self.api.post("/api/automations/create", multipart={"type": "custom"}), 422,
+        self.failed(self.api.post("/api/automations/create", multipart={"type": "custom"}.items()), 422,
                     {"automation_name": ["The automation name field is required."]})
         self.failed(self.api.post("/api/automations/create", multipart={
             "type": "weekly", "automation_name": "x", "automation_for": "lists_3",
-            "unsubscribe_group_id": "abc"}), 422, {
+            "unsubscribe_group_id": "abc"}.items()), 422, {
             "type": ["The selected type is invalid."],
             "automation_for": ["The automation for format is invalid."],
             "unsubscribe_group_id": ["The unsubscribe group id must be an integer."]})
         self.failed(self.api.post("/api/automations/create", multipart={
             "type": "custom", "automation_name": "x", "automation_for": "segments_999999",
-            "unsubscribe_group_id": "999999"}), 422, {
+            "unsubscribe_group_id": "999999"}.items()), 422, {
             "automation_for": ["The selected automation for is invalid."],
             "unsubscribe_group_id": ["The selected unsubscribe group id is invalid."]})
         self.assertEqual(len(self.listed()), before)
@@ -227,24 +227,24 @@ class AllsTechApiTest(AllsTechBase):
 
         self.failed(self.api.post("/api/automations/schedule/create", multipart={
             "utr": utr, "waiting_period": "1", "template_id": str(template),
-            "preview_img": "verify_email.png"}), 422, {
+            "preview_img": "verify_email.png"}.items()), 422, {
             "sender_id": ["The sender id field is required."],
             "subject": ["The subject field is required."],
             "waiting_type": ["The waiting type field is required."]})
         self.failed(self.api.post("/api/automations/schedule/create", multipart={
             "utr": utr, "sender_id": "999999", "subject": "s", "waiting_period": "1",
             "waiting_type": "weeks", "template_id": str(template),
-            "preview_img": "x.png"}), 422, {
+            "preview_img": "x.png"}.items()), 422, {
             "waiting_type": ["The selected waiting type is invalid."]})
         self.failed(self.api.post("/api/automations/schedule/create", multipart={
             "utr": utr, "sender_id": "999999", "subject": "s", "waiting_period": "1",
-            "waiting_type": "days", "template_id": "999999", "preview_img": "x.png"}), 422, {
+            "waiting_type": "days", "template_id": "999999", "preview_img": "x.png"}.items()), 422, {
             "sender_id": ["The selected sender id is invalid."],
             "template_id": ["The selected template id is invalid."]})
         self.failed(self.api.post("/api/automations/schedule/create", multipart={
             "utr": str(uuidlib.uuid4()), "sender_id": str(sender), "subject": "s",
             "waiting_period": "1", "waiting_type": "days", "template_id": str(template),
-            "preview_img": "x.png"}), 404, "Record not found")
+            "preview_img": "x.png"}.items()), 404, "Record not found")
         self.assertEqual(self.schedules(utr), [])
 
         self.add_schedule(utr, sender, template)
@@ -289,7 +289,7 @@ class AllsTechApiTest(AllsTechBase):
         # Schedules of a live automation are not changed.
         r = self.api.post("/api/automations/schedule/create", multipart={
             "utr": utr2, "sender_id": str(sender), "subject": "s", "waiting_period": "1",
-            "waiting_type": "days", "template_id": str(template), "preview_img": "x.png"})
+            "waiting_type": "days", "template_id": str(template), "preview_img": "x.png"}.items())
         self.assertEqual(r.status, 409, r)
         self.assertEqual(len(self.schedules(utr2)), 1)
 
@@ -382,7 +382,7 @@ class AllsTechApiTest(AllsTechBase):
         types = self.success(self.api.get("/api/contact-types"))["contact_types"]
         self.assertIn({"id": ct, "tag": tag}, [{"id": x["id"], "tag": x["tag"]} for x in types])
         seg = self.success(self.api.post("/api/segments", multipart={
-            "name": "Pro", "conditions": '{"field":"contact.plan","op":"eq","value":"pro"}'}))
+            "name": "Pro", "conditions": '{"field":"contact.plan","op":"eq","value":"pro"}'}.items()))
         sid = seg["segment"]["id"]
         segs = self.success(self.api.get("/api/segments"))["segments"]
         self.assertEqual([x["conditions"] for x in segs if x["id"] == sid],
@@ -391,22 +391,22 @@ class AllsTechApiTest(AllsTechBase):
         self.assertEqual(self.details(utr)["automation_for_table"], "segments_")
         # A segment id is not a contact type id.
         self.failed(self.api.post("/api/automations/create", multipart={
-            "type": "custom", "automation_name": "x", "automation_for": "contacts_%d" % sid}),
+            "type": "custom", "automation_name": "x", "automation_for": "contacts_%d" % sid}.items()),
             422, {"automation_for": ["The selected automation for is invalid."]})
 
         # Validation in the face's envelope.
         self.failed(self.api.post("/api/senders", multipart={"name": "x",
-                                                             "from_email": "nope"}), 422,
+                                                             "from_email": "nope"}.items()), 422,
                     {"from_email": ["The from email must be a valid email address."]})
-        self.failed(self.api.post("/api/templates", multipart={"name": "x"}), 422, {
+        self.failed(self.api.post("/api/templates", multipart={"name": "x"}.items()), 422, {
             "subject": ["The subject field is required."],
             "template_html": ["The template html field is required."]})
-        self.failed(self.api.post("/api/unsubscribe-groups", multipart={}), 422,
+        self.failed(self.api.post("/api/unsubscribe-groups", multipart={}.items()), 422,
                     {"name": ["The name field is required."]})
         self.failed(self.api.post("/api/contact-types", multipart={"name": "x",
-                                                                   "tag": "bad tag"}), 422,
+                                                                   "tag": "bad tag"}.items()), 422,
                     {"tag": ["The tag format is invalid."]})
-        r = self.api.post("/api/segments", multipart={"name": "x", "conditions": '{"op":1}'})
+        r = self.api.post("/api/segments", multipart={"name": "x", "conditions": '{"op":1}'}.items())
         self.assertEqual(r.status, 422, r)
         self.assertIn("conditions", r.json["errors"])
 
@@ -437,7 +437,7 @@ class AllsTechApiTest(AllsTechBase):
         other_utr = self.create(api=other)
         r = other.post("/api/automations/schedule/create", multipart={
             "utr": other_utr, "sender_id": str(sender), "subject": "s", "waiting_period": "1",
-            "waiting_type": "days", "template_id": str(template), "preview_img": "x.png"})
+            "waiting_type": "days", "template_id": str(template), "preview_img": "x.png"}.items())
         self.failed(r, 422, {"sender_id": ["The selected sender id is invalid."],
                              "template_id": ["The selected template id is invalid."]})
         # And the first workspace still has everything.
@@ -504,7 +504,7 @@ class AllsTechJourneyTest(AllsTechBase):
         ctype = self.contact_type(tag)
         utr = self.success(self.api.post("/api/automations/create", multipart={
             "type": "welcome", "automation_for": "contacts_%d" % ctype,
-            "automation_name": "Welcome series", "unsubscribe_group_id": str(group)}))["utr"]
+            "automation_name": "Welcome series", "unsubscribe_group_id": str(group)}.items()))["utr"]
         self.add_schedule(utr, sender, template, subject="Welcome {{contact.first_name}}",
                           html="<p>Day 0 for {{contact.first_name}}</p>")
         self.add_schedule(utr, sender, template, subject="One hour later",

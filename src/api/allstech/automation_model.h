@@ -37,7 +37,7 @@ struct Schedule {
   std::string template_html;
   core::Millis created_at = 0;
   core::Millis updated_at = 0;
-  std::string wait_step;   // step uuids of its pair
+  std::string wait_step;  // step uuids of its pair
   std::string email_step;
 };
 

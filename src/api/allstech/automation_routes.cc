@@ -154,19 +154,19 @@ void RegisterAutomationRoutes(http::Router& router, Services& s) {
   const http::Face* face = &AllsTechFace();
 
   router.Add(face, "GET", "/api/automations", http::Sync([&s](const Call& call) -> Response {
-    json::array list;
-    core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
-      RIVULET_ASSIGN_OR_RETURN(auto all, ListLive(txn, call.workspace_id()));
-      for (const auto& f : all) {
-        RIVULET_ASSIGN_OR_RETURN(auto counters, txn.ReadCounters(f.automation.id));
-        list.push_back(AutomationJson(f.automation, f.fields, counters, true));
-      }
-      return core::Status::Ok();
-    });
-    if (!st.ok()) return Failed(st, call.request);
-    if (list.empty()) return Failed(core::NotFound("Record Not Found"), call.request);
-    return Success(json::object{{"automations", std::move(list)}});
-  }));
+               json::array list;
+               core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
+                 RIVULET_ASSIGN_OR_RETURN(auto all, ListLive(txn, call.workspace_id()));
+                 for (const auto& f : all) {
+                   RIVULET_ASSIGN_OR_RETURN(auto counters, txn.ReadCounters(f.automation.id));
+                   list.push_back(AutomationJson(f.automation, f.fields, counters, true));
+                 }
+                 return core::Status::Ok();
+               });
+               if (!st.ok()) return Failed(st, call.request);
+               if (list.empty()) return Failed(core::NotFound("Record Not Found"), call.request);
+               return Success(json::object{{"automations", std::move(list)}});
+             }));
 
   router.Add(face, "POST", "/api/automations/create", [&s](const Call& call, Respond respond) {
     auto body = BodyOf(call, s.limits);
@@ -204,8 +204,8 @@ void RegisterAutomationRoutes(http::Router& router, Services& s) {
   router.Add(face, "GET", "/api/automations/pause", [&s](const Call& call, Respond respond) {
     WithAutomation(s, call, respond, [&](Found found) {
       if (found.automation.status != core::AutomationStatus::kRunning) {
-        return respond(Failed(core::FailedPrecondition("Only live automation can be paused"),
-                              call.request));
+        return respond(
+            Failed(core::FailedPrecondition("Only live automation can be paused"), call.request));
       }
       engine::Automations::StatusChange change;
       change.status = core::AutomationStatus::kPaused;
@@ -218,14 +218,14 @@ void RegisterAutomationRoutes(http::Router& router, Services& s) {
     WithAutomation(s, call, respond, [&](Found found) {
       const core::Automation& a = found.automation;
       if (a.unsubscribe_group.empty()) {
-        return respond(Failed(
-            core::FailedPrecondition("Unsubscribe group require to live automation"),
-            call.request));
+        return respond(
+            Failed(core::FailedPrecondition("Unsubscribe group require to live automation"),
+                   call.request));
       }
       if (found.fields.schedules.empty()) {
-        return respond(Failed(
-            core::FailedPrecondition("At least one schedule require to live automation"),
-            call.request));
+        return respond(
+            Failed(core::FailedPrecondition("At least one schedule require to live automation"),
+                   call.request));
       }
       const char* done = "Automation has been set live";
       if (a.status == core::AutomationStatus::kRunning) return respond(Success(done));
@@ -247,7 +247,8 @@ void RegisterAutomationRoutes(http::Router& router, Services& s) {
             if (!r.ok()) return respond(Failed(Plain(r.status()), meta));
             s.automations.ChangeStatus(ws, uuid, go_live,
                                        [meta, respond, done](core::Result<core::Automation> r2) {
-                                         if (!r2.ok()) return respond(Failed(Plain(r2.status()), meta));
+                                         if (!r2.ok())
+                                           return respond(Failed(Plain(r2.status()), meta));
                                          respond(Success(done));
                                        });
           });
@@ -269,34 +270,35 @@ void RegisterAutomationRoutes(http::Router& router, Services& s) {
     });
   });
 
-  router.Add(face, "POST", "/api/automations/bulk-delete", http::Sync([&s](const Call& call)
-                                                                          -> Response {
-    auto body = BodyOf(call, s.limits);
-    if (!body.ok()) return Failed(body.status(), call.request);
-    Validator v(*body);
-    auto ids = v.IntegerArray("strIds", true, 1000);
-    if (!v.status().ok()) return Failed(v.status(), call.request);
-    int64_t ws = call.workspace_id();
-    core::Millis now = s.clock.Now();
-    // All or nothing: one unknown id fails the whole request and changes nothing.
-    core::Status st = s.store.WriteAndWait([&](store::WriteTxn& txn) -> core::Status {
-      for (int64_t id : *ids) {
-        auto a = txn.FindAutomationById(id);
-        if (!a.ok() && a.status().code() != core::Code::kNotFound) return a.status();
-        if (!a.ok() || a->workspace_id != ws) return core::NotFound(kRecordNotFound);
-        FaceFields f = ReadFaceFields(*a);
-        if (f.deleted_at) return core::NotFound(kRecordNotFound);
-        f.deleted_at = now;
-        if (a->status == core::AutomationStatus::kRunning) a->status = core::AutomationStatus::kPaused;
-        a->face_data_json = WriteFaceFields(a->face_data_json, f);
-        a->updated_at = now;
-        RIVULET_RETURN_IF_ERROR(txn.UpdateAutomation(*a));
-      }
-      return core::Status::Ok();
-    });
-    if (!st.ok()) return Failed(st, call.request);
-    return Success("Deleted Successfully");
-  }));
+  router.Add(face, "POST", "/api/automations/bulk-delete",
+             http::Sync([&s](const Call& call) -> Response {
+               auto body = BodyOf(call, s.limits);
+               if (!body.ok()) return Failed(body.status(), call.request);
+               Validator v(*body);
+               auto ids = v.IntegerArray("strIds", true, 1000);
+               if (!v.status().ok()) return Failed(v.status(), call.request);
+               int64_t ws = call.workspace_id();
+               core::Millis now = s.clock.Now();
+               // All or nothing: one unknown id fails the whole request and changes nothing.
+               core::Status st = s.store.WriteAndWait([&](store::WriteTxn& txn) -> core::Status {
+                 for (int64_t id : *ids) {
+                   auto a = txn.FindAutomationById(id);
+                   if (!a.ok() && a.status().code() != core::Code::kNotFound) return a.status();
+                   if (!a.ok() || a->workspace_id != ws) return core::NotFound(kRecordNotFound);
+                   FaceFields f = ReadFaceFields(*a);
+                   if (f.deleted_at) return core::NotFound(kRecordNotFound);
+                   f.deleted_at = now;
+                   if (a->status == core::AutomationStatus::kRunning)
+                     a->status = core::AutomationStatus::kPaused;
+                   a->face_data_json = WriteFaceFields(a->face_data_json, f);
+                   a->updated_at = now;
+                   RIVULET_RETURN_IF_ERROR(txn.UpdateAutomation(*a));
+                 }
+                 return core::Status::Ok();
+               });
+               if (!st.ok()) return Failed(st, call.request);
+               return Success("Deleted Successfully");
+             }));
 }
 
 }  // namespace rivulet::api::allstech

@@ -1,7 +1,7 @@
 #include "api/allstech/lookup.h"
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "api/allstech/respond.h"
 #include "api/allstech/validator.h"

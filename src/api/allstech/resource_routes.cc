@@ -6,8 +6,8 @@
 
 #include "api/allstech/allstech_api.h"
 #include "api/allstech/automation_model.h"
-#include "api/allstech/respond.h"
 #include "api/allstech/lookup.h"
+#include "api/allstech/respond.h"
 #include "api/allstech/validator.h"
 #include "core/condition.h"
 #include "core/contact_rules.h"
@@ -152,7 +152,7 @@ Response CreateTemplate(Services& s, const Call& call) {
     t.text = text.value_or("");
     core::Status valid = engine::ValidateTemplate(t);
     for (const auto& [field, message] : valid.fields()) {
-      std::string face_field = field == "html" ? "template_html"
+      std::string face_field = field == "html"   ? "template_html"
                                : field == "text" ? "template_text"
                                                  : field;
       v.Fail(face_field, "The " + Validator::Attribute(face_field) + " is invalid: " + message);
@@ -162,7 +162,8 @@ Response CreateTemplate(Services& s, const Call& call) {
   t.workspace_id = call.workspace_id();
   t.created_at = t.updated_at = s.clock.Now();
   t.uuid = core::NewUuidV7(t.created_at);
-  core::Status st = s.store.WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertTemplate(t); });
+  core::Status st =
+      s.store.WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertTemplate(t); });
   if (!st.ok()) return Failed(st, call.request);
   return Success(json::object{{"template", TemplateJson(t)}});
 }
@@ -203,7 +204,8 @@ Response CreateAudience(Services& s, const Call& call, core::Audience::Kind kind
   a.name = *name;
   a.workspace_id = call.workspace_id();
   a.created_at = a.updated_at = s.clock.Now();
-  core::Status st = s.store.WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertAudience(a); });
+  core::Status st =
+      s.store.WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertAudience(a); });
   if (!st.ok()) return Failed(st, call.request);
   const char* key = kind == core::Audience::Kind::kContactType ? "contact_type" : "segment";
   return Success(json::object{{key, AudienceJson(a)}});
@@ -234,53 +236,60 @@ void RegisterResourceRoutes(http::Router& router, Services& s) {
   using Kind = core::Audience::Kind;
 
   router.Add(face, "GET", "/api/senders", http::Sync([&s](const Call& call) {
-    return List<core::Sender>(
-        s, call, "senders", [&](store::ReadTxn& txn) { return txn.ListSenders(call.workspace_id()); },
-        SenderJson);
-  }));
+               return List<core::Sender>(
+                   s, call, "senders",
+                   [&](store::ReadTxn& txn) { return txn.ListSenders(call.workspace_id()); },
+                   SenderJson);
+             }));
   router.Add(face, "POST", "/api/senders",
              http::Sync([&s](const Call& call) { return CreateSender(s, call); }));
 
   router.Add(face, "GET", "/api/templates", http::Sync([&s](const Call& call) {
-    return List<core::MessageTemplate>(
-        s, call, "templates",
-        [&](store::ReadTxn& txn) -> core::Result<std::vector<core::MessageTemplate>> {
-          RIVULET_ASSIGN_OR_RETURN(auto all, txn.ListTemplates(call.workspace_id()));
-          std::erase_if(all, [](const core::MessageTemplate& t) { return t.kind != "email"; });
-          return all;
-        },
-        TemplateJson);
-  }));
+               return List<core::MessageTemplate>(
+                   s, call, "templates",
+                   [&](store::ReadTxn& txn) -> core::Result<std::vector<core::MessageTemplate>> {
+                     RIVULET_ASSIGN_OR_RETURN(auto all, txn.ListTemplates(call.workspace_id()));
+                     std::erase_if(
+                         all, [](const core::MessageTemplate& t) { return t.kind != "email"; });
+                     return all;
+                   },
+                   TemplateJson);
+             }));
   router.Add(face, "POST", "/api/templates",
              http::Sync([&s](const Call& call) { return CreateTemplate(s, call); }),
              http::RouteOptions{.max_body_bytes = 4 << 20});
 
   router.Add(face, "GET", "/api/contact-types", http::Sync([&s](const Call& call) {
-    return List<core::Audience>(
-        s, call, "contact_types",
-        [&](store::ReadTxn& txn) { return txn.ListAudiences(call.workspace_id(), Kind::kContactType); },
-        AudienceJson);
-  }));
+               return List<core::Audience>(
+                   s, call, "contact_types",
+                   [&](store::ReadTxn& txn) {
+                     return txn.ListAudiences(call.workspace_id(), Kind::kContactType);
+                   },
+                   AudienceJson);
+             }));
   router.Add(face, "POST", "/api/contact-types", http::Sync([&s](const Call& call) {
-    return CreateAudience(s, call, Kind::kContactType);
-  }));
+               return CreateAudience(s, call, Kind::kContactType);
+             }));
 
   router.Add(face, "GET", "/api/segments", http::Sync([&s](const Call& call) {
-    return List<core::Audience>(
-        s, call, "segments",
-        [&](store::ReadTxn& txn) { return txn.ListAudiences(call.workspace_id(), Kind::kSegment); },
-        AudienceJson);
-  }));
+               return List<core::Audience>(
+                   s, call, "segments",
+                   [&](store::ReadTxn& txn) {
+                     return txn.ListAudiences(call.workspace_id(), Kind::kSegment);
+                   },
+                   AudienceJson);
+             }));
   router.Add(face, "POST", "/api/segments", http::Sync([&s](const Call& call) {
-    return CreateAudience(s, call, Kind::kSegment);
-  }));
+               return CreateAudience(s, call, Kind::kSegment);
+             }));
 
-  router.Add(face, "GET", "/api/unsubscribe-groups", http::Sync([&s](const Call& call) {
-    return List<core::UnsubscribeGroup>(
-        s, call, "unsubscribe_groups",
-        [&](store::ReadTxn& txn) { return txn.ListUnsubscribeGroups(call.workspace_id()); },
-        GroupJson);
-  }));
+  router.Add(
+      face, "GET", "/api/unsubscribe-groups", http::Sync([&s](const Call& call) {
+        return List<core::UnsubscribeGroup>(
+            s, call, "unsubscribe_groups",
+            [&](store::ReadTxn& txn) { return txn.ListUnsubscribeGroups(call.workspace_id()); },
+            GroupJson);
+      }));
   router.Add(face, "POST", "/api/unsubscribe-groups",
              http::Sync([&s](const Call& call) { return CreateGroup(s, call); }));
 }

@@ -1,6 +1,6 @@
 // /api/automations/schedule…: an automation's e-mail schedules (wait + e-mail step pairs).
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "api/allstech/allstech_api.h"
 #include "api/allstech/automation_model.h"
@@ -84,9 +84,9 @@ core::Result<Found> ReadScheduleForm(Services& s, int64_t ws, const json::object
 void SaveSchedules(Services& s, const Call& call, Found found, core::Millis now,
                    const char* message, Respond respond) {
   BuildSteps(found.automation, found.fields, now);
-  found.automation.face_data_json =
-      WriteFaceFields(found.automation.face_data_json, found.fields);
-  s.automations.Replace(call.workspace_id(), found.automation.uuid, std::move(found.automation),
+  found.automation.face_data_json = WriteFaceFields(found.automation.face_data_json, found.fields);
+  std::string uuid = found.automation.uuid;  // the automation is moved into the call
+  s.automations.Replace(call.workspace_id(), uuid, std::move(found.automation),
                         [meta = Meta(call), respond, message](core::Result<core::Automation> r) {
                           if (!r.ok()) return respond(Failed(r.status(), meta));
                           respond(Success(message));
@@ -99,21 +99,21 @@ void RegisterScheduleRoutes(http::Router& router, Services& s) {
   const http::Face* face = &AllsTechFace();
   http::RouteOptions big{.max_body_bytes = 4 * kTemplateBytes};
 
-  router.Add(face, "GET", "/api/automations/schedule", http::Sync([&s](const Call& call)
-                                                                      -> Response {
-    auto query = QueryOf(call, s.limits);
-    if (!query.ok()) return Failed(query.status(), call.request);
-    auto utr = RequiredUtr(*query);
-    if (!utr.ok()) return Failed(utr.status(), call.request);
-    auto found = FindByUtr(s, call.workspace_id(), *utr);
-    if (!found.ok()) return Failed(found.status(), call.request);
-    std::string base = s.journeys.config().public_base_url;
-    json::array list;
-    for (const auto& sc : found->fields.schedules) {
-      list.push_back(ScheduleJson(found->automation, sc, base));
-    }
-    return Success(json::object{{"automation_schedules", std::move(list)}});
-  }));
+  router.Add(face, "GET", "/api/automations/schedule",
+             http::Sync([&s](const Call& call) -> Response {
+               auto query = QueryOf(call, s.limits);
+               if (!query.ok()) return Failed(query.status(), call.request);
+               auto utr = RequiredUtr(*query);
+               if (!utr.ok()) return Failed(utr.status(), call.request);
+               auto found = FindByUtr(s, call.workspace_id(), *utr);
+               if (!found.ok()) return Failed(found.status(), call.request);
+               std::string base = s.journeys.config().public_base_url;
+               json::array list;
+               for (const auto& sc : found->fields.schedules) {
+                 list.push_back(ScheduleJson(found->automation, sc, base));
+               }
+               return Success(json::object{{"automation_schedules", std::move(list)}});
+             }));
 
   router.Add(
       face, "POST", "/api/automations/schedule/create",
@@ -137,41 +137,40 @@ void RegisterScheduleRoutes(http::Router& router, Services& s) {
         sc.utr = core::NewUuidV7(now);
         sc.created_at = sc.updated_at = now;
         found->fields.schedules.push_back(std::move(sc));
-        SaveSchedules(s, call, std::move(found).value(), now, "Schedule Added",
-                      std::move(respond));
+        SaveSchedules(s, call, std::move(found).value(), now, "Schedule Added", std::move(respond));
       },
       big);
 
-  router.Add(face, "DELETE", "/api/automations/schedule/delete", [&s](const Call& call,
-                                                                     Respond respond) {
-    auto query = QueryOf(call, s.limits);
-    if (!query.ok()) return respond(Failed(query.status(), call.request));
-    auto utr = RequiredUtr(*query);
-    if (!utr.ok()) return respond(Failed(utr.status(), call.request));
-    // The schedule's automation: the one whose face fields hold this schedule utr.
-    std::optional<Found> owner;
-    core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
-      RIVULET_ASSIGN_OR_RETURN(auto all, ListLive(txn, call.workspace_id()));
-      for (auto& f : all) {
-        bool holds = std::any_of(f.fields.schedules.begin(), f.fields.schedules.end(),
-                                 [&](const Schedule& sc) { return sc.utr == *utr; });
-        if (holds) {
-          owner = std::move(f);
-          break;
-        }
-      }
-      return core::Status::Ok();
-    });
-    if (!st.ok()) return respond(Failed(st, call.request));
-    if (!owner) return respond(Failed(core::NotFound(kRecordNotFound), call.request));
-    if (auto live = NotWhileLive(owner->automation); !live.ok()) {
-      return respond(Failed(live, call.request));
-    }
-    auto& list = owner->fields.schedules;
-    std::erase_if(list, [&](const Schedule& sc) { return sc.utr == *utr; });
-    SaveSchedules(s, call, std::move(*owner), s.clock.Now(), "Deleted Successfully",
-                  std::move(respond));
-  });
+  router.Add(face, "DELETE", "/api/automations/schedule/delete",
+             [&s](const Call& call, Respond respond) {
+               auto query = QueryOf(call, s.limits);
+               if (!query.ok()) return respond(Failed(query.status(), call.request));
+               auto utr = RequiredUtr(*query);
+               if (!utr.ok()) return respond(Failed(utr.status(), call.request));
+               // The schedule's automation: the one whose face fields hold this schedule utr.
+               std::optional<Found> owner;
+               core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
+                 RIVULET_ASSIGN_OR_RETURN(auto all, ListLive(txn, call.workspace_id()));
+                 for (auto& f : all) {
+                   bool holds = std::any_of(f.fields.schedules.begin(), f.fields.schedules.end(),
+                                            [&](const Schedule& sc) { return sc.utr == *utr; });
+                   if (holds) {
+                     owner = std::move(f);
+                     break;
+                   }
+                 }
+                 return core::Status::Ok();
+               });
+               if (!st.ok()) return respond(Failed(st, call.request));
+               if (!owner) return respond(Failed(core::NotFound(kRecordNotFound), call.request));
+               if (auto live = NotWhileLive(owner->automation); !live.ok()) {
+                 return respond(Failed(live, call.request));
+               }
+               auto& list = owner->fields.schedules;
+               std::erase_if(list, [&](const Schedule& sc) { return sc.utr == *utr; });
+               SaveSchedules(s, call, std::move(*owner), s.clock.Now(), "Deleted Successfully",
+                             std::move(respond));
+             });
 }
 
 }  // namespace rivulet::api::allstech

@@ -1,15 +1,24 @@
 #include "api/allstech/validator.h"
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
 #include <charconv>
 
 namespace rivulet::api::allstech {
 namespace json = boost::json;
 
 std::string Validator::Attribute(std::string_view field) {
-  std::string out(field);
-  std::replace(out.begin(), out.end(), '_', ' ');
+  // Laravel: snake case, then underscores as spaces ("strIds" → "str ids").
+  std::string out;
+  for (char ch : field) {
+    if (std::isupper(static_cast<unsigned char>(ch))) {
+      if (!out.empty()) out += ' ';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    } else {
+      out += ch == '_' ? ' ' : ch;
+    }
+  }
   return out;
 }
 

@@ -40,7 +40,7 @@ class Validator {
   // Ok, or InvalidArgument with one detail per failing field.
   core::Status status() const;
 
-  // "automation_name" → "automation name", as Laravel shows attribute names.
+  // "automation_name" → "automation name", "strIds" → "str ids", as Laravel shows them.
   static std::string Attribute(std::string_view field);
 
  private:

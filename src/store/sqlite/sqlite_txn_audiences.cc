@@ -39,18 +39,16 @@ Result<core::Audience> SqliteTxn::FindAudience(int64_t ws, int64_t id) {
 
 Result<std::vector<core::Audience>> SqliteTxn::ListAudiences(int64_t ws,
                                                              core::Audience::Kind kind) {
-  RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare(std::string(kAudienceCols) +
-                                                   "WHERE workspace_id = ? AND kind = ? "
-                                                   "ORDER BY id"));
-  return All<core::Audience>(&st->Bind(1, ws).Bind(2, core::AudienceKindName(kind)),
-                             ReadAudience);
+  RIVULET_ASSIGN_OR_RETURN(
+      auto* st, conn_.Prepare(std::string(kAudienceCols) + "WHERE workspace_id = ? AND kind = ? "
+                                                           "ORDER BY id"));
+  return All<core::Audience>(&st->Bind(1, ws).Bind(2, core::AudienceKindName(kind)), ReadAudience);
 }
 
 Result<core::UnsubscribeGroup> SqliteTxn::FindUnsubscribeGroup(int64_t ws, int64_t id) {
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare(std::string(kGroupCols) + "WHERE workspace_id = ? AND id = ?"));
-  return One<core::UnsubscribeGroup>(&st->Bind(1, ws).Bind(2, id), ReadGroup,
-                                     "unsubscribe group");
+  return One<core::UnsubscribeGroup>(&st->Bind(1, ws).Bind(2, id), ReadGroup, "unsubscribe group");
 }
 
 Result<std::vector<core::UnsubscribeGroup>> SqliteTxn::ListUnsubscribeGroups(int64_t ws) {
@@ -81,13 +79,13 @@ Status SqliteTxn::InsertUnsubscribeGroup(core::UnsubscribeGroup& g) {
 }
 
 Result<int64_t> SqliteTxn::NextSequenceValue(const std::string& name) {
-  RIVULET_ASSIGN_OR_RETURN(
-      auto* up, conn_.Prepare("INSERT INTO sequences (name, value) VALUES (?, 1) "
-                              "ON CONFLICT(name) DO UPDATE SET value = value + 1"));
+  RIVULET_ASSIGN_OR_RETURN(auto* up,
+                           conn_.Prepare("INSERT INTO sequences (name, value) VALUES (?, 1) "
+                                         "ON CONFLICT(name) DO UPDATE SET value = value + 1"));
   RIVULET_RETURN_IF_ERROR(up->Bind(1, name).Exec());
   RIVULET_ASSIGN_OR_RETURN(auto* sel, conn_.Prepare("SELECT value FROM sequences WHERE name = ?"));
-  return One<int64_t>(&sel->Bind(1, name), [](const Statement& s) { return s.Int(0); },
-                      "sequence");
+  return One<int64_t>(
+      &sel->Bind(1, name), [](const Statement& s) { return s.Int(0); }, "sequence");
 }
 
 }  // namespace rivulet::store::sqlite
