@@ -108,6 +108,33 @@ void Automations::Replace(int64_t ws, const std::string& uuid, Automation a,
       std::move(done));
 }
 
+void Automations::Edit(int64_t ws, const std::string& uuid, EditFn edit,
+                       Callback<Automation> done) {
+  core::Millis now = clock_.Now();
+  WriteWithEffects<Automation>(
+      store_, hooks_,
+      [ws, uuid, edit = std::move(edit), now](store::WriteTxn& txn,
+                                              Effects&) -> Result<Automation> {
+        RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomation(ws, uuid));
+        if (!core::IsGraphEditable(a.status)) {
+          return core::FailedPrecondition(std::string("a ") + core::AutomationStatusName(a.status) +
+                                          " automation cannot be edited; pause it first");
+        }
+        const Automation before = a;
+        RIVULET_RETURN_IF_ERROR(edit(txn, a));
+        RIVULET_RETURN_IF_ERROR(CheckBasics(a));
+        a.id = before.id;
+        a.workspace_id = ws;
+        a.uuid = before.uuid;
+        a.status = before.status;
+        a.created_at = before.created_at;
+        a.updated_at = now;
+        RIVULET_RETURN_IF_ERROR(txn.UpdateAutomation(a));
+        return a;
+      },
+      std::move(done));
+}
+
 void Automations::ChangeStatus(int64_t ws, const std::string& uuid, StatusChange change,
                                Callback<Automation> done) {
   core::Millis now = clock_.Now();

@@ -28,6 +28,13 @@ class Automations {
   void Replace(int64_t workspace_id, const std::string& uuid, core::Automation automation,
                Callback<core::Automation> done);
 
+  // Read-modify-write of a DRAFT or PAUSED automation in one transaction: edit changes it
+  // (and may use txn for related rows, e.g. sequences); uuid, status and created_at are
+  // kept. edit's error aborts the change. FailedPrecondition when not editable.
+  using EditFn = std::function<Status(store::WriteTxn&, core::Automation&)>;
+  void Edit(int64_t workspace_id, const std::string& uuid, EditFn edit,
+            Callback<core::Automation> done);
+
   struct StatusChange {
     std::optional<core::AutomationStatus> status;
     std::optional<std::string> name;

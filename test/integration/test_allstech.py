@@ -331,6 +331,30 @@ class AllsTechApiTest(AllsTechBase):
         self.assertEqual(self.native.get("/v1/automations/" + utr2).json["automation"]["status"],
                          "PAUSED")
 
+    def test_unknown_paths_and_methods_answer_in_the_envelope(self):
+        r = self.api.get("/api/no-such-thing")
+        self.assertEqual(r.status, 404, r)
+        self.assertEqual(r.json["status"], "failed", r)
+        r = self.api.post("/api/automations/details", form="utr=x")
+        self.assertEqual(r.status, 405, r)
+        self.assertEqual(r.json["status"], "failed", r)
+        self.assertEqual(r.header("Allow"), "GET", r)
+
+    def test_native_api_reads_and_checks_the_audience(self):
+        ctype = self.contact_type(rand("n"))
+        body = {"name": "Native with audience", "audience_id": ctype,
+                "steps": [{"type": "NO_ACTION", "settings": {}}]}
+        r = self.native.post("/v1/automations", json=body)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["automation"]["audience_id"], ctype)
+        body["audience_id"] = 999999999
+        r = self.native.post("/v1/automations", json=body)
+        self.assertEqual(r.status, 201, r)
+        uuid = r.json["automation"]["uuid"]
+        r = self.native.post("/v1/automations/%s/status" % uuid, json={"status": "COMMITTED"})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("audience", r.json["error"]["message"])
+
     def test_bulk_delete_is_all_or_nothing(self):
         a, b, c = (self.create(automation_name=n) for n in ("A", "B", "C"))
         ids = {u: self.details(u)["id"] for u in (a, b, c)}

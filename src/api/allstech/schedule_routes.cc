@@ -1,6 +1,7 @@
 // /api/automations/schedule…: an automation's e-mail schedules (wait + e-mail step pairs).
 #include <algorithm>
 #include <boost/json.hpp>
+#include <functional>
 
 #include "api/allstech/allstech_api.h"
 #include "api/allstech/automation_model.h"
@@ -80,17 +81,26 @@ core::Result<Found> ReadScheduleForm(Services& s, int64_t ws, const json::object
   return found;
 }
 
-// Stores fields (and the steps they make) on the automation through the engine.
-void SaveSchedules(Services& s, const Call& call, Found found, core::Millis now,
+// Changes the automation's schedules with change(txn, schedules) and rebuilds its steps, in
+// one engine edit (one transaction, so concurrent changes do not lose each other).
+void EditSchedules(Services& s, const Call& call, const std::string& automation_uuid,
+                   std::function<core::Status(store::WriteTxn&, std::vector<Schedule>&)> change,
                    const char* message, Respond respond) {
-  BuildSteps(found.automation, found.fields, now);
-  found.automation.face_data_json = WriteFaceFields(found.automation.face_data_json, found.fields);
-  std::string uuid = found.automation.uuid;  // the automation is moved into the call
-  s.automations.Replace(call.workspace_id(), uuid, std::move(found.automation),
-                        [meta = Meta(call), respond, message](core::Result<core::Automation> r) {
-                          if (!r.ok()) return respond(Failed(r.status(), meta));
-                          respond(Success(message));
-                        });
+  core::Millis now = s.clock.Now();
+  s.automations.Edit(
+      call.workspace_id(), automation_uuid,
+      [change = std::move(change), now](store::WriteTxn& txn, core::Automation& a) {
+        FaceFields fields = ReadFaceFields(a);
+        if (fields.deleted_at) return core::NotFound(kRecordNotFound);
+        RIVULET_RETURN_IF_ERROR(change(txn, fields.schedules));
+        BuildSteps(a, fields, now);
+        a.face_data_json = WriteFaceFields(a.face_data_json, fields);
+        return core::Status::Ok();
+      },
+      [meta = Meta(call), respond, message](core::Result<core::Automation> r) {
+        if (!r.ok()) return respond(Failed(r.status(), meta));
+        respond(Success(message));
+      });
 }
 
 }  // namespace
@@ -129,48 +139,54 @@ void RegisterScheduleRoutes(http::Router& router, Services& s) {
           return respond(Failed(st, call.request));
         }
         core::Millis now = s.clock.Now();
-        core::Status st = s.store.WriteAndWait([&](store::WriteTxn& txn) -> core::Status {
-          RIVULET_ASSIGN_OR_RETURN(sc.id, txn.NextSequenceValue(kSequence));
-          return core::Status::Ok();
-        });
-        if (!st.ok()) return respond(Failed(st, call.request));
         sc.utr = core::NewUuidV7(now);
         sc.created_at = sc.updated_at = now;
-        found->fields.schedules.push_back(std::move(sc));
-        SaveSchedules(s, call, std::move(found).value(), now, "Schedule Added", std::move(respond));
+        EditSchedules(
+            s, call, found->automation.uuid,
+            [sc](store::WriteTxn& txn, std::vector<Schedule>& list) mutable -> core::Status {
+              RIVULET_ASSIGN_OR_RETURN(sc.id, txn.NextSequenceValue(kSequence));
+              list.push_back(sc);
+              return core::Status::Ok();
+            },
+            "Schedule Added", std::move(respond));
       },
       big);
 
-  router.Add(face, "DELETE", "/api/automations/schedule/delete",
-             [&s](const Call& call, Respond respond) {
-               auto query = QueryOf(call, s.limits);
-               if (!query.ok()) return respond(Failed(query.status(), call.request));
-               auto utr = RequiredUtr(*query);
-               if (!utr.ok()) return respond(Failed(utr.status(), call.request));
-               // The schedule's automation: the one whose face fields hold this schedule utr.
-               std::optional<Found> owner;
-               core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
-                 RIVULET_ASSIGN_OR_RETURN(auto all, ListLive(txn, call.workspace_id()));
-                 for (auto& f : all) {
-                   bool holds = std::any_of(f.fields.schedules.begin(), f.fields.schedules.end(),
-                                            [&](const Schedule& sc) { return sc.utr == *utr; });
-                   if (holds) {
-                     owner = std::move(f);
-                     break;
-                   }
-                 }
-                 return core::Status::Ok();
-               });
-               if (!st.ok()) return respond(Failed(st, call.request));
-               if (!owner) return respond(Failed(core::NotFound(kRecordNotFound), call.request));
-               if (auto live = NotWhileLive(owner->automation); !live.ok()) {
-                 return respond(Failed(live, call.request));
-               }
-               auto& list = owner->fields.schedules;
-               std::erase_if(list, [&](const Schedule& sc) { return sc.utr == *utr; });
-               SaveSchedules(s, call, std::move(*owner), s.clock.Now(), "Deleted Successfully",
-                             std::move(respond));
-             });
+  router.Add(
+      face, "DELETE", "/api/automations/schedule/delete", [&s](const Call& call, Respond respond) {
+        auto query = QueryOf(call, s.limits);
+        if (!query.ok()) return respond(Failed(query.status(), call.request));
+        auto utr = RequiredUtr(*query);
+        if (!utr.ok()) return respond(Failed(utr.status(), call.request));
+        // The schedule's automation: the one whose face fields hold this schedule utr.
+        std::optional<Found> owner;
+        core::Status st = s.store.Read([&](store::ReadTxn& txn) -> core::Status {
+          RIVULET_ASSIGN_OR_RETURN(auto all, ListLive(txn, call.workspace_id()));
+          for (auto& f : all) {
+            bool holds = std::any_of(f.fields.schedules.begin(), f.fields.schedules.end(),
+                                     [&](const Schedule& sc) { return sc.utr == *utr; });
+            if (holds) {
+              owner = std::move(f);
+              break;
+            }
+          }
+          return core::Status::Ok();
+        });
+        if (!st.ok()) return respond(Failed(st, call.request));
+        if (!owner) return respond(Failed(core::NotFound(kRecordNotFound), call.request));
+        if (auto live = NotWhileLive(owner->automation); !live.ok()) {
+          return respond(Failed(live, call.request));
+        }
+        EditSchedules(
+            s, call, owner->automation.uuid,
+            [utr = *utr](store::WriteTxn&, std::vector<Schedule>& list) -> core::Status {
+              if (std::erase_if(list, [&](const Schedule& sc) { return sc.utr == utr; }) == 0) {
+                return core::NotFound(kRecordNotFound);
+              }
+              return core::Status::Ok();
+            },
+            "Deleted Successfully", std::move(respond));
+      });
 }
 
 }  // namespace rivulet::api::allstech
