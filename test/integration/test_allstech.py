@@ -554,6 +554,14 @@ class AllsTechJourneyTest(AllsTechBase):
         self.assertEqual(self.wait_mails(second, 1)[0].subject, "Welcome Bob")
         self.wait_counter(utr, "total_delivered", 2)
 
+        # exit_criteria: a contact who leaves the contact type leaves the series.
+        third = rand("cy") + "@example.com"
+        cy = self.new_contact(third, tag, "Cy")
+        self.assertEqual(self.wait_mails(third, 1)[0].subject, "Welcome Cy")
+        self.wait_counter(utr, "total_delivered", 3)
+        r = self.native.patch("/v1/contacts/" + cy["uuid"], json={"remove_tags": [tag]})
+        self.assertEqual(r.status, 200, r)
+
         # Nothing more until the clock moves an hour.
         self.assertEqual(len(self.mails_to(first)), 1)
         self.advance(3600)
@@ -590,9 +598,10 @@ class AllsTechJourneyTest(AllsTechBase):
         self.assertEqual([m.subject for m in mails],
                          ["Welcome Ada", "One hour later", "Two days later"])
         self.assertIn("Hi Ada", mails[2].html)
-        final = self.wait_counter(utr, "total_delivered", 5)
-        self.assertEqual(final["total_triggered"], 2)
+        final = self.wait_counter(utr, "total_delivered", 6)
+        self.assertEqual(final["total_triggered"], 3)
         self.assertEqual(len(self.mails_to(second)), 2)
+        self.assertEqual(len(self.mails_to(third)), 1)
         self.assertEqual(self.mails_to(outsider), [])
 
 
