@@ -144,9 +144,11 @@ class AllsTechAuthTest(AllsTechBase):
         self.assertIsInstance(r.json["errors"], str, r)
 
     def test_bearer_keys_are_not_this_faces_auth(self):
-        r = self.native.get("/api/automations")
+        # (GET /api/automations with Bearer is Leat's legacy path: see test_leat.py.)
+        r = self.native.get("/api/senders")
         self.assertEqual(r.status, 401, r)
         self.assertEqual(r.json["status"], "failed", r)
+        self.assertIn("PublicKey", r.json["errors"], r)
 
 
 class AllsTechApiTest(AllsTechBase):
