@@ -129,10 +129,13 @@ core::Status Serve(const Config& config, bool demo) {
   engine.hooks.wake_scheduler = [&scheduler](core::Millis at) { scheduler.Wake(at); };
   engine.hooks.wake_delivery = [&outbox] { outbox.Wake(); };
   // Work another process made due (PostgreSQL NOTIFY); polling remains the safety net.
-  store->SetWorkListener([&scheduler, &outbox] {
-    scheduler.Wake(core::SystemClock::Get().Now());
-    outbox.Wake();
-  });
+  auto* shared_db = dynamic_cast<store::postgres::PgStore*>(store.get());
+  if (shared_db) {
+    shared_db->SetWorkListener([&scheduler, &outbox] {
+      scheduler.Wake(core::SystemClock::Get().Now());
+      outbox.Wake();
+    });
+  }
   scheduler.Start();
   outbox.Start();
 
@@ -197,7 +200,7 @@ core::Status Serve(const Config& config, bool demo) {
   spdlog::info("serving on {}:{} with {} threads, database {}", options.address, port,
                options.threads, store::postgres::RedactUrl(config.database));
   server.Run();
-  store->SetWorkListener(nullptr);
+  if (shared_db) shared_db->SetWorkListener(nullptr);
   scheduler.Stop();
   outbox.Stop();
   contactflow_worker.Stop();

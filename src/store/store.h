@@ -250,11 +250,6 @@ class Store {
 
   virtual StoreStats Stats() const = 0;
 
-  // fn runs (on a store thread) when another process sharing this database committed work
-  // that may be due now: tokens given a wake-up time, messages made pending. Backends that
-  // only one process uses never call it. fn must be quick (e.g. wake a worker).
-  virtual void SetWorkListener(std::function<void()> fn) { (void)fn; }
-
   // Write, then wait for the commit. For CLI commands, start-up and tests, not hot paths.
   Status WriteAndWait(WriteFn fn);
 };

@@ -31,6 +31,9 @@ import time
 
 PG_BIN = os.environ.get("RIVULET_PG_BIN") or "/usr/lib/postgresql/15/bin"
 SUPERUSER = "rivulet"
+# Production-like durability, for benchmarks: a commit is on disk when acknowledged.
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on",
+           "shared_buffers": "256MB", "max_wal_size": "4GB", "checkpoint_timeout": "15min"}
 
 
 def available():
@@ -150,6 +153,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--watch-stdin", action="store_true",
                         help="stop and clean up when stdin reaches EOF")
+    parser.add_argument("--durable", action="store_true",
+                        help="keep fsync and synchronous_commit on (for benchmarks)")
     args = parser.parse_args()
     why = available()
     if why:
@@ -162,7 +167,7 @@ def main():
 
     signal.signal(signal.SIGTERM, on_term)
     try:
-        cluster.start()
+        cluster.start(DURABLE if args.durable else None)
         print("listening on %d" % cluster.port, flush=True)
         if args.watch_stdin:
             while sys.stdin.buffer.read(4096):

@@ -42,6 +42,7 @@ struct PgOptions {
 // FOR UPDATE SKIP LOCKED inside the transaction that advances them, outbox messages under a
 // lease (owner + expiry), and a commit that makes work due sends NOTIFY rivulet_work, which
 // the other processes' listeners turn into a SetWorkListener callback.
+// (Not on the Store interface: the SQLite store has one process and nothing to hear.)
 class PgStore final : public Store {
  public:
   // Connects (without migrating). Fails with Unavailable naming the server if it cannot.
@@ -52,7 +53,9 @@ class PgStore final : public Store {
   void Write(WriteFn fn, Done done) override;
   Status Read(const ReadFn& fn) override;
   StoreStats Stats() const override;
-  void SetWorkListener(std::function<void()> fn) override;
+  // fn runs (on the listener thread) when another process committed work that may be due
+  // now: tokens given a wake-up time, messages made pending. fn must be quick (wake a worker).
+  void SetWorkListener(std::function<void()> fn);
 
   const std::string& owner() const { return options_.owner; }
 
