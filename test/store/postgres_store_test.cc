@@ -1,8 +1,6 @@
 // PostgreSQL-only behaviour: connection handling and several processes sharing one database
 // (two PgStore instances on one database stand in for two processes). What every backend
 // must do is in store_conformance_test.cc.
-#include "store/postgres/pg_store.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 #include "core/uuid.h"
 #include "store/migrations/migrations.h"
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_store.h"
 #include "store/store_backends.h"
 #include "support/peer_process.h"
 
@@ -223,7 +222,7 @@ TEST_F(PgSharingTest, OutboxLeaseNamesItsOwnerAndPassesOnAfterExpiry) {
   EXPECT_EQ(claim(*a_, kT0).size(), 1u);
   std::string q = "SELECT COUNT(*) FROM outbox WHERE lease_owner = ";
   EXPECT_EQ(backend_->QueryInt(q + "'a'"), 1);
-  EXPECT_TRUE(claim(*b_, kT0 + 999).empty());  // A's lease holds
+  EXPECT_TRUE(claim(*b_, kT0 + 999).empty());     // A's lease holds
   EXPECT_EQ(claim(*b_, kT0 + 1'000).size(), 1u);  // A "died": B takes over
   EXPECT_EQ(backend_->QueryInt(q + "'b'"), 1);
 }
@@ -237,8 +236,8 @@ TEST_F(PgSharingTest, WorkCommittedByOneProcessWakesTheOther) {
                   core::Token t = NewToken(kT0);
                   return txn.InsertToken(t);
                 }).ok());
-  EXPECT_TRUE(test_support::WaitFor([&] { return b_woken.load() > b_before; },
-                                    std::chrono::seconds(10)));
+  EXPECT_TRUE(
+      test_support::WaitFor([&] { return b_woken.load() > b_before; }, std::chrono::seconds(10)));
 }
 
 TEST_F(PgSharingTest, WritesResumeAfterTheServerDropsTheConnections) {

@@ -14,8 +14,8 @@
 #include "core/uuid.h"
 #include "store/migrations/migrations.h"
 #include "store/sqlite/connection.h"
-#include "store/store.h"
 #include "store/sqlite_test_util.h"
+#include "store/store.h"
 
 namespace rivulet::store {
 namespace {

@@ -96,8 +96,7 @@ class PostgresBackend final : public TestBackend {
   std::string url_;
 };
 
-inline std::unique_ptr<TestBackend> TestBackend::Make(const std::string& kind,
-                                                      std::string* skip) {
+inline std::unique_ptr<TestBackend> TestBackend::Make(const std::string& kind, std::string* skip) {
   if (kind == "sqlite") return std::make_unique<SqliteBackend>();
   auto* cluster = test_support::PostgresCluster::Shared(skip);
   if (!cluster) return nullptr;

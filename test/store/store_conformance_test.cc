@@ -4,9 +4,9 @@
 
 #include <atomic>
 #include <functional>
-#include <optional>
 #include <future>
 #include <latch>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -346,7 +346,8 @@ TEST_P(StoreConformanceTest, ConcurrentWriteAndWaitCallersAllCommit) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         Status st = store_->WriteAndWait([&](WriteTxn& txn) {
-          Contact c = NewContact(ws.id, "w" + std::to_string(t) + "." + std::to_string(i) + "@x.io");
+          Contact c =
+              NewContact(ws.id, "w" + std::to_string(t) + "." + std::to_string(i) + "@x.io");
           return txn.InsertContact(c);
         });
         if (!st.ok()) failures++;
@@ -554,9 +555,7 @@ TEST_P(StoreConformanceTest, ReaderSeesAConsistentSnapshot) {
     RIVULET_ASSIGN_OR_RETURN(int64_t during, txn.CountContacts(ws.id));
     EXPECT_EQ(before, 1);
     EXPECT_EQ(during, before);
-    EXPECT_EQ(txn.FindContact(ws.id, {ContactRef::Kind::kEmail, "two@example.com"})
-                  .status()
-                  .code(),
+    EXPECT_EQ(txn.FindContact(ws.id, {ContactRef::Kind::kEmail, "two@example.com"}).status().code(),
               Code::kNotFound);
     return Status::Ok();
   });
@@ -647,10 +646,12 @@ TEST_P(StoreConformanceTest, ListContactsFiltersByPhoneAndExternalId) {
   a.phone = "+31612345678";
   Contact b = NewContact(ws.id, std::nullopt);
   b.external_id = "crm-7";
-  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) -> Status {
-                      RIVULET_RETURN_IF_ERROR(txn.InsertContact(a));
-                      return txn.InsertContact(b);
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([&](WriteTxn& txn) -> Status {
+                    RIVULET_RETURN_IF_ERROR(txn.InsertContact(a));
+                    return txn.InsertContact(b);
+                  })
+                  .ok());
   ContactFilter f;
   f.phone = "+31612345678";
   auto r = List(ws.id, f);
@@ -666,7 +667,8 @@ TEST_P(StoreConformanceTest, ListContactsFiltersByPhoneAndExternalId) {
 TEST_P(StoreConformanceTest, ListContactsPaginatesByKey) {
   Workspace ws = AddWorkspace("w");
   std::vector<int64_t> ids;
-  for (int i = 0; i < 7; ++i) ids.push_back(AddContact(ws.id, "p" + std::to_string(i) + "@x.io").id);
+  for (int i = 0; i < 7; ++i)
+    ids.push_back(AddContact(ws.id, "p" + std::to_string(i) + "@x.io").id);
 
   std::vector<int64_t> seen;
   ContactFilter f;
@@ -681,7 +683,7 @@ TEST_P(StoreConformanceTest, ListContactsPaginatesByKey) {
     f.after_id = page.back().id;
     ASSERT_LT(pages, 10);
   }
-  EXPECT_EQ(pages, 3);  // 3 + 3 + 1
+  EXPECT_EQ(pages, 3);   // 3 + 3 + 1
   EXPECT_EQ(seen, ids);  // ascending id order, nothing skipped or repeated
 
   // A row inserted behind the cursor is not seen; one ahead of it is.
@@ -705,7 +707,8 @@ TEST_P(StoreConformanceTest, DeleteContactRemovesItsEventsOnly) {
   AddEvent(ws.id, gone.id, "b");
   Event keep = AddEvent(ws.id, kept.id, "c");
 
-  Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteContact(ws.id, gone.id); });
+  Status st =
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteContact(ws.id, gone.id); });
   ASSERT_TRUE(st.ok()) << st.ToString();
 
   auto events = Events(ws.id);
@@ -713,14 +716,14 @@ TEST_P(StoreConformanceTest, DeleteContactRemovesItsEventsOnly) {
   EXPECT_EQ(events[0].uuid, keep.uuid);
   EXPECT_EQ(Find(ws.id, {ContactRef::Kind::kUuid, gone.uuid}).status().code(), Code::kNotFound);
   EXPECT_TRUE(Find(ws.id, {ContactRef::Kind::kUuid, kept.uuid}).ok());
-  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM events WHERE contact_id = " +
-                                            std::to_string(gone.id)),
-            0);
+  EXPECT_EQ(
+      RawQueryInt("SELECT COUNT(*) FROM events WHERE contact_id = " + std::to_string(gone.id)), 0);
   // The idempotency key of an erased event is free again.
-  EXPECT_EQ(store_->Read([&](ReadTxn& txn) {
-                  return txn.FindEventByIdempotencyKey(ws.id, "k1").status();
-                }).code(),
-            Code::kNotFound);
+  EXPECT_EQ(
+      store_
+          ->Read([&](ReadTxn& txn) { return txn.FindEventByIdempotencyKey(ws.id, "k1").status(); })
+          .code(),
+      Code::kNotFound);
 
   st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteContact(ws.id, gone.id); });
   EXPECT_EQ(st.code(), Code::kNotFound);
@@ -735,18 +738,16 @@ TEST_P(StoreConformanceTest, WorkspaceIsolationOnLookupsAndChanges) {
   ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateContact(c); }).ok());
   AddEvent(ws.id, c.id, "t", "iso-key");
 
-  for (const ContactRef& ref :
-       {ContactRef{ContactRef::Kind::kUuid, c.uuid},
-        ContactRef{ContactRef::Kind::kEmail, "iso@example.com"},
-        ContactRef{ContactRef::Kind::kPhone, "+3161234567"},
-        ContactRef{ContactRef::Kind::kExternalId, "ext-1"}}) {
+  for (const ContactRef& ref : {ContactRef{ContactRef::Kind::kUuid, c.uuid},
+                                ContactRef{ContactRef::Kind::kEmail, "iso@example.com"},
+                                ContactRef{ContactRef::Kind::kPhone, "+3161234567"},
+                                ContactRef{ContactRef::Kind::kExternalId, "ext-1"}}) {
     EXPECT_TRUE(Find(ws.id, ref).ok()) << ref.value;
     EXPECT_EQ(Find(other.id, ref).status().code(), Code::kNotFound) << ref.value;
   }
   Status st = store_->Read([&](ReadTxn& txn) -> Status {
     EXPECT_EQ(txn.FindContactById(other.id, c.id).status().code(), Code::kNotFound);
-    EXPECT_EQ(txn.FindEventByIdempotencyKey(other.id, "iso-key").status().code(),
-              Code::kNotFound);
+    EXPECT_EQ(txn.FindEventByIdempotencyKey(other.id, "iso-key").status().code(), Code::kNotFound);
     auto ev = txn.ListEvents(other.id, {});
     EXPECT_TRUE(ev.ok() && ev->empty());
     auto cnt = txn.CountContacts(other.id);
@@ -1027,8 +1028,7 @@ TEST_P(StoreJourneysTest, ClaimDueTokensTakesDueTokensOfRunningAutomationsOldest
   ASSERT_EQ(due.size(), 2u);
   EXPECT_EQ(due[0].id, early.id);
   EXPECT_EQ(due[1].id, late.id);
-  EXPECT_EQ(ReadValue<std::optional<core::Millis>>(
-                [&](ReadTxn& txn) { return txn.NextWakeAt(); }),
+  EXPECT_EQ(ReadValue<std::optional<core::Millis>>([&](ReadTxn& txn) { return txn.NextWakeAt(); }),
             std::optional<core::Millis>(kT0 + 100));
   auto one = WriteValue<std::vector<core::Token>>(
       [&](WriteTxn& txn) { return txn.ClaimDueTokens(kT0 + 1'000, 1); });
@@ -1051,20 +1051,21 @@ TEST_P(StoreJourneysTest, TokensRoundTripAndFilter) {
   AddToken(running_, kT0);
   TokenFilter f;
   f.statuses = {core::TokenStatus::kCompleted};
-  auto done = ReadValue<std::vector<core::Token>>(
-      [&](ReadTxn& txn) { return txn.ListTokens(ws_.id, f); });
+  auto done =
+      ReadValue<std::vector<core::Token>>([&](ReadTxn& txn) { return txn.ListTokens(ws_.id, f); });
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done[0].id, t.id);
   f = TokenFilter();
   f.automation_id = running_.id;
   f.contact_id = contact_.id;
-  EXPECT_EQ(ReadValue<std::vector<core::Token>>(
-                [&](ReadTxn& txn) { return txn.ListTokens(ws_.id, f); })
-                .size(),
-            2u);
   EXPECT_EQ(ReadValue<std::vector<core::Token>>([&](ReadTxn& txn) {
-              return txn.TokensOfContact(running_.id, contact_.id);
-            }).front().id,
+              return txn.ListTokens(ws_.id, f);
+            }).size(),
+            2u);
+  EXPECT_EQ(ReadValue<std::vector<core::Token>>(
+                [&](ReadTxn& txn) { return txn.TokensOfContact(running_.id, contact_.id); })
+                .front()
+                .id,
             t.id + 1);  // newest first
   auto waiting = WriteValue<std::vector<core::Token>>(
       [&](WriteTxn& txn) { return txn.TokensWaitingFor(contact_.id, "clicked"); });
@@ -1080,14 +1081,12 @@ TEST_P(StoreJourneysTest, ExitExpiredTokensSparesTriggeredOnes) {
   core::Token expired = AddToken(running_, kT0);
   core::Token triggered = AddToken(running_, kT0);
   triggered.step_data_json = R"({"triggered":true})";
-  ASSERT_TRUE(
-      store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateToken(triggered); }).ok());
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateToken(triggered); }).ok());
   AddToken(running_, kT0 + 10'000);  // still waiting
   auto n = WriteValue<int64_t>(
       [&](WriteTxn& txn) { return txn.ExitExpiredTokens(running_.id, kT0 + 1'000); });
   EXPECT_EQ(n, 1);
-  auto got =
-      ReadValue<core::Token>([&](ReadTxn& txn) { return txn.FindTokenById(expired.id); });
+  auto got = ReadValue<core::Token>([&](ReadTxn& txn) { return txn.FindTokenById(expired.id); });
   EXPECT_EQ(got.status, core::TokenStatus::kExited);
   EXPECT_FALSE(got.wake_at.has_value());
 }
@@ -1120,19 +1119,19 @@ TEST_P(StoreJourneysTest, ClaimOutboxLeasesMessagesAndTakesOverExpiredLeases) {
   sent.sent_at = kT0 + 1'001;
   ASSERT_TRUE(
       store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateOutboxMessage(sent); }).ok());
-  auto got = ReadValue<core::OutboxMessage>(
-      [&](ReadTxn& txn) { return txn.FindOutboxMessage(due.uuid); });
+  auto got =
+      ReadValue<core::OutboxMessage>([&](ReadTxn& txn) { return txn.FindOutboxMessage(due.uuid); });
   EXPECT_EQ(got.status, "sent");
   EXPECT_EQ(got.sent_at, sent.sent_at);
-  EXPECT_EQ(ReadValue<std::vector<core::OutboxMessage>>(
-                [&](ReadTxn& txn) { return txn.MessagesOfToken(t.id); })
-                .size(),
+  EXPECT_EQ(ReadValue<std::vector<core::OutboxMessage>>([&](ReadTxn& txn) {
+              return txn.MessagesOfToken(t.id);
+            }).size(),
             2u);
   core::OutboxMessage dup = due;
   dup.uuid = core::NewUuidV7(kT0);
-  EXPECT_EQ(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertOutboxMessage(dup); })
-                .code(),
-            Code::kAlreadyExists);  // same idempotency key
+  EXPECT_EQ(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertOutboxMessage(dup); }).code(),
+      Code::kAlreadyExists);  // same idempotency key
 }
 
 TEST_P(StoreJourneysTest, CountersAccumulateAcrossCommits) {
@@ -1159,31 +1158,27 @@ TEST_P(StoreJourneysTest, CountersAccumulateAcrossCommits) {
 TEST_P(StoreJourneysTest, DeletingAnAutomationRemovesItsTokensAndMessages) {
   core::Token t = AddToken(running_, kT0);
   AddMessage(t, kT0);
-  ASSERT_TRUE(store_
-                  ->WriteAndWait([&](WriteTxn& txn) {
-                    return txn.DeleteAutomation(ws_.id, running_.id);
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteAutomation(ws_.id, running_.id); })
+          .ok());
   EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM tokens"), 0);
   EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM outbox"), 0);
-  EXPECT_EQ(store_
-                ->WriteAndWait([&](WriteTxn& txn) {
-                  return txn.DeleteAutomation(ws_.id, running_.id);
-                })
-                .code(),
-            Code::kNotFound);
+  EXPECT_EQ(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteAutomation(ws_.id, running_.id); })
+          .code(),
+      Code::kNotFound);
 }
 
 TEST_P(StoreJourneysTest, SecretsSendersTemplatesAndSettingsRoundTrip) {
-  auto first = WriteValue<std::string>(
-      [&](WriteTxn& txn) { return txn.GetOrCreateSecret("link", "one"); });
-  auto second = WriteValue<std::string>(
-      [&](WriteTxn& txn) { return txn.GetOrCreateSecret("link", "two"); });
+  auto first =
+      WriteValue<std::string>([&](WriteTxn& txn) { return txn.GetOrCreateSecret("link", "one"); });
+  auto second =
+      WriteValue<std::string>([&](WriteTxn& txn) { return txn.GetOrCreateSecret("link", "two"); });
   EXPECT_EQ(first, "one");
   EXPECT_EQ(second, "one");
   core::Sender s{0, ws_.id, core::NewUuidV7(kT0), "n", "From", "f@example.com", "", kT0};
-  core::MessageTemplate t{0, ws_.id, core::NewUuidV7(kT0), "t", "email", "Hi", "<p>x</p>",
-                          "x", kT0, kT0};
+  core::MessageTemplate t{0,   ws_.id, core::NewUuidV7(kT0), "t", "email", "Hi", "<p>x</p>", "x",
+                          kT0, kT0};
   core::WorkspaceSetting set{0, ws_.id, core::NewUuidV7(kT0), "l", "c", "SMTP", "{}"};
   ASSERT_TRUE(store_
                   ->WriteAndWait([&](WriteTxn& txn) -> Status {
@@ -1200,22 +1195,23 @@ TEST_P(StoreJourneysTest, SecretsSendersTemplatesAndSettingsRoundTrip) {
                     return txn.UpdateSetting(set);
                   })
                   .ok());
-  EXPECT_EQ(ReadValue<core::Sender>([&](ReadTxn& txn) { return txn.FindSender(ws_.id, s.uuid); })
-                .from_address,
+  EXPECT_EQ(ReadValue<core::Sender>([&](ReadTxn& txn) {
+              return txn.FindSender(ws_.id, s.uuid);
+            }).from_address,
             "f@example.com");
-  EXPECT_EQ(ReadValue<core::MessageTemplate>(
-                [&](ReadTxn& txn) { return txn.FindTemplate(ws_.id, t.uuid); })
-                .subject,
+  EXPECT_EQ(ReadValue<core::MessageTemplate>([&](ReadTxn& txn) {
+              return txn.FindTemplate(ws_.id, t.uuid);
+            }).subject,
             "Hello");
-  EXPECT_EQ(ReadValue<core::WorkspaceSetting>(
-                [&](ReadTxn& txn) { return txn.FindSetting(ws_.id, set.uuid); })
-                .value_json,
+  EXPECT_EQ(ReadValue<core::WorkspaceSetting>([&](ReadTxn& txn) {
+              return txn.FindSetting(ws_.id, set.uuid);
+            }).value_json,
             set.value_json);
   ASSERT_TRUE(
       store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteSetting(ws_.id, set.id); }).ok());
-  EXPECT_TRUE(ReadValue<std::vector<core::WorkspaceSetting>>(
-                  [&](ReadTxn& txn) { return txn.ListSettings(ws_.id); })
-                  .empty());
+  EXPECT_TRUE(ReadValue<std::vector<core::WorkspaceSetting>>([&](ReadTxn& txn) {
+                return txn.ListSettings(ws_.id);
+              }).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values("sqlite", "postgres"),

@@ -31,9 +31,9 @@ PostgresCluster* PostgresCluster::Shared(std::string* why_not) {
   static std::string failure;
   std::lock_guard lock(mu);
   if (!shared && failure.empty()) {
-    auto peer = PeerProcess::Start(
-        {kPeerPython, SourcePath("test/support/pg_cluster.py"), "--watch-stdin"},
-        std::chrono::seconds(90));
+    auto peer =
+        PeerProcess::Start({kPeerPython, SourcePath("test/support/pg_cluster.py"), "--watch-stdin"},
+                           std::chrono::seconds(90));
     if (peer.ok()) {
       shared.reset(new PostgresCluster(std::move(peer).value()));
     } else {

@@ -165,8 +165,8 @@ Status Connection::ResultError(pg_result* res, std::string_view what) {
     return core::Unavailable(std::string(what) + ": database connection lost: " + msg);
   }
   const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-  Status st = PgError(state ? state : "XX000",
-                      std::string(what) + ": " + PQresultErrorMessage(res));
+  Status st =
+      PgError(state ? state : "XX000", std::string(what) + ": " + PQresultErrorMessage(res));
   PQclear(res);
   return st;
 }
@@ -186,8 +186,8 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
   const auto& vals = params.values();
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size());
-    pg_result* res = PQprepare(conn_, name.c_str(), key.c_str(), static_cast<int>(vals.size()),
-                               nullptr);
+    pg_result* res =
+        PQprepare(conn_, name.c_str(), key.c_str(), static_cast<int>(vals.size()), nullptr);
     if (res == nullptr || PQresultStatus(res) != PGRES_COMMAND_OK) {
       return ResultError(res, "postgres prepare");
     }

@@ -69,7 +69,7 @@ class Rows {
   std::string Text(int row, int col) const;
   std::optional<std::string> OptText(int row, int col) const;
   std::optional<int64_t> OptInt(int row, int col) const;
-  bool Bool(int row, int col) const;  // "t" / "1"
+  bool Bool(int row, int col) const;        // "t" / "1"
   std::string Hex(int row, int col) const;  // decodes a hex-encoded text column to bytes
 
  private:

@@ -36,7 +36,8 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(PgOptions options) {
                            Connection::Open(store->options_.url, store->options_.session));
   store->completer_ = std::thread([s = store.get()] { s->CompletionLoop(); });
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
-  if (store->options_.listen) store->listener_ = std::thread([s = store.get()] { s->ListenLoop(); });
+  if (store->options_.listen)
+    store->listener_ = std::thread([s = store.get()] { s->ListenLoop(); });
   return store;
 }
 
@@ -80,9 +81,9 @@ Result<int> PgStore::Migrate() {
         conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
                   "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
     RIVULET_ASSIGN_OR_RETURN(
-        int64_t current,
-        One<int64_t>(conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"),
-                     [](const Rows& r, int i) { return r.Int(i, 0); }, "version"));
+        int64_t current, One<int64_t>(
+                             conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"),
+                             [](const Rows& r, int i) { return r.Int(i, 0); }, "version"));
     const auto& all = PostgresMigrations();
     if (current > all.back().version) {
       return core::FailedPrecondition("database schema version " + std::to_string(current) +
@@ -93,10 +94,10 @@ Result<int> PgStore::Migrate() {
       if (m.version <= current) continue;
       RIVULET_RETURN_IF_ERROR(conn.Exec(m.sql));
       RIVULET_RETURN_IF_ERROR(
-          conn.Query("INSERT INTO schema_migrations (version, name, applied_at) "
-                     "VALUES ($1, $2, $3)",
-                     Params().Add(int64_t{m.version}).Add(m.name).Add(
-                         core::SystemClock::Get().Now()))
+          conn.Query(
+                  "INSERT INTO schema_migrations (version, name, applied_at) "
+                  "VALUES ($1, $2, $3)",
+                  Params().Add(int64_t{m.version}).Add(m.name).Add(core::SystemClock::Get().Now()))
               .status());
       spdlog::info("applied migration {} ({})", m.version, m.name);
     }
@@ -175,8 +176,8 @@ bool PgStore::EnsureWriter(Status* error) {
   writer_conn_.reset();
   auto conn = Connection::Open(options_.url, options_.session);
   if (!conn.ok()) {
-    backoff_ = std::min(options_.reconnect_max,
-                        backoff_ == 0 ? options_.reconnect_initial : backoff_ * 2);
+    backoff_ =
+        std::min(options_.reconnect_max, backoff_ == 0 ? options_.reconnect_initial : backoff_ * 2);
     spdlog::warn("database unavailable, next attempt in {} ms: {}", backoff_,
                  conn.status().message());
     *error = conn.status();
@@ -234,7 +235,8 @@ void PgStore::CommitBatch(std::vector<Job>& batch) {
   }
   if (signals.token_work || signals.outbox_work) {
     // Delivered at commit, to every listening process (ours ignores its own owner id).
-    (void)writer_conn_->Query("SELECT pg_notify($1, $2)", Params().Add(kChannel).Add(options_.owner));
+    (void)writer_conn_->Query("SELECT pg_notify($1, $2)",
+                              Params().Add(kChannel).Add(options_.owner));
   }
   Status commit = writer_conn_->Exec("COMMIT");
   if (!commit.ok()) {
@@ -319,8 +321,8 @@ void PgStore::ListenLoop() {
     }
     auto opened = Connection::Open(options_.url, options_.session);
     if (!opened.ok() || !(*opened)->Exec(std::string("LISTEN ") + kChannel).ok()) {
-      backoff = std::min(options_.reconnect_max,
-                         backoff == 0 ? options_.reconnect_initial : backoff * 2);
+      backoff =
+          std::min(options_.reconnect_max, backoff == 0 ? options_.reconnect_initial : backoff * 2);
       continue;
     }
     backoff = 0;

@@ -84,15 +84,15 @@ Event ReadEvent(const Rows& r, int i) {
 }  // namespace
 
 Result<Workspace> PgTxn::FindWorkspaceById(int64_t id) {
-  return One<Workspace>(conn_.Query(std::string(kWorkspaceCols) + "WHERE id = $1",
-                                    Params().Add(id)),
-                        ReadWorkspace, "workspace");
+  return One<Workspace>(
+      conn_.Query(std::string(kWorkspaceCols) + "WHERE id = $1", Params().Add(id)), ReadWorkspace,
+      "workspace");
 }
 
 Result<Workspace> PgTxn::FindWorkspaceByUuid(const std::string& uuid) {
-  return One<Workspace>(conn_.Query(std::string(kWorkspaceCols) + "WHERE uuid = $1",
-                                    Params().Add(uuid)),
-                        ReadWorkspace, "workspace");
+  return One<Workspace>(
+      conn_.Query(std::string(kWorkspaceCols) + "WHERE uuid = $1", Params().Add(uuid)),
+      ReadWorkspace, "workspace");
 }
 
 Result<std::vector<Workspace>> PgTxn::ListWorkspaces() {
@@ -109,19 +109,18 @@ Result<core::Principal> PgTxn::FindPrincipal(int64_t id) {
             return core::Principal{r.Int(i, 0), r.Text(i, 1), r.Int(i, 2) != 0, {}, r.Int(i, 3)};
           },
           "principal"));
-  RIVULET_ASSIGN_OR_RETURN(
-      p.workspace_ids,
-      All<int64_t>(conn_.Query("SELECT workspace_id FROM principal_workspaces "
-                               "WHERE principal_id = $1 ORDER BY workspace_id",
-                               Params().Add(id)),
-                   [](const Rows& r, int i) { return r.Int(i, 0); }));
+  RIVULET_ASSIGN_OR_RETURN(p.workspace_ids,
+                           All<int64_t>(conn_.Query("SELECT workspace_id FROM principal_workspaces "
+                                                    "WHERE principal_id = $1 ORDER BY workspace_id",
+                                                    Params().Add(id)),
+                                        [](const Rows& r, int i) { return r.Int(i, 0); }));
   return p;
 }
 
 Result<Credential> PgTxn::FindCredentialById(int64_t id) {
-  return One<Credential>(conn_.Query(std::string(kCredentialCols) + "WHERE id = $1",
-                                     Params().Add(id)),
-                         ReadCredential, "credential");
+  return One<Credential>(
+      conn_.Query(std::string(kCredentialCols) + "WHERE id = $1", Params().Add(id)), ReadCredential,
+      "credential");
 }
 
 Result<Credential> PgTxn::FindCredentialByPublicId(core::CredentialKind kind,
@@ -134,11 +133,10 @@ Result<Credential> PgTxn::FindCredentialByPublicId(core::CredentialKind kind,
 
 Result<Credential> PgTxn::FindCredentialBySecretHash(core::CredentialKind kind,
                                                      const std::string& hash) {
-  return One<Credential>(
-      conn_.Query(std::string(kCredentialCols) +
-                      "WHERE kind = $1 AND secret_hash = decode($2, 'hex')",
-                  Params().Add(core::CredentialKindName(kind)).AddHex(hash)),
-      ReadCredential, "credential");
+  return One<Credential>(conn_.Query(std::string(kCredentialCols) +
+                                         "WHERE kind = $1 AND secret_hash = decode($2, 'hex')",
+                                     Params().Add(core::CredentialKindName(kind)).AddHex(hash)),
+                         ReadCredential, "credential");
 }
 
 Result<std::vector<Credential>> PgTxn::ListCredentials(int64_t workspace_id) {
@@ -177,10 +175,10 @@ Result<Contact> PgTxn::FindContact(int64_t workspace_id, const core::ContactRef&
       where = "external_id = $2";
       break;
   }
-  return One<Contact>(conn_.Query(std::string(kContactCols) + "WHERE workspace_id = $1 AND " +
-                                      where,
-                                  Params().Add(workspace_id).Add(ref.value)),
-                      ReadContact, "contact");
+  return One<Contact>(
+      conn_.Query(std::string(kContactCols) + "WHERE workspace_id = $1 AND " + where,
+                  Params().Add(workspace_id).Add(ref.value)),
+      ReadContact, "contact");
 }
 
 Result<Contact> PgTxn::FindContactById(int64_t workspace_id, int64_t id) {
@@ -212,16 +210,17 @@ Result<std::vector<Contact>> PgTxn::ListContacts(int64_t workspace_id, const Con
 }
 
 Result<int64_t> PgTxn::CountContacts(int64_t workspace_id) {
-  return One<int64_t>(conn_.Query("SELECT COUNT(*) FROM contacts WHERE workspace_id = $1",
-                                  Params().Add(workspace_id)),
-                      [](const Rows& r, int i) { return r.Int(i, 0); }, "count");
+  return One<int64_t>(
+      conn_.Query("SELECT COUNT(*) FROM contacts WHERE workspace_id = $1",
+                  Params().Add(workspace_id)),
+      [](const Rows& r, int i) { return r.Int(i, 0); }, "count");
 }
 
 Result<Event> PgTxn::FindEventByIdempotencyKey(int64_t workspace_id, const std::string& key) {
-  return One<Event>(conn_.Query(std::string(kEventCols) +
-                                    "WHERE e.workspace_id = $1 AND e.idempotency_key = $2",
-                                Params().Add(workspace_id).Add(key)),
-                    ReadEvent, "event");
+  return One<Event>(
+      conn_.Query(std::string(kEventCols) + "WHERE e.workspace_id = $1 AND e.idempotency_key = $2",
+                  Params().Add(workspace_id).Add(key)),
+      ReadEvent, "event");
 }
 
 Result<std::vector<Event>> PgTxn::ListEvents(int64_t workspace_id, const EventFilter& f) {
@@ -255,15 +254,12 @@ Status PgTxn::InsertWorkspace(Workspace& ws) {
 }
 
 Status PgTxn::UpdateWorkspace(const Workspace& ws) {
-  return ExpectChange(conn_.Query("UPDATE workspaces SET name = $1, active = $2, settings = $3, "
-                                  "updated_at = $4 WHERE id = $5",
-                                  Params()
-                                      .Add(ws.name)
-                                      .Add(ws.active)
-                                      .Add(ws.settings_json)
-                                      .Add(ws.updated_at)
-                                      .Add(ws.id)),
-                      "workspace");
+  return ExpectChange(
+      conn_.Query(
+          "UPDATE workspaces SET name = $1, active = $2, settings = $3, "
+          "updated_at = $4 WHERE id = $5",
+          Params().Add(ws.name).Add(ws.active).Add(ws.settings_json).Add(ws.updated_at).Add(ws.id)),
+      "workspace");
 }
 
 Status PgTxn::DeleteWorkspace(int64_t id) {
@@ -282,9 +278,10 @@ Status PgTxn::InsertPrincipal(core::Principal& p) {
 
 Status PgTxn::GrantWorkspace(int64_t principal_id, int64_t workspace_id) {
   return conn_
-      .Query("INSERT INTO principal_workspaces (principal_id, workspace_id) VALUES ($1, $2) "
-             "ON CONFLICT DO NOTHING",
-             Params().Add(principal_id).Add(workspace_id))
+      .Query(
+          "INSERT INTO principal_workspaces (principal_id, workspace_id) VALUES ($1, $2) "
+          "ON CONFLICT DO NOTHING",
+          Params().Add(principal_id).Add(workspace_id))
       .status();
 }
 
@@ -314,9 +311,10 @@ Status PgTxn::RevokeCredential(int64_t id, core::Millis at) {
 
 Status PgTxn::InsertAccessToken(const core::AccessToken& t) {
   return conn_
-      .Query("INSERT INTO access_tokens (token_hash, credential_id, expires_at) "
-             "VALUES (decode($1, 'hex'), $2, $3)",
-             Params().AddHex(t.token_hash).Add(t.credential_id).Add(t.expires_at))
+      .Query(
+          "INSERT INTO access_tokens (token_hash, credential_id, expires_at) "
+          "VALUES (decode($1, 'hex'), $2, $3)",
+          Params().AddHex(t.token_hash).Add(t.credential_id).Add(t.expires_at))
       .status();
 }
 
@@ -327,42 +325,41 @@ Status PgTxn::DeleteExpiredAccessTokens(core::Millis now) {
 
 Status PgTxn::InsertContact(Contact& c) {
   RIVULET_ASSIGN_OR_RETURN(
-      c.id, ReturnedId(conn_.Query(
-                "INSERT INTO contacts (workspace_id, uuid, email, phone, external_id, "
-                "attributes, tags, timezone, subscriptions, created_at, updated_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                Params()
-                    .Add(c.workspace_id)
-                    .Add(c.uuid)
-                    .Add(c.email)
-                    .Add(c.phone)
-                    .Add(c.external_id)
-                    .Add(c.attributes_json)
-                    .Add(c.tags_json)
-                    .Add(c.timezone)
-                    .Add(c.subscriptions_json)
-                    .Add(c.created_at)
-                    .Add(c.updated_at))));
+      c.id,
+      ReturnedId(conn_.Query("INSERT INTO contacts (workspace_id, uuid, email, phone, external_id, "
+                             "attributes, tags, timezone, subscriptions, created_at, updated_at) "
+                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                             Params()
+                                 .Add(c.workspace_id)
+                                 .Add(c.uuid)
+                                 .Add(c.email)
+                                 .Add(c.phone)
+                                 .Add(c.external_id)
+                                 .Add(c.attributes_json)
+                                 .Add(c.tags_json)
+                                 .Add(c.timezone)
+                                 .Add(c.subscriptions_json)
+                                 .Add(c.created_at)
+                                 .Add(c.updated_at))));
   return Status::Ok();
 }
 
 Status PgTxn::UpdateContact(const Contact& c) {
-  return ExpectChange(
-      conn_.Query("UPDATE contacts SET email = $1, phone = $2, external_id = $3, "
-                  "attributes = $4, tags = $5, timezone = $6, subscriptions = $7, "
-                  "updated_at = $8 WHERE workspace_id = $9 AND id = $10",
-                  Params()
-                      .Add(c.email)
-                      .Add(c.phone)
-                      .Add(c.external_id)
-                      .Add(c.attributes_json)
-                      .Add(c.tags_json)
-                      .Add(c.timezone)
-                      .Add(c.subscriptions_json)
-                      .Add(c.updated_at)
-                      .Add(c.workspace_id)
-                      .Add(c.id)),
-      "contact");
+  return ExpectChange(conn_.Query("UPDATE contacts SET email = $1, phone = $2, external_id = $3, "
+                                  "attributes = $4, tags = $5, timezone = $6, subscriptions = $7, "
+                                  "updated_at = $8 WHERE workspace_id = $9 AND id = $10",
+                                  Params()
+                                      .Add(c.email)
+                                      .Add(c.phone)
+                                      .Add(c.external_id)
+                                      .Add(c.attributes_json)
+                                      .Add(c.tags_json)
+                                      .Add(c.timezone)
+                                      .Add(c.subscriptions_json)
+                                      .Add(c.updated_at)
+                                      .Add(c.workspace_id)
+                                      .Add(c.id)),
+                      "contact");
 }
 
 Status PgTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {

@@ -22,8 +22,8 @@ struct TxnSignals {
 // hold (SKIP LOCKED). Counter deltas go to this process's counter shard.
 class PgTxn final : public WriteTxn {
  public:
-  PgTxn(Connection& conn, bool for_write, int64_t counter_shard = 0,
-        std::string owner = "", TxnSignals* signals = nullptr)
+  PgTxn(Connection& conn, bool for_write, int64_t counter_shard = 0, std::string owner = "",
+        TxnSignals* signals = nullptr)
       : conn_(conn),
         for_write_(for_write),
         counter_shard_(counter_shard),
@@ -86,10 +86,12 @@ class PgTxn final : public WriteTxn {
   Result<std::vector<CounterValue>> ReadCounters(int64_t automation_id) override;
   Result<core::Sender> FindSender(int64_t workspace_id, const std::string& uuid) override;
   Result<std::vector<core::Sender>> ListSenders(int64_t workspace_id) override;
-  Result<core::MessageTemplate> FindTemplate(int64_t workspace_id, const std::string& uuid) override;
+  Result<core::MessageTemplate> FindTemplate(int64_t workspace_id,
+                                             const std::string& uuid) override;
   Result<std::vector<core::MessageTemplate>> ListTemplates(int64_t workspace_id) override;
   Result<std::vector<core::WorkspaceSetting>> ListSettings(int64_t workspace_id) override;
-  Result<core::WorkspaceSetting> FindSetting(int64_t workspace_id, const std::string& uuid) override;
+  Result<core::WorkspaceSetting> FindSetting(int64_t workspace_id,
+                                             const std::string& uuid) override;
 
   Status InsertAutomation(core::Automation& a) override;
   Status UpdateAutomation(const core::Automation& a) override;
@@ -101,7 +103,7 @@ class PgTxn final : public WriteTxn {
   Status InsertOutboxMessage(core::OutboxMessage& m) override;
   Status UpdateOutboxMessage(const core::OutboxMessage& m) override;
   Result<std::vector<core::OutboxMessage>> ClaimOutbox(core::Millis now, int limit,
-                                                      core::Millis lease_until) override;
+                                                       core::Millis lease_until) override;
   Status AddCounters(const std::vector<CounterDelta>& deltas) override;
   Result<std::string> GetOrCreateSecret(const std::string& name,
                                         const std::string& candidate) override;

@@ -142,16 +142,16 @@ std::string StatusList(const std::vector<std::string>& names) {
 }  // namespace
 
 Result<Automation> PgTxn::FindAutomation(int64_t ws, const std::string& uuid) {
-  return One<Automation>(conn_.Query(std::string(kAutomationCols) +
-                                         "WHERE workspace_id = $1 AND uuid = $2",
-                                     Params().Add(ws).Add(uuid)),
-                         ReadAutomation, "automation");
+  return One<Automation>(
+      conn_.Query(std::string(kAutomationCols) + "WHERE workspace_id = $1 AND uuid = $2",
+                  Params().Add(ws).Add(uuid)),
+      ReadAutomation, "automation");
 }
 
 Result<Automation> PgTxn::FindAutomationById(int64_t id) {
-  return One<Automation>(conn_.Query(std::string(kAutomationCols) + "WHERE id = $1",
-                                     Params().Add(id)),
-                         ReadAutomation, "automation");
+  return One<Automation>(
+      conn_.Query(std::string(kAutomationCols) + "WHERE id = $1", Params().Add(id)), ReadAutomation,
+      "automation");
 }
 
 Result<std::vector<Automation>> PgTxn::ListAutomations(int64_t ws, const AutomationFilter& f) {
@@ -166,7 +166,7 @@ Result<std::vector<Automation>> PgTxn::ListAutomations(int64_t ws, const Automat
 }
 
 Result<std::vector<int64_t>> PgTxn::AutomationsTriggeredBy(int64_t ws,
-                                                          const std::string& event_type) {
+                                                           const std::string& event_type) {
   return All<int64_t>(
       conn_.Query("SELECT t.automation_id FROM automation_triggers t JOIN automations a "
                   "ON a.id = t.automation_id WHERE t.workspace_id = $1 AND t.event_type = $2 "
@@ -176,16 +176,18 @@ Result<std::vector<int64_t>> PgTxn::AutomationsTriggeredBy(int64_t ws,
 }
 
 Result<Token> PgTxn::FindToken(int64_t ws, const std::string& uuid) {
-  return One<Token>(conn_.Query(std::string(kTokenCols) + "WHERE t.workspace_id = $1 AND "
-                                                          "t.uuid = $2" + Lock(),
+  return One<Token>(conn_.Query(std::string(kTokenCols) +
+                                    "WHERE t.workspace_id = $1 AND "
+                                    "t.uuid = $2" +
+                                    Lock(),
                                 Params().Add(ws).Add(uuid)),
                     ReadToken, "token");
 }
 
 Result<Token> PgTxn::FindTokenById(int64_t id) {
-  return One<Token>(conn_.Query(std::string(kTokenCols) + "WHERE t.id = $1" + Lock(),
-                                Params().Add(id)),
-                    ReadToken, "token");
+  return One<Token>(
+      conn_.Query(std::string(kTokenCols) + "WHERE t.id = $1" + Lock(), Params().Add(id)),
+      ReadToken, "token");
 }
 
 Result<std::vector<Token>> PgTxn::ListTokens(int64_t ws, const TokenFilter& f) {
@@ -212,25 +214,26 @@ Result<std::vector<Token>> PgTxn::TokensOfContact(int64_t automation_id, int64_t
   if (for_write_) {
     // Enrollment reads this to enforce uniqueToken and re-entry rules; the lock makes two
     // processes enrolling the same contact take turns, as SQLite's single writer does.
-    RIVULET_RETURN_IF_ERROR(
-        conn_.Query("SELECT pg_advisory_xact_lock(hashint8($1), hashint8($2))",
-                    Params().Add(automation_id).Add(contact_id))
-            .status());
+    RIVULET_RETURN_IF_ERROR(conn_
+                                .Query("SELECT pg_advisory_xact_lock(hashint8($1), hashint8($2))",
+                                       Params().Add(automation_id).Add(contact_id))
+                                .status());
   }
-  return All<Token>(conn_.Query(std::string(kTokenCols) +
-                                    "WHERE t.automation_id = $1 AND t.contact_id = $2 "
-                                    "ORDER BY t.id DESC LIMIT 100",
-                                Params().Add(automation_id).Add(contact_id)),
-                    ReadToken);
+  return All<Token>(
+      conn_.Query(std::string(kTokenCols) + "WHERE t.automation_id = $1 AND t.contact_id = $2 "
+                                            "ORDER BY t.id DESC LIMIT 100",
+                  Params().Add(automation_id).Add(contact_id)),
+      ReadToken);
 }
 
 Result<std::vector<Token>> PgTxn::TokensWaitingFor(int64_t contact_id,
-                                                  const std::string& event_type) {
+                                                   const std::string& event_type) {
   // Locks (waiting if another process advances one of them), then re-checks the condition
   // on the newest row version, so a token that moved on meanwhile is not returned.
   return All<Token>(conn_.Query(std::string(kTokenCols) +
                                     "WHERE t.contact_id = $1 AND t.waiting_event = $2 AND "
-                                    "t.waiting_event <> '' ORDER BY t.id" + Lock(),
+                                    "t.waiting_event <> '' ORDER BY t.id" +
+                                    Lock(),
                                 Params().Add(contact_id).Add(event_type)),
                     ReadToken);
 }
@@ -243,15 +246,15 @@ Result<std::optional<core::Millis>> PgTxn::NextWakeAt() {
 }
 
 Result<OutboxMessage> PgTxn::FindOutboxMessage(const std::string& uuid) {
-  return One<OutboxMessage>(conn_.Query(OutboxSelect() + "WHERE uuid = $1" + Lock(),
-                                        Params().Add(uuid)),
-                            ReadOutbox, "message");
+  return One<OutboxMessage>(
+      conn_.Query(OutboxSelect() + "WHERE uuid = $1" + Lock(), Params().Add(uuid)), ReadOutbox,
+      "message");
 }
 
 Result<std::vector<OutboxMessage>> PgTxn::MessagesOfToken(int64_t token_id) {
-  return All<OutboxMessage>(conn_.Query(OutboxSelect() + "WHERE token_id = $1 ORDER BY id",
-                                        Params().Add(token_id)),
-                            ReadOutbox);
+  return All<OutboxMessage>(
+      conn_.Query(OutboxSelect() + "WHERE token_id = $1 ORDER BY id", Params().Add(token_id)),
+      ReadOutbox);
 }
 
 Result<std::optional<core::Millis>> PgTxn::NextOutboxAttemptAt() {
@@ -266,7 +269,9 @@ Result<std::vector<CounterValue>> PgTxn::ReadCounters(int64_t automation_id) {
       conn_.Query("SELECT step_uuid, name, SUM(value)::bigint FROM counters WHERE "
                   "automation_id = $1 GROUP BY step_uuid, name ORDER BY step_uuid, name",
                   Params().Add(automation_id)),
-      [](const Rows& r, int i) { return CounterValue{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2)}; });
+      [](const Rows& r, int i) {
+        return CounterValue{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2)};
+      });
 }
 
 namespace {
@@ -278,9 +283,8 @@ core::Sender ReadSender(const Rows& r, int i) {
                       r.Text(i, 4), r.Text(i, 5), r.Text(i, 6), r.Int(i, 7)};
 }
 core::MessageTemplate ReadTemplate(const Rows& r, int i) {
-  return core::MessageTemplate{r.Int(i, 0),  r.Int(i, 1),  r.Text(i, 2), r.Text(i, 3),
-                               r.Text(i, 4), r.Text(i, 5), r.Text(i, 6), r.Text(i, 7),
-                               r.Int(i, 8),  r.Int(i, 9)};
+  return core::MessageTemplate{r.Int(i, 0),  r.Int(i, 1),  r.Text(i, 2), r.Text(i, 3), r.Text(i, 4),
+                               r.Text(i, 5), r.Text(i, 6), r.Text(i, 7), r.Int(i, 8),  r.Int(i, 9)};
 }
 constexpr const char* kTemplateCols =
     "SELECT id, workspace_id, uuid, name, kind, subject, html, text, created_at, updated_at "
@@ -294,45 +298,45 @@ constexpr const char* kSettingCols =
 }  // namespace
 
 Result<core::Sender> PgTxn::FindSender(int64_t ws, const std::string& uuid) {
-  return One<core::Sender>(conn_.Query(std::string(kSenderCols) +
-                                           "WHERE workspace_id = $1 AND uuid = $2",
-                                       Params().Add(ws).Add(uuid)),
-                           ReadSender, "sender");
+  return One<core::Sender>(
+      conn_.Query(std::string(kSenderCols) + "WHERE workspace_id = $1 AND uuid = $2",
+                  Params().Add(ws).Add(uuid)),
+      ReadSender, "sender");
 }
 
 Result<std::vector<core::Sender>> PgTxn::ListSenders(int64_t ws) {
-  return All<core::Sender>(conn_.Query(std::string(kSenderCols) +
-                                           "WHERE workspace_id = $1 ORDER BY id",
-                                       Params().Add(ws)),
-                           ReadSender);
+  return All<core::Sender>(
+      conn_.Query(std::string(kSenderCols) + "WHERE workspace_id = $1 ORDER BY id",
+                  Params().Add(ws)),
+      ReadSender);
 }
 
 Result<core::MessageTemplate> PgTxn::FindTemplate(int64_t ws, const std::string& uuid) {
-  return One<core::MessageTemplate>(conn_.Query(std::string(kTemplateCols) +
-                                                    "WHERE workspace_id = $1 AND uuid = $2",
-                                                Params().Add(ws).Add(uuid)),
-                                    ReadTemplate, "template");
+  return One<core::MessageTemplate>(
+      conn_.Query(std::string(kTemplateCols) + "WHERE workspace_id = $1 AND uuid = $2",
+                  Params().Add(ws).Add(uuid)),
+      ReadTemplate, "template");
 }
 
 Result<std::vector<core::MessageTemplate>> PgTxn::ListTemplates(int64_t ws) {
-  return All<core::MessageTemplate>(conn_.Query(std::string(kTemplateCols) +
-                                                    "WHERE workspace_id = $1 ORDER BY id",
-                                                Params().Add(ws)),
-                                    ReadTemplate);
+  return All<core::MessageTemplate>(
+      conn_.Query(std::string(kTemplateCols) + "WHERE workspace_id = $1 ORDER BY id",
+                  Params().Add(ws)),
+      ReadTemplate);
 }
 
 Result<std::vector<core::WorkspaceSetting>> PgTxn::ListSettings(int64_t ws) {
-  return All<core::WorkspaceSetting>(conn_.Query(std::string(kSettingCols) +
-                                                     "WHERE workspace_id = $1 ORDER BY id",
-                                                 Params().Add(ws)),
-                                     ReadSetting);
+  return All<core::WorkspaceSetting>(
+      conn_.Query(std::string(kSettingCols) + "WHERE workspace_id = $1 ORDER BY id",
+                  Params().Add(ws)),
+      ReadSetting);
 }
 
 Result<core::WorkspaceSetting> PgTxn::FindSetting(int64_t ws, const std::string& uuid) {
-  return One<core::WorkspaceSetting>(conn_.Query(std::string(kSettingCols) +
-                                                     "WHERE workspace_id = $1 AND uuid = $2",
-                                                 Params().Add(ws).Add(uuid)),
-                                     ReadSetting, "setting");
+  return One<core::WorkspaceSetting>(
+      conn_.Query(std::string(kSettingCols) + "WHERE workspace_id = $1 AND uuid = $2",
+                  Params().Add(ws).Add(uuid)),
+      ReadSetting, "setting");
 }
 
 Status PgTxn::IndexTriggers(const Automation& a) {
@@ -341,9 +345,10 @@ Status PgTxn::IndexTriggers(const Automation& a) {
           .status());
   for (const auto& t : a.triggers) {
     RIVULET_RETURN_IF_ERROR(
-        conn_.Query("INSERT INTO automation_triggers (workspace_id, event_type, automation_id) "
-                    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    Params().Add(a.workspace_id).Add(t.event_type).Add(a.id))
+        conn_
+            .Query("INSERT INTO automation_triggers (workspace_id, event_type, automation_id) "
+                   "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                   Params().Add(a.workspace_id).Add(t.event_type).Add(a.id))
             .status());
   }
   return Status::Ok();
@@ -423,13 +428,13 @@ Status PgTxn::UpdateToken(const Token& t) {
 Result<std::vector<Token>> PgTxn::ClaimDueTokens(core::Millis now, int limit) {
   // The row locks are the claim: they last until this transaction commits, which is also
   // when the tokens' new state becomes visible, and vanish with a process that dies.
-  return All<Token>(conn_.Query(std::string(kTokenCols) +
-                                    "JOIN automations a ON a.id = t.automation_id "
-                                    "WHERE t.wake_at IS NOT NULL AND t.wake_at <= $1 AND "
-                                    "a.status = 'RUNNING' ORDER BY t.wake_at LIMIT $2 "
-                                    "FOR UPDATE OF t SKIP LOCKED",
-                                Params().Add(now).Add(int64_t{limit})),
-                    ReadToken);
+  return All<Token>(
+      conn_.Query(std::string(kTokenCols) + "JOIN automations a ON a.id = t.automation_id "
+                                            "WHERE t.wake_at IS NOT NULL AND t.wake_at <= $1 AND "
+                                            "a.status = 'RUNNING' ORDER BY t.wake_at LIMIT $2 "
+                                            "FOR UPDATE OF t SKIP LOCKED",
+                  Params().Add(now).Add(int64_t{limit})),
+      ReadToken);
 }
 
 Result<int64_t> PgTxn::ExitExpiredTokens(int64_t automation_id, core::Millis now) {
@@ -498,7 +503,7 @@ Status PgTxn::UpdateOutboxMessage(const OutboxMessage& m) {
 }
 
 Result<std::vector<OutboxMessage>> PgTxn::ClaimOutbox(core::Millis now, int limit,
-                                                     core::Millis lease_until) {
+                                                      core::Millis lease_until) {
   // Takes the lease in the claiming statement: rows another process is claiming right now
   // are skipped, and a lease that ran out (its owner died or stalled) is taken over.
   RIVULET_ASSIGN_OR_RETURN(
@@ -528,15 +533,16 @@ Status PgTxn::AddCounters(const std::vector<CounterDelta>& deltas) {
   for (const auto& [key, delta] : sum) {
     if (delta == 0) continue;
     RIVULET_RETURN_IF_ERROR(
-        conn_.Query("INSERT INTO counters (automation_id, step_uuid, name, shard, value) "
-                    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (automation_id, step_uuid, name, "
-                    "shard) DO UPDATE SET value = counters.value + excluded.value",
-                    Params()
-                        .Add(std::get<0>(key))
-                        .Add(std::get<1>(key))
-                        .Add(std::get<2>(key))
-                        .Add(counter_shard_)
-                        .Add(delta))
+        conn_
+            .Query("INSERT INTO counters (automation_id, step_uuid, name, shard, value) "
+                   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (automation_id, step_uuid, name, "
+                   "shard) DO UPDATE SET value = counters.value + excluded.value",
+                   Params()
+                       .Add(std::get<0>(key))
+                       .Add(std::get<1>(key))
+                       .Add(std::get<2>(key))
+                       .Add(counter_shard_)
+                       .Add(delta))
             .status());
   }
   return Status::Ok();
