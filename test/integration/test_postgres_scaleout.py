@@ -37,7 +37,8 @@ BATCH = 500        # events per request
 
 def metric(server, name):
     r = server.client(None).get("/metrics")
-    m = re.search(r"^%s (\d+)" % re.escape(name), r.body.decode(), re.M)
+    body = r.body if isinstance(r.body, str) else r.body.decode()
+    m = re.search(r"^%s (\d+)" % re.escape(name), body, re.M)
     return int(m.group(1)) if m else 0
 
 
