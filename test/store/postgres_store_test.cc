@@ -80,6 +80,7 @@ TEST(PgStoreOpenTest, UnreachableServerFailsAtOnceWithAClearError) {
 class PgSharingTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    spdlog::set_level(spdlog::level::warn);  // keep migration chatter out of test output
     std::string skip;
     auto b = testing::TestBackend::Make("postgres", &skip);
     if (!b) {

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_connection.h"
 
 #include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -143,6 +144,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
     PQfinish(conn);
     return core::Unavailable("cannot connect to PostgreSQL at " + RedactUrl(url) + ": " + msg);
   }
+  // Server notices (e.g. "terminating connection") go to the log, not to stderr.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char* message) { spdlog::debug("postgres: {}", Trim(message)); },
+      nullptr);
   std::unique_ptr<Connection> c(new Connection(conn));
   std::string set = "SET statement_timeout = " + std::to_string(options.statement_timeout_ms) +
                     "; SET idle_in_transaction_session_timeout = " +
