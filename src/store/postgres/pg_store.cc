@@ -299,6 +299,7 @@ StoreStats PgStore::Stats() const {
   s.committed_jobs = committed_jobs_;
   s.failed_commits = failed_commits_;
   s.max_batch = max_batch_;
+  s.syncs = commits_;  // the server flushes its WAL once per COMMIT
   {
     std::lock_guard lock(const_cast<std::mutex&>(queue_mu_));
     s.queue_depth = queue_.size();
