@@ -10,6 +10,9 @@ only with the same Message-ID / Idempotency-Key (counted and printed); the work 
 shared (each surviving process advanced tokens and sent messages); a second event with an
 idempotency key already used is absorbed.
 
+DatabaseUrlTest: RIVULET_DATABASE_URL selects the database (--database wins over it), and an
+unreachable server fails at once with the server named and the password hidden.
+
     cd test/integration && RIVULET_BIN=.../build/debug/rivulet \\
         /usr/bin/python3 -m unittest -v test_postgres_scaleout
 
@@ -24,7 +27,7 @@ import time
 import unittest
 from collections import defaultdict
 
-from rivulet_harness import RivuletServer, RivuletTestCase
+from rivulet_harness import RivuletServer, run_cli
 from test_engine_e2e import E2EBase, body_json, header, new_uuid, now, poll_until
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
@@ -40,6 +43,27 @@ def metric(server, name):
     body = r.body if isinstance(r.body, str) else r.body.decode()
     m = re.search(r"^%s (\d+)" % re.escape(name), body, re.M)
     return int(m.group(1)) if m else 0
+
+
+@unittest.skipIf(pg_cluster.available(), pg_cluster.available() or "")
+class DatabaseUrlTest(unittest.TestCase):
+    def test_database_url_from_the_environment_and_a_clear_error_when_unreachable(self):
+        url = pg_cluster.PostgresCluster.shared().create_database("url")
+        p = run_cli("migrate", env={"RIVULET_DATABASE_URL": url})
+        self.assertIn("latest schema", p.stdout)
+        run_cli("workspace", "create", "--name", "from-env", env={"RIVULET_DATABASE_URL": url})
+        p = run_cli("workspace", "list", database=url)  # --database works too
+        self.assertIn("from-env", p.stdout)
+        # --database wins over RIVULET_DATABASE_URL.
+        bad = "postgres://bob:s3cret@127.0.0.1:%d/nowhere" % pg_cluster.free_port()
+        p = run_cli("workspace", "list", database=url, env={"RIVULET_DATABASE_URL": bad})
+        self.assertIn("from-env", p.stdout)
+        started = time.monotonic()
+        p = run_cli("migrate", env={"RIVULET_DATABASE_URL": bad}, check=False)
+        self.assertEqual(p.returncode, 1, p)
+        self.assertIn("cannot connect to PostgreSQL at postgres://bob:***@127.0.0.1:", p.stderr)
+        self.assertNotIn("s3cret", p.stderr + p.stdout)
+        self.assertLess(time.monotonic() - started, 10)
 
 
 @unittest.skipIf(pg_cluster.available(), pg_cluster.available() or "")
