@@ -525,25 +525,33 @@ Result<std::vector<OutboxMessage>> PgTxn::ClaimOutbox(core::Millis now, int limi
 }
 
 Status PgTxn::AddCounters(const std::vector<CounterDelta>& deltas) {
-  // One row per counter and process shard; sorted so that statements lock rows in one order.
+  // Summed per counter first (one upsert may not touch a row twice), then multi-row upserts
+  // into this process's shard, in key order so that statements lock rows in one order.
   std::map<std::tuple<int64_t, std::string, std::string>, int64_t> sum;
   for (const auto& d : deltas) {
     if (d.delta != 0) sum[{d.automation_id, d.step_uuid, d.name}] += d.delta;
   }
-  for (const auto& [key, delta] : sum) {
-    if (delta == 0) continue;
-    RIVULET_RETURN_IF_ERROR(
-        conn_
-            .Query("INSERT INTO counters (automation_id, step_uuid, name, shard, value) "
-                   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (automation_id, step_uuid, name, "
-                   "shard) DO UPDATE SET value = counters.value + excluded.value",
-                   Params()
-                       .Add(std::get<0>(key))
-                       .Add(std::get<1>(key))
-                       .Add(std::get<2>(key))
-                       .Add(counter_shard_)
-                       .Add(delta))
-            .status());
+  constexpr size_t kRowsPerStatement = 64;
+  auto it = sum.begin();
+  while (it != sum.end()) {
+    std::string sql = "INSERT INTO counters (automation_id, step_uuid, name, shard, value) VALUES ";
+    Params p;
+    size_t rows = 0;
+    for (; it != sum.end() && rows < kRowsPerStatement; ++it) {
+      if (it->second == 0) continue;
+      int base = static_cast<int>(rows) * 5;
+      sql += (rows ? ", (" : "(") + ("$" + std::to_string(base + 1)) + ", $" +
+             std::to_string(base + 2) + ", $" + std::to_string(base + 3) + ", $" +
+             std::to_string(base + 4) + ", $" + std::to_string(base + 5) + ")";
+      p.Add(std::get<0>(it->first)).Add(std::get<1>(it->first)).Add(std::get<2>(it->first));
+      p.Add(counter_shard_).Add(it->second);
+      ++rows;
+    }
+    if (rows == 0) break;
+    sql +=
+        " ON CONFLICT (automation_id, step_uuid, name, shard) DO UPDATE SET value = "
+        "counters.value + excluded.value";
+    RIVULET_RETURN_IF_ERROR(conn_.Query(sql, p).status());
   }
   return Status::Ok();
 }
