@@ -57,11 +57,30 @@ def free_port():
         return s.getsockname()[1]
 
 
+def sweep_stale(base, min_age=600):
+    """Removes cluster directories left by test processes that died before cleaning up: older
+    than min_age seconds and with no running server (no postmaster.pid)."""
+    now = time.time()
+    for name in os.listdir(base):
+        path = os.path.join(base, name)
+        if not name.startswith("rivulet-pg-") or name.startswith("rivulet-pg-template-"):
+            continue
+        try:
+            if now - os.stat(path).st_mtime < min_age:
+                continue
+            if os.path.exists(os.path.join(path, "data", "postmaster.pid")):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
 class PostgresCluster:
     _shared = None
     _names = itertools.count(1)
 
     def __init__(self, base=None):
+        sweep_stale(base or "/tmp")
         self.dir = tempfile.mkdtemp(prefix="rivulet-pg-", dir=base or "/tmp")
         self.data = os.path.join(self.dir, "data")
         self.log = os.path.join(self.dir, "server.log")
@@ -180,8 +199,11 @@ def main():
         return 2
     cluster = PostgresCluster()
 
+    cleaning = []
+
     def on_term(*_):
-        raise KeyboardInterrupt
+        if not cleaning:  # a SIGTERM during the clean-up must not cut it short
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
     try:
@@ -196,6 +218,7 @@ def main():
     except KeyboardInterrupt:
         pass
     finally:
+        cleaning.append(True)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         cluster.stop()
     return 0
