@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import pg_cluster  # noqa: E402
 
 TOKENS = int(os.environ.get("RIVULET_SCALEOUT_TOKENS", "2000"))
-LEASE_SECONDS = 10  # delivery lease: how long a dead process's claimed messages stay stuck
+LEASE_SECONDS = 15  # delivery lease: how long a dead process's claimed messages stay stuck
 BATCH = 500        # events per request
 
 

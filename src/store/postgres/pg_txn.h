@@ -75,6 +75,7 @@ class PgTxn final : public WriteTxn {
   Result<core::Token> FindToken(int64_t workspace_id, const std::string& uuid) override;
   Result<core::Token> FindTokenById(int64_t id) override;
   Result<std::vector<core::Token>> ListTokens(int64_t workspace_id, const TokenFilter& f) override;
+  Result<int64_t> CountTokens(int64_t workspace_id, const TokenFilter& f) override;
   Result<std::vector<core::Token>> TokensOfContact(int64_t automation_id,
                                                    int64_t contact_id) override;
   Result<std::vector<core::Token>> TokensWaitingFor(int64_t contact_id,
@@ -113,6 +114,16 @@ class PgTxn final : public WriteTxn {
   Status InsertSetting(core::WorkspaceSetting& s) override;
   Status UpdateSetting(const core::WorkspaceSetting& s) override;
   Status DeleteSetting(int64_t workspace_id, int64_t id) override;
+
+  // Batch enrollment sources (pg_txn_batches.cc).
+  Result<core::BatchSource> FindBatchSource(int64_t workspace_id, int64_t automation_id,
+                                            const std::string& uuid) override;
+  Status InsertBatchSource(core::BatchSource& b) override;
+  Status UpdateBatchSource(const core::BatchSource& b) override;
+  Status DeleteBatchSource(int64_t workspace_id, int64_t id) override;
+  Result<int64_t> ReleaseHeldTokens(int64_t automation_id, const std::string& source_uuid,
+                                    core::Millis wake_at) override;
+  Result<int64_t> DeleteHeldTokens(int64_t automation_id, const std::string& source_uuid) override;
 
  private:
   Status IndexTriggers(const core::Automation& a);

@@ -190,24 +190,61 @@ Result<Token> PgTxn::FindTokenById(int64_t id) {
       ReadToken, "token");
 }
 
-Result<std::vector<Token>> PgTxn::ListTokens(int64_t ws, const TokenFilter& f) {
+namespace {
+// The WHERE clause shared by ListTokens and CountTokens; $1..$6.
+constexpr const char* kTokenFilterWhere =
+    "WHERE t.workspace_id = $1 AND t.id > $2 AND ($3::bigint IS NULL OR t.automation_id = $3) "
+    "AND ($4::text IS NULL OR t.step_uuid = $4) AND ($5::bigint IS NULL OR t.contact_id = $5) "
+    "AND ($6::text = '' OR t.status = ANY (string_to_array($6, ','))) ";
+
+Params TokenFilterParams(int64_t ws, const TokenFilter& f, int64_t after_id) {
   std::vector<std::string> names;
   for (auto s : f.statuses) names.emplace_back(core::TokenStatusName(s));
-  return All<Token>(
-      conn_.Query(std::string(kTokenCols) +
-                      "WHERE t.workspace_id = $1 AND t.id > $2 AND ($3::bigint IS NULL OR "
-                      "t.automation_id = $3) AND ($4::text IS NULL OR t.step_uuid = $4) AND "
-                      "($5::bigint IS NULL OR t.contact_id = $5) AND ($6::text = '' OR "
-                      "t.status = ANY (string_to_array($6, ','))) ORDER BY t.id LIMIT $7",
-                  Params()
-                      .Add(ws)
-                      .Add(f.after_id)
-                      .Add(f.automation_id)
-                      .Add(f.step_uuid)
-                      .Add(f.contact_id)
-                      .Add(StatusList(names))
-                      .Add(int64_t{f.limit})),
-      ReadToken);
+  Params p;
+  p.Add(ws).Add(after_id).Add(f.automation_id).Add(f.step_uuid).Add(f.contact_id);
+  p.Add(StatusList(names));
+  return p;
+}
+}  // namespace
+
+Result<std::vector<Token>> PgTxn::ListTokens(int64_t ws, const TokenFilter& f) {
+  // COLLATE "C": text sorts by bytes, as with SQLite's BINARY collation.
+  std::string join, order = "t.id";
+  switch (f.order) {
+    case TokenOrder::kId:
+      break;
+    case TokenOrder::kAutomation:
+      join = "JOIN automations a ON a.id = t.automation_id ";
+      order = "a.uuid COLLATE \"C\", t.id";
+      break;
+    case TokenOrder::kContact:
+      join = "JOIN contacts c ON c.id = t.contact_id ";
+      order = "c.uuid COLLATE \"C\", t.id";
+      break;
+    case TokenOrder::kRecipient:
+      join = "JOIN contacts c ON c.id = t.contact_id ";
+      order = "c.email IS NULL, c.email COLLATE \"C\", t.id";
+      break;
+    case TokenOrder::kStep:
+      order = "t.step_uuid COLLATE \"C\", t.id";
+      break;
+    case TokenOrder::kStatus:
+      order = "t.status COLLATE \"C\", t.id";
+      break;
+  }
+  Params p = TokenFilterParams(ws, f, f.after_id);
+  p.Add(int64_t{f.limit}).Add(f.offset);
+  return All<Token>(conn_.Query(std::string(kTokenCols) + join + kTokenFilterWhere + "ORDER BY " +
+                                    order + " LIMIT $7 OFFSET $8",
+                                p),
+                    ReadToken);
+}
+
+Result<int64_t> PgTxn::CountTokens(int64_t ws, const TokenFilter& f) {
+  return One<int64_t>(
+      conn_.Query(std::string("SELECT COUNT(*) FROM tokens t ") + kTokenFilterWhere,
+                  TokenFilterParams(ws, f, 0)),
+      [](const Rows& r, int i) { return r.Int(i, 0); }, "count");
 }
 
 Result<std::vector<Token>> PgTxn::TokensOfContact(int64_t automation_id, int64_t contact_id) {
@@ -241,7 +278,8 @@ Result<std::vector<Token>> PgTxn::TokensWaitingFor(int64_t contact_id,
 Result<std::optional<core::Millis>> PgTxn::NextWakeAt() {
   return One<std::optional<core::Millis>>(
       conn_.Query("SELECT MIN(t.wake_at) FROM tokens t JOIN automations a ON "
-                  "a.id = t.automation_id WHERE t.wake_at IS NOT NULL AND a.status = 'RUNNING'"),
+                  "a.id = t.automation_id JOIN workspaces w ON w.id = t.workspace_id "
+                  "WHERE t.wake_at IS NOT NULL AND a.status = 'RUNNING' AND w.active = 1"),
       [](const Rows& r, int i) { return r.OptInt(i, 0); }, "wake");
 }
 
@@ -429,10 +467,12 @@ Result<std::vector<Token>> PgTxn::ClaimDueTokens(core::Millis now, int limit) {
   // The row locks are the claim: they last until this transaction commits, which is also
   // when the tokens' new state becomes visible, and vanish with a process that dies.
   return All<Token>(
-      conn_.Query(std::string(kTokenCols) + "JOIN automations a ON a.id = t.automation_id "
-                                            "WHERE t.wake_at IS NOT NULL AND t.wake_at <= $1 AND "
-                                            "a.status = 'RUNNING' ORDER BY t.wake_at LIMIT $2 "
-                                            "FOR UPDATE OF t SKIP LOCKED",
+      conn_.Query(std::string(kTokenCols) +
+                      "JOIN automations a ON a.id = t.automation_id "
+                      "JOIN workspaces w ON w.id = t.workspace_id "
+                      "WHERE t.wake_at IS NOT NULL AND t.wake_at <= $1 AND "
+                      "a.status = 'RUNNING' AND w.active = 1 ORDER BY t.wake_at LIMIT $2 "
+                      "FOR UPDATE OF t SKIP LOCKED",
                   Params().Add(now).Add(int64_t{limit})),
       ReadToken);
 }
