@@ -1214,6 +1214,94 @@ TEST_P(StoreJourneysTest, SecretsSendersTemplatesAndSettingsRoundTrip) {
               }).empty());
 }
 
+TEST_P(StoreJourneysTest, BatchSourcesHoldAndReleaseTheirTokens) {
+  core::BatchSource b;
+  b.workspace_id = ws_.id;
+  b.automation_id = running_.id;
+  b.uuid = core::NewUuidV7(kT0);
+  b.label = "first";
+  b.created_at = b.updated_at = kT0;
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertBatchSource(b); }).ok());
+  core::BatchSource dup = b;
+  EXPECT_EQ(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertBatchSource(dup); }).code(),
+            Code::kAlreadyExists);
+  b.packets = 2;
+  b.accepted = 2;
+  b.status = core::BatchStatus::kClosed;
+  b.closed_at = kT0 + 5;
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateBatchSource(b); }).ok());
+  auto got = ReadValue<core::BatchSource>(
+      [&](ReadTxn& txn) { return txn.FindBatchSource(ws_.id, running_.id, b.uuid); });
+  EXPECT_EQ(got.id, b.id);
+  EXPECT_EQ(got.status, core::BatchStatus::kClosed);
+  EXPECT_EQ(got.accepted, 2);
+  EXPECT_EQ(got.closed_at, b.closed_at);
+
+  // Held tokens: ACTIVE, at their entry, no wake-up time.
+  for (int i = 0; i < 3; ++i) {
+    core::Token t = AddToken(running_, std::nullopt);
+    t.phase = core::StepPhase::kEnter;
+    t.source_uuid = i < 2 ? b.uuid : "other";
+    ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateToken(t); }).ok());
+  }
+  EXPECT_EQ(WriteValue<int64_t>([&](WriteTxn& txn) {
+              return txn.ReleaseHeldTokens(running_.id, b.uuid, kT0 + 10);
+            }),
+            2);
+  EXPECT_EQ(WriteValue<std::vector<core::Token>>([&](WriteTxn& txn) {
+              return txn.ClaimDueTokens(kT0 + 10, 10);
+            }).size(),
+            2u);
+  EXPECT_EQ(WriteValue<int64_t>(
+                [&](WriteTxn& txn) { return txn.DeleteHeldTokens(running_.id, "other"); }),
+            1);
+  ASSERT_TRUE(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteBatchSource(ws_.id, b.id); })
+          .ok());
+  EXPECT_EQ(ReadValue<int64_t>([&](ReadTxn& txn) -> core::Result<int64_t> {
+              return txn.FindBatchSource(ws_.id, running_.id, b.uuid).status().code() ==
+                             Code::kNotFound
+                         ? 1
+                         : 0;
+            }),
+            1);
+}
+
+TEST_P(StoreJourneysTest, TokensCountAndPageByOffsetInTheRequestedOrder) {
+  std::vector<core::Token> tokens;
+  for (int i = 0; i < 5; ++i) {
+    core::Token t = AddToken(running_, std::nullopt);
+    t.step_uuid = std::string(1, static_cast<char>('e' - i));  // e, d, c, b, a
+    ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateToken(t); }).ok());
+    tokens.push_back(t);
+  }
+  TokenFilter f;
+  f.automation_id = running_.id;
+  f.order = TokenOrder::kStep;
+  f.offset = 1;
+  f.limit = 2;
+  auto page =
+      ReadValue<std::vector<core::Token>>([&](ReadTxn& txn) { return txn.ListTokens(ws_.id, f); });
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].step_uuid, "b");
+  EXPECT_EQ(page[1].step_uuid, "c");
+  EXPECT_EQ(ReadValue<int64_t>([&](ReadTxn& txn) { return txn.CountTokens(ws_.id, f); }), 5);
+  f.statuses = {core::TokenStatus::kCompleted};
+  EXPECT_EQ(ReadValue<int64_t>([&](ReadTxn& txn) { return txn.CountTokens(ws_.id, f); }), 0);
+}
+
+TEST_P(StoreJourneysTest, TokensOfADisabledWorkspaceAreNotDue) {
+  AddToken(running_, kT0);
+  ws_.active = false;
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateWorkspace(ws_); }).ok());
+  EXPECT_TRUE(WriteValue<std::vector<core::Token>>([&](WriteTxn& txn) {
+                return txn.ClaimDueTokens(kT0 + 10, 10);
+              }).empty());
+  EXPECT_FALSE(ReadValue<std::optional<core::Millis>>([&](ReadTxn& txn) {
+                 return txn.NextWakeAt();
+               }).has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values("sqlite", "postgres"),
                          testing::BackendName);
 INSTANTIATE_TEST_SUITE_P(Backends, StoreJourneysTest, ::testing::Values("sqlite", "postgres"),
