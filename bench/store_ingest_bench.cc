@@ -1,7 +1,10 @@
 // Event ingestion through the engine and the SQLite store, without HTTP: how fast group
 // commit can make events durable, next to SQLite's raw batched-insert ceiling on this disk.
 //
-// Usage: store_ingest_bench [events=200000] [in_flight=64]
+// Usage: store_ingest_bench [events=200000] [in_flight=64] [synchronous=FULL | postgres://URL]
+// With a PostgreSQL URL the store is PostgreSQL and the ceiling is PostgreSQL's own batched
+// insert (multi-row VALUES, 1,000 rows a statement, 10,000 a transaction) on that server.
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -17,6 +20,7 @@
 #include "core/clock.h"
 #include "engine/accounts.h"
 #include "engine/events.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace {
@@ -55,6 +59,31 @@ double RawInsertCeiling(const std::string& path, int rows) {
   return rows / secs;
 }
 
+// Raw ceiling on PostgreSQL: multi-row INSERTs of the same rows, 10,000 per transaction.
+double PgInsertCeiling(const std::string& url, int rows) {
+  PGconn* c = PQconnectdb(url.c_str());
+  auto exec = [&](const std::string& sql) { PQclear(PQexec(c, sql.c_str())); };
+  std::string table = "ceiling_" + std::to_string(::getpid());
+  exec("CREATE TABLE " + table + " (id BIGSERIAL PRIMARY KEY, k TEXT, payload TEXT)");
+  std::string payload(380, 'x');
+  auto start = Clock::now();
+  for (int i = 0; i < rows; i += 10'000) {
+    exec("BEGIN");
+    for (int j = i; j < i + 10'000 && j < rows; j += 1'000) {
+      std::string sql = "INSERT INTO " + table + " (k, payload) VALUES ";
+      for (int r = j; r < j + 1'000 && r < rows; ++r) {
+        sql += (r == j ? "('key-" : ",('key-") + std::to_string(r) + "','" + payload + "')";
+      }
+      exec(sql);
+    }
+    exec("COMMIT");
+  }
+  double secs = Seconds(start);
+  exec("DROP TABLE " + table);
+  PQfinish(c);
+  return rows / secs;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,17 +93,30 @@ int main(int argc, char** argv) {
              ("rivulet-store-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
 
-  double ceiling = RawInsertCeiling((dir / "raw.db").string(), total);
+  std::string mode = argc > 3 ? argv[3] : "FULL";
+  bool pg = store::postgres::IsPostgresUrl(mode);
+  double ceiling = pg ? PgInsertCeiling(mode, total)
+                      : RawInsertCeiling((dir / "raw.db").string(), total);
 
-  store::sqlite::SqliteOptions options;
-  options.path = (dir / "bench.db").string();
-  if (argc > 3) options.synchronous = argv[3];
-  auto opened = store::sqlite::SqliteStore::Open(options);
-  if (!opened.ok() || !(*opened)->Migrate().ok()) {
+  std::unique_ptr<store::Store> opened_store;
+  if (pg) {
+    store::postgres::PgOptions options;
+    options.url = mode;
+    auto opened = store::postgres::PgStore::Open(options);
+    if (opened.ok()) opened_store = std::move(opened).value();
+  } else {
+    store::sqlite::SqliteOptions options;
+    options.path = (dir / "bench.db").string();
+    options.synchronous = mode;
+    auto opened = store::sqlite::SqliteStore::Open(options);
+    if (opened.ok()) opened_store = std::move(opened).value();
+  }
+  if (!opened_store || !opened_store->Migrate().ok()) {
     std::fprintf(stderr, "cannot open store\n");
     return 1;
   }
-  auto& store = **opened;
+  auto& store = *opened_store;
+  std::string backend = pg ? "PostgreSQL" : "SQLite store, synchronous=" + mode;
   engine::Accounts accounts(store, core::SystemClock::Get());
   engine::Events events(store, core::SystemClock::Get());
   auto ws = accounts.CreateWorkspace("bench");
@@ -111,12 +153,14 @@ int main(int argc, char** argv) {
   }
   double secs = Seconds(start);
   auto stats = store.Stats();
-  std::printf("== Event ingestion through the engine and SQLite store (no HTTP), synchronous=%s\n",
-              options.synchronous.c_str());
+  std::printf("== Event ingestion through the engine and the %s (no HTTP)\n", backend.c_str());
   std::printf("%-44s %12.0f\n", "engine Events::Ingest, 1 event/call (ev/s)", total / secs);
   std::printf("%-44s %12llu (max %llu jobs)\n", "group commits", (unsigned long long)stats.commits,
               (unsigned long long)stats.max_batch);
-  std::printf("%-44s %12.0f\n", "SQLite raw batched insert ceiling (rows/s)", ceiling);
+  std::printf("%-44s %12.0f\n",
+              pg ? "PostgreSQL raw batched insert ceiling (rows/s)"
+                 : "SQLite raw batched insert ceiling (rows/s)",
+              ceiling);
   std::printf("%-44s %12d\n", "failed", failed.load());
   std::filesystem::remove_all(dir);
   return failed.load() == 0 ? 0 : 1;

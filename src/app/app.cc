@@ -15,21 +15,28 @@
 #include "api/tracking/tracking_routes.h"
 #include "http/dispatcher.h"
 #include "http/server.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace rivulet::app {
 
 core::Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
-  if (config.database.rfind("postgres://", 0) == 0 || config.database.rfind("postgresql://", 0) == 0) {
-    return core::InvalidArgument("PostgreSQL is not supported by this build yet; use a SQLite path");
+  std::unique_ptr<store::Store> store;
+  if (store::postgres::IsPostgresUrl(config.database)) {
+    store::postgres::PgOptions options;
+    options.url = config.database;
+    options.readers = static_cast<size_t>(config.postgres_pool);
+    options.session.statement_timeout_ms = config.postgres_statement_timeout_ms;
+    RIVULET_ASSIGN_OR_RETURN(store, store::postgres::PgStore::Open(std::move(options)));
+  } else {
+    store::sqlite::SqliteOptions options;
+    options.path = config.database;
+    options.synchronous = config.sqlite_synchronous;
+    RIVULET_ASSIGN_OR_RETURN(store, store::sqlite::SqliteStore::Open(options));
   }
-  store::sqlite::SqliteOptions options;
-  options.path = config.database;
-  options.synchronous = config.sqlite_synchronous;
-  RIVULET_ASSIGN_OR_RETURN(auto sqlite, store::sqlite::SqliteStore::Open(options));
-  std::unique_ptr<store::Store> store = std::move(sqlite);
   RIVULET_ASSIGN_OR_RETURN(int version, store->Migrate());
-  spdlog::debug("database {} at schema version {}", config.database, version);
+  spdlog::debug("database {} at schema version {}", store::postgres::RedactUrl(config.database),
+                version);
   return store;
 }
 
@@ -128,6 +135,14 @@ core::Status Serve(const Config& config, bool demo) {
                                 smtp, http_sender, outbox_options);
   engine.hooks.wake_scheduler = [&scheduler](core::Millis at) { scheduler.Wake(at); };
   engine.hooks.wake_delivery = [&outbox] { outbox.Wake(); };
+  // Work another process made due (PostgreSQL NOTIFY); polling remains the safety net.
+  auto* shared_db = dynamic_cast<store::postgres::PgStore*>(store.get());
+  if (shared_db) {
+    shared_db->SetWorkListener([&scheduler, &outbox] {
+      scheduler.Wake(core::SystemClock::Get().Now());
+      outbox.Wake();
+    });
+  }
   scheduler.Start();
   outbox.Start();
 
@@ -198,8 +213,9 @@ core::Status Serve(const Config& config, bool demo) {
   std::printf("rivulet listening on http://%s:%u\n", options.address.c_str(), port);
   std::fflush(stdout);
   spdlog::info("serving on {}:{} with {} threads, database {}", options.address, port,
-               options.threads, config.database);
+               options.threads, store::postgres::RedactUrl(config.database));
   server.Run();
+  if (shared_db) shared_db->SetWorkListener(nullptr);
   scheduler.Stop();
   outbox.Stop();
   contactflow_worker.Stop();

@@ -121,13 +121,20 @@ std::string Setting::EnvName() const {
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = {
       StringSetting("listen", "Address and port to serve HTTP on (host:port)", &Config::listen),
-      StringSetting("database", "SQLite file path (created if missing)", &Config::database),
+      StringSetting("database",
+                    "SQLite file path (created if missing), or a postgres:// URL (also "
+                    "RIVULET_DATABASE_URL)",
+                    &Config::database),
       StringSetting("public_base_url", "Base URL clients reach this server at (for links)",
                     &Config::public_base_url),
       IntSetting("http_threads", "HTTP I/O threads", &Config::http_threads, 1, 256),
       StringSetting("sqlite_synchronous",
                     "SQLite durability: FULL survives power loss, NORMAL survives process crash",
                     &Config::sqlite_synchronous, {"FULL", "NORMAL"}),
+      IntSetting("postgres_pool", "PostgreSQL read connections per process",
+                 &Config::postgres_pool, 1, 256),
+      IntSetting("postgres_statement_timeout_ms", "PostgreSQL statement_timeout for every session",
+                 &Config::postgres_statement_timeout_ms, 100, 3'600'000),
       IntSetting("token_ttl_seconds", "Lifetime of OAuth2 access tokens", &Config::token_ttl_seconds,
                  60, 86400 * 30),
       StringSetting("log_level", "Log level", &Config::log_level,

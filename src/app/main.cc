@@ -47,6 +47,8 @@ void AddSettings(CLI::App* cmd, SettingInputs& in, bool all) {
 rivulet::core::Result<Config> BuildConfig(const SettingInputs& in) {
   Config config;
   if (in.config_file) RIVULET_RETURN_IF_ERROR(rivulet::app::ApplyTomlFile(config, *in.config_file));
+  // The conventional name for a database URL; --database and RIVULET_DATABASE win over it.
+  if (const char* url = std::getenv("RIVULET_DATABASE_URL"); url && *url) config.database = url;
   for (const auto& s : rivulet::app::Settings()) {
     auto it = in.values.find(s.key);
     if (it != in.values.end() && it->second) RIVULET_RETURN_IF_ERROR(s.set(config, *it->second));

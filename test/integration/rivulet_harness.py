@@ -32,6 +32,10 @@ the default outbound policy (loopback webhooks refused; the harness otherwise pa
 database; parse_key_values for the CLI's key=value output; assertNativeError(r, status,
 code, field) for the {"error":{"code","message","fields"}} envelope.
 
+With RIVULET_TEST_BACKEND=postgres every server (unless given `database`) gets a fresh
+database in a throw-away PostgreSQL 15 cluster (test/support/pg_cluster.py) started once per
+test process, so the same suites run against PostgreSQL; new_database() gives one more.
+
 The binary is $RIVULET_BIN (default /work/main/build/debug/rivulet). The server's output
 (stdout and stderr, one file per start) is printed when a test using it fails, or always
 with RIVULET_TEST_DUMP_LOGS=1. Every server stopped by the harness is also checked for
@@ -55,6 +59,8 @@ import urllib.parse
 import uuid as uuidlib
 
 RIVULET_BIN = os.environ.get("RIVULET_BIN") or "/work/main/build/debug/rivulet"
+BACKEND = os.environ.get("RIVULET_TEST_BACKEND", "sqlite")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 HOST = "127.0.0.1"
 START_TIMEOUT = float(os.environ.get("RIVULET_TEST_START_TIMEOUT", "60"))
 STOP_TIMEOUT = 15.0
@@ -315,6 +321,15 @@ def _kill_leftover_servers():
             pass
 
 
+def new_database(tmp_dir):
+    """A fresh database for one server: a SQLite file in tmp_dir, or (RIVULET_TEST_BACKEND=
+    postgres) a new database in the shared throw-away PostgreSQL cluster."""
+    if BACKEND == "postgres":
+        from pg_cluster import PostgresCluster
+        return PostgresCluster.shared().create_database()
+    return os.path.join(tmp_dir, "r.db")
+
+
 class RivuletServer:
     """One `rivulet serve --demo` process (restartable) on its own temporary directory and
     SQLite database."""
@@ -327,7 +342,7 @@ class RivuletServer:
             raise AssertionError("rivulet binary not found at %s (set RIVULET_BIN)" % self.binary)
         self.name = name
         self.tmp = tempfile.mkdtemp(prefix="rivulet-it-")
-        self.database = database or os.path.join(self.tmp, "r.db")
+        self.database = database or new_database(self.tmp)
         self.args = list(args)
         self.env = dict(env or {})
         self.demo = demo

@@ -15,6 +15,8 @@ struct Migration {
 };
 
 const std::vector<Migration>& SqliteMigrations();
+// The same migrations in PostgreSQL's dialect: version for version, name for name.
+const std::vector<Migration>& PostgresMigrations();
 
 }  // namespace rivulet::store
 

@@ -1,0 +1,211 @@
+#include "store/postgres/pg_connection.h"
+
+#include <libpq-fe.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace rivulet::store::postgres {
+
+using core::Result;
+using core::Status;
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+bool IsPostgresUrl(std::string_view s) {
+  return s.rfind("postgres://", 0) == 0 || s.rfind("postgresql://", 0) == 0;
+}
+
+std::string RedactUrl(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  size_t at = url.find('@', scheme + 3);
+  if (at == std::string::npos) return url;
+  size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+Status PgError(std::string_view sqlstate, std::string message) {
+  std::string msg = Trim(std::move(message)) + " [" + std::string(sqlstate) + "]";
+  if (sqlstate == "23505") return core::AlreadyExists(msg);
+  if (sqlstate.substr(0, 2) == "23") return core::FailedPrecondition(msg);
+  // 40001 serialization, 40P01 deadlock, 57014 statement timeout, 08xxx connection,
+  // 57P0x server shutting down, 53xxx out of resources, 55P03 lock not available.
+  if (sqlstate.substr(0, 2) == "40" || sqlstate == "57014" || sqlstate.substr(0, 2) == "08" ||
+      sqlstate.substr(0, 3) == "57P" || sqlstate.substr(0, 2) == "53" || sqlstate == "55P03") {
+    return core::Unavailable(msg);
+  }
+  return core::Internal(msg);
+}
+
+bool IsRetryableConflict(const Status& st) {
+  return st.code() == core::Code::kUnavailable &&
+         (st.message().find("[40001]") != std::string::npos ||
+          st.message().find("[40P01]") != std::string::npos);
+}
+
+Params& Params::AddHex(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  values_.emplace_back(std::move(out));
+  return *this;
+}
+
+Rows::Rows(pg_result* res) : res_(res) {}
+
+Rows::~Rows() {
+  if (res_) PQclear(res_);
+}
+
+Rows& Rows::operator=(Rows&& other) noexcept {
+  if (this != &other) {
+    if (res_) PQclear(res_);
+    res_ = other.res_;
+    other.res_ = nullptr;
+  }
+  return *this;
+}
+
+int Rows::size() const { return res_ ? PQntuples(res_) : 0; }
+
+int64_t Rows::affected() const {
+  const char* n = res_ ? PQcmdTuples(res_) : "";
+  return *n ? std::strtoll(n, nullptr, 10) : 0;
+}
+
+bool Rows::IsNull(int row, int col) const { return PQgetisnull(res_, row, col) != 0; }
+
+int64_t Rows::Int(int row, int col) const {
+  if (IsNull(row, col)) return 0;
+  return std::strtoll(PQgetvalue(res_, row, col), nullptr, 10);
+}
+
+std::string Rows::Text(int row, int col) const {
+  return std::string(PQgetvalue(res_, row, col), PQgetlength(res_, row, col));
+}
+
+std::optional<std::string> Rows::OptText(int row, int col) const {
+  if (IsNull(row, col)) return std::nullopt;
+  return Text(row, col);
+}
+
+std::optional<int64_t> Rows::OptInt(int row, int col) const {
+  if (IsNull(row, col)) return std::nullopt;
+  return Int(row, col);
+}
+
+bool Rows::Bool(int row, int col) const {
+  const char* v = PQgetvalue(res_, row, col);
+  return v[0] == 't' || v[0] == '1';
+}
+
+std::string Rows::Hex(int row, int col) const {
+  std::string hex = Text(row, col);
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(HexValue(hex[i]) * 16 + HexValue(hex[i + 1])));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
+                                                     const SessionOptions& options) {
+  std::string timeout = std::to_string(options.connect_timeout_seconds);
+  // Defaults first: values in the URL override them (expand_dbname).
+  const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+  const char* values[] = {timeout.c_str(), options.application_name.c_str(), url.c_str(), nullptr};
+  pg_conn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (conn == nullptr) return core::Unavailable("cannot allocate a PostgreSQL connection");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = Trim(PQerrorMessage(conn));
+    PQfinish(conn);
+    return core::Unavailable("cannot connect to PostgreSQL at " + RedactUrl(url) + ": " + msg);
+  }
+  // Server notices (e.g. "terminating connection") go to the log, not to stderr.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char* message) { spdlog::debug("postgres: {}", Trim(message)); },
+      nullptr);
+  std::unique_ptr<Connection> c(new Connection(conn));
+  std::string set = "SET statement_timeout = " + std::to_string(options.statement_timeout_ms) +
+                    "; SET idle_in_transaction_session_timeout = " +
+                    std::to_string(options.idle_in_transaction_timeout_ms) +
+                    "; SET client_min_messages = warning";
+  RIVULET_RETURN_IF_ERROR(c->Exec(set));
+  return c;
+}
+
+Connection::~Connection() { PQfinish(conn_); }
+
+bool Connection::ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+int Connection::socket() const { return PQsocket(conn_); }
+
+Status Connection::ResultError(pg_result* res, std::string_view what) {
+  if (res == nullptr || PQstatus(conn_) != CONNECTION_OK) {
+    std::string msg = Trim(PQerrorMessage(conn_));
+    if (res) PQclear(res);
+    return core::Unavailable(std::string(what) + ": database connection lost: " + msg);
+  }
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  Status st =
+      PgError(state ? state : "XX000", std::string(what) + ": " + PQresultErrorMessage(res));
+  PQclear(res);
+  return st;
+}
+
+Status Connection::Exec(std::string_view sql) {
+  std::string text(sql);
+  pg_result* res = PQexec(conn_, text.c_str());
+  ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) return ResultError(res, "postgres exec");
+  PQclear(res);
+  return Status::Ok();
+}
+
+Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+  std::string key(sql);
+  auto it = prepared_.find(key);
+  const auto& vals = params.values();
+  if (it == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size());
+    pg_result* res =
+        PQprepare(conn_, name.c_str(), key.c_str(), static_cast<int>(vals.size()), nullptr);
+    if (res == nullptr || PQresultStatus(res) != PGRES_COMMAND_OK) {
+      return ResultError(res, "postgres prepare");
+    }
+    PQclear(res);
+    it = prepared_.emplace(std::move(key), std::move(name)).first;
+  }
+  std::vector<const char*> ptrs(vals.size());
+  for (size_t i = 0; i < vals.size(); ++i) ptrs[i] = vals[i] ? vals[i]->c_str() : nullptr;
+  pg_result* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(vals.size()),
+                                  ptrs.data(), nullptr, nullptr, /*resultFormat=*/0);
+  ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) return ResultError(res, "postgres query");
+  return Rows(res);
+}
+
+}  // namespace rivulet::store::postgres

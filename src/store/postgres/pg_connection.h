@@ -1,0 +1,133 @@
+#ifndef RIVULET_STORE_POSTGRES_PG_CONNECTION_H_
+#define RIVULET_STORE_POSTGRES_PG_CONNECTION_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace rivulet::store::postgres {
+
+// Positional parameters ($1, $2, …) sent in text format; nullopt is SQL NULL.
+class Params {
+ public:
+  Params& Add(int64_t v) {
+    values_.emplace_back(std::to_string(v));
+    return *this;
+  }
+  Params& Add(int v) { return Add(int64_t{v}); }
+  Params& Add(bool v) { return Add(int64_t{v ? 1 : 0}); }
+  Params& Add(std::string_view v) {
+    values_.emplace_back(std::string(v));
+    return *this;
+  }
+  Params& Add(const std::string& v) { return Add(std::string_view(v)); }
+  Params& Add(const char* v) { return Add(std::string_view(v)); }
+  Params& Add(const std::optional<std::string>& v) {
+    values_.push_back(v);
+    return *this;
+  }
+  Params& Add(const std::optional<int64_t>& v) {
+    if (v) return Add(*v);
+    return Null();
+  }
+  Params& Null() {
+    values_.emplace_back(std::nullopt);
+    return *this;
+  }
+  // Raw bytes, sent hex-encoded; the SQL side decodes with decode($n, 'hex').
+  Params& AddHex(std::string_view bytes);
+
+  const std::vector<std::optional<std::string>>& values() const { return values_; }
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+};
+
+// The rows of one statement's result, in text format. Move-only; frees the libpq result.
+class Rows {
+ public:
+  explicit Rows(pg_result* res);
+  ~Rows();
+  Rows(Rows&& other) noexcept : res_(other.res_) { other.res_ = nullptr; }
+  Rows& operator=(Rows&& other) noexcept;
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+
+  int size() const;
+  int64_t affected() const;  // rows changed by INSERT/UPDATE/DELETE
+  bool IsNull(int row, int col) const;
+  int64_t Int(int row, int col) const;
+  std::string Text(int row, int col) const;
+  std::optional<std::string> OptText(int row, int col) const;
+  std::optional<int64_t> OptInt(int row, int col) const;
+  bool Bool(int row, int col) const;        // "t" / "1"
+  std::string Hex(int row, int col) const;  // decodes a hex-encoded text column to bytes
+
+ private:
+  pg_result* res_;
+};
+
+// Session settings every connection gets at open.
+struct SessionOptions {
+  int connect_timeout_seconds = 5;
+  int statement_timeout_ms = 30'000;
+  int idle_in_transaction_timeout_ms = 60'000;
+  std::string application_name = "rivulet";
+};
+
+// One libpq connection with a prepared-statement cache keyed by SQL text. Not thread-safe:
+// each thread uses its own connection (the store pools them).
+class Connection {
+ public:
+  // Connects to url (a postgres:// URI or key=value string) and applies the session
+  // options. Unreachable servers and bad credentials come back as Unavailable naming the
+  // server (never the password).
+  static core::Result<std::unique_ptr<Connection>> Open(const std::string& url,
+                                                        const SessionOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs parameterless SQL (may hold several statements).
+  core::Status Exec(std::string_view sql);
+  // Prepares sql once per connection, then executes it with params.
+  core::Result<Rows> Query(std::string_view sql, const Params& params = {});
+  // False once the server went away; the connection must then be replaced.
+  bool ok() const;
+  int socket() const;
+  pg_conn* raw() { return conn_; }
+
+ private:
+  explicit Connection(pg_conn* conn) : conn_(conn) {}
+  core::Status ResultError(pg_result* res, std::string_view what);
+
+  pg_conn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+};
+
+// Maps an SQLSTATE to a Status code: unique violation -> AlreadyExists, other integrity
+// violations -> FailedPrecondition, serialization failure, deadlock, timeouts and lost
+// connections -> Unavailable (retryable), anything else -> Internal.
+core::Status PgError(std::string_view sqlstate, std::string message);
+
+// True for the errors after which a job may simply run again (serialization failure,
+// deadlock).
+bool IsRetryableConflict(const core::Status& st);
+
+// url with any password replaced by "***", for logs and error messages.
+std::string RedactUrl(const std::string& url);
+
+bool IsPostgresUrl(std::string_view s);
+
+}  // namespace rivulet::store::postgres
+
+#endif  // RIVULET_STORE_POSTGRES_PG_CONNECTION_H_

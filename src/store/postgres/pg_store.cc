@@ -1,0 +1,359 @@
+#include "store/postgres/pg_store.h"
+
+#include <libpq-fe.h>
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+
+#include "core/clock.h"
+#include "store/migrations/migrations.h"
+#include "store/postgres/pg_rows.h"
+
+namespace rivulet::store::postgres {
+
+namespace {
+
+constexpr const char* kChannel = "rivulet_work";
+// Serializes `rivulet migrate` across processes starting at once (pg_advisory_xact_lock key).
+constexpr int64_t kMigrationLock = 0x7269'7675'6c65'7401;
+
+std::string DefaultOwner() {
+  char host[256] = {0};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  std::random_device rd;
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(rd() % 100000);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgStore>> PgStore::Open(PgOptions options) {
+  if (options.owner.empty()) options.owner = DefaultOwner();
+  std::unique_ptr<PgStore> store(new PgStore(std::move(options)));
+  RIVULET_ASSIGN_OR_RETURN(store->writer_conn_,
+                           Connection::Open(store->options_.url, store->options_.session));
+  store->completer_ = std::thread([s = store.get()] { s->CompletionLoop(); });
+  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  if (store->options_.listen)
+    store->listener_ = std::thread([s = store.get()] { s->ListenLoop(); });
+  return store;
+}
+
+PgStore::PgStore(PgOptions options) : options_(std::move(options)) {
+  std::random_device rd;
+  // Bounded: at most 64 rows per counter however often processes restart.
+  counter_shard_ = static_cast<int64_t>(rd() % 64);
+}
+
+PgStore::~PgStore() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(completion_mu_);
+    completion_stop_ = true;
+  }
+  completion_cv_.notify_all();
+  if (completer_.joinable()) completer_.join();
+  listen_stop_ = true;
+  if (listener_.joinable()) listener_.join();
+}
+
+bool PgStore::Stopping() {
+  std::lock_guard lock(queue_mu_);
+  return stopping_;
+}
+
+Result<int> PgStore::Migrate() {
+  int reached = 0;
+  // A write job like any other, so it is serialized with this process's writes; the
+  // advisory lock serializes it with other processes migrating the same database.
+  Status st = WriteAndWait([this, &reached](WriteTxn&) -> Status {
+    Connection& conn = *writer_conn_;
+    RIVULET_RETURN_IF_ERROR(
+        conn.Query("SELECT pg_advisory_xact_lock($1)", Params().Add(kMigrationLock)).status());
+    RIVULET_RETURN_IF_ERROR(
+        conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
+                  "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
+    RIVULET_ASSIGN_OR_RETURN(
+        int64_t current, One<int64_t>(
+                             conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"),
+                             [](const Rows& r, int i) { return r.Int(i, 0); }, "version"));
+    const auto& all = PostgresMigrations();
+    if (current > all.back().version) {
+      return core::FailedPrecondition("database schema version " + std::to_string(current) +
+                                      " is newer than this binary supports (" +
+                                      std::to_string(all.back().version) + ")");
+    }
+    for (const Migration& m : all) {
+      if (m.version <= current) continue;
+      RIVULET_RETURN_IF_ERROR(conn.Exec(m.sql));
+      RIVULET_RETURN_IF_ERROR(
+          conn.Query(
+                  "INSERT INTO schema_migrations (version, name, applied_at) "
+                  "VALUES ($1, $2, $3)",
+                  Params().Add(int64_t{m.version}).Add(m.name).Add(core::SystemClock::Get().Now()))
+              .status());
+      spdlog::info("applied migration {} ({})", m.version, m.name);
+    }
+    reached = all.back().version;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return reached;
+}
+
+void PgStore::Write(WriteFn fn, Done done) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) {
+      done(core::Unavailable("store is shutting down"));
+      return;
+    }
+    if (queue_.size() >= options_.max_queue) {
+      done(Status(core::Code::kResourceExhausted, "write queue full", /*retryable=*/true));
+      return;
+    }
+    queue_.push_back(Job{std::move(fn), std::move(done)});
+  }
+  queue_cv_.notify_one();
+}
+
+void PgStore::WriterLoop() {
+  std::vector<Job> batch;
+  while (true) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      size_t n = std::min(queue_.size(), options_.max_batch);
+      batch.clear();
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitBatch(batch);
+  }
+}
+
+void PgStore::Complete(std::vector<std::pair<Done, Status>> dones) {
+  {
+    std::lock_guard lock(completion_mu_);
+    completions_.push_back(std::move(dones));
+  }
+  completion_cv_.notify_one();
+}
+
+void PgStore::CompletionLoop() {
+  while (true) {
+    std::vector<std::pair<Done, Status>> batch;
+    {
+      std::unique_lock lock(completion_mu_);
+      completion_cv_.wait(lock, [this] { return completion_stop_ || !completions_.empty(); });
+      if (completions_.empty()) return;  // stopping and drained
+      batch = std::move(completions_.front());
+      completions_.pop_front();
+    }
+    for (auto& [done, status] : batch) done(std::move(status));
+  }
+}
+
+bool PgStore::EnsureWriter(Status* error) {
+  if (writer_conn_ && writer_conn_->ok()) return true;
+  if (backoff_ > 0) {
+    // Sleep off the back-off, but never hold up shutdown for long.
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(backoff_);
+    while (std::chrono::steady_clock::now() < until && !Stopping()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  writer_conn_.reset();
+  auto conn = Connection::Open(options_.url, options_.session);
+  if (!conn.ok()) {
+    backoff_ =
+        std::min(options_.reconnect_max, backoff_ == 0 ? options_.reconnect_initial : backoff_ * 2);
+    spdlog::warn("database unavailable, next attempt in {} ms: {}", backoff_,
+                 conn.status().message());
+    *error = conn.status();
+    return false;
+  }
+  if (backoff_ > 0) spdlog::info("reconnected to the database");
+  backoff_ = 0;
+  writer_conn_ = std::move(conn).value();
+  return true;
+}
+
+Status PgStore::RunJob(Job& job, TxnSignals& signals) {
+  Connection& conn = *writer_conn_;
+  Status result;
+  for (int attempt = 0;; ++attempt) {
+    RIVULET_RETURN_IF_ERROR(conn.Exec("SAVEPOINT job"));
+    TxnSignals job_signals;
+    PgTxn txn(conn, /*for_write=*/true, counter_shard_, options_.owner, &job_signals);
+    result = job.fn(txn);
+    if (result.ok()) {
+      // RELEASE fails if the job ignored a failed statement: then it is undone like any
+      // failed job.
+      result = conn.Exec("RELEASE job");
+      if (result.ok()) {
+        signals.token_work |= job_signals.token_work;
+        signals.outbox_work |= job_signals.outbox_work;
+        return result;
+      }
+    }
+    Status rb = conn.Exec("ROLLBACK TO job");
+    if (!rb.ok()) return rb;  // the connection is gone; the batch fails
+    (void)conn.Exec("RELEASE job");
+    if (!IsRetryableConflict(result) || attempt >= options_.job_retries) return result;
+  }
+}
+
+void PgStore::CommitBatch(std::vector<Job>& batch) {
+  std::vector<std::pair<Done, Status>> dones;
+  dones.reserve(batch.size());
+  auto fail_all = [&](const Status& st) {
+    failed_commits_++;
+    for (auto& job : batch) dones.emplace_back(std::move(job.done), st);
+    Complete(std::move(dones));
+  };
+  Status error;
+  if (!EnsureWriter(&error)) return fail_all(error);
+  Status begin = writer_conn_->Exec("BEGIN");
+  if (!begin.ok()) return fail_all(begin);
+
+  std::vector<Status> results(batch.size());
+  TxnSignals signals;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    results[i] = RunJob(batch[i], signals);
+    if (!writer_conn_->ok()) break;
+  }
+  if (signals.token_work || signals.outbox_work) {
+    // Delivered at commit, to every listening process (ours ignores its own owner id).
+    (void)writer_conn_->Query("SELECT pg_notify($1, $2)",
+                              Params().Add(kChannel).Add(options_.owner));
+  }
+  Status commit = writer_conn_->Exec("COMMIT");
+  if (!commit.ok()) {
+    spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
+    (void)writer_conn_->Exec("ROLLBACK");
+    return fail_all(Status(core::Code::kUnavailable, "database commit failed: " + commit.message(),
+                           /*retryable=*/true));
+  }
+  commits_++;
+  committed_jobs_ += batch.size();
+  uint64_t prev = max_batch_.load();
+  while (batch.size() > prev && !max_batch_.compare_exchange_weak(prev, batch.size())) {
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    dones.emplace_back(std::move(batch[i].done), std::move(results[i]));
+  }
+  Complete(std::move(dones));
+}
+
+std::unique_ptr<Connection> PgStore::AcquireReader(Status* error) {
+  {
+    std::lock_guard lock(readers_mu_);
+    while (!idle_readers_.empty()) {
+      auto conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      if (conn->ok()) return conn;
+    }
+  }
+  auto conn = Connection::Open(options_.url, options_.session);
+  if (!conn.ok()) {
+    *error = conn.status();
+    return nullptr;
+  }
+  return std::move(conn).value();
+}
+
+void PgStore::ReleaseReader(std::unique_ptr<Connection> conn) {
+  if (!conn->ok()) return;
+  std::lock_guard lock(readers_mu_);
+  if (idle_readers_.size() < options_.readers) idle_readers_.push_back(std::move(conn));
+}
+
+Status PgStore::Read(const ReadFn& fn) {
+  Status error;
+  auto conn = AcquireReader(&error);
+  if (!conn) return error;
+  // One snapshot for the whole function, as the contract promises.
+  Status begin = conn->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (!begin.ok()) return begin;
+  PgTxn txn(*conn, /*for_write=*/false);
+  Status st = fn(txn);
+  Status end = conn->Exec(st.ok() ? "COMMIT" : "ROLLBACK");
+  if (end.ok()) ReleaseReader(std::move(conn));
+  return st.ok() ? end : st;
+}
+
+StoreStats PgStore::Stats() const {
+  StoreStats s;
+  s.commits = commits_;
+  s.committed_jobs = committed_jobs_;
+  s.failed_commits = failed_commits_;
+  s.max_batch = max_batch_;
+  s.syncs = commits_;  // the server flushes its WAL once per COMMIT
+  {
+    std::lock_guard lock(const_cast<std::mutex&>(queue_mu_));
+    s.queue_depth = queue_.size();
+  }
+  return s;
+}
+
+void PgStore::SetWorkListener(std::function<void()> fn) {
+  std::lock_guard lock(listener_mu_);
+  on_work_ = std::move(fn);
+}
+
+void PgStore::ListenLoop() {
+  core::Millis backoff = 0;
+  while (!listen_stop_) {
+    if (backoff > 0) {
+      for (core::Millis slept = 0; slept < backoff && !listen_stop_; slept += 20) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+    auto opened = Connection::Open(options_.url, options_.session);
+    if (!opened.ok() || !(*opened)->Exec(std::string("LISTEN ") + kChannel).ok()) {
+      backoff =
+          std::min(options_.reconnect_max, backoff == 0 ? options_.reconnect_initial : backoff * 2);
+      continue;
+    }
+    backoff = 0;
+    auto conn = std::move(opened).value();
+    // Work committed while we were not listening: let the workers look once.
+    {
+      std::lock_guard lock(listener_mu_);
+      if (on_work_) on_work_();
+    }
+    while (!listen_stop_ && conn->ok()) {
+      pollfd pfd{conn->socket(), POLLIN, 0};
+      int n = ::poll(&pfd, 1, 200);
+      if (n < 0) continue;
+      if (n == 0) continue;
+      if (PQconsumeInput(conn->raw()) == 0) break;  // connection lost
+      bool wake = false;
+      while (PGnotify* note = PQnotifies(conn->raw())) {
+        if (options_.owner != note->extra) wake = true;
+        PQfreemem(note);
+      }
+      if (wake) {
+        std::lock_guard lock(listener_mu_);
+        if (on_work_) on_work_();
+      }
+    }
+    if (!listen_stop_) {
+      spdlog::warn("database listener lost its connection; reconnecting");
+      backoff = options_.reconnect_initial;
+    }
+  }
+}
+
+}  // namespace rivulet::store::postgres

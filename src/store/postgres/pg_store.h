@@ -1,0 +1,112 @@
+#ifndef RIVULET_STORE_POSTGRES_PG_STORE_H_
+#define RIVULET_STORE_POSTGRES_PG_STORE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_txn.h"
+#include "store/store.h"
+
+namespace rivulet::store::postgres {
+
+struct PgOptions {
+  std::string url;                       // postgres://user:password@host:port/db?…
+  size_t max_batch = 1024;               // write jobs per group commit
+  size_t max_queue = 100'000;            // queued jobs before Write fails fast (backpressure)
+  size_t readers = 8;                    // pooled read connections
+  SessionOptions session;                // statement_timeout, connect timeout, …
+  int job_retries = 3;                   // reruns of a job hit by a deadlock/serialization error
+  core::Millis reconnect_initial = 100;  // first back-off after losing the server
+  core::Millis reconnect_max = 5'000;    // longest back-off
+  bool listen = true;                    // LISTEN for other processes' work
+  std::string owner;                     // lease owner id; "" makes host:pid:random
+};
+
+// Store on a PostgreSQL 15 database, shared by any number of Rivulet processes.
+//
+// Like the SQLite store, one writer thread applies queued writes in group commits (one
+// transaction, a savepoint per job, `done` after COMMIT on a completion thread); readers use
+// pooled connections. Every statement is prepared once per connection. If the server goes
+// away the writer fails the batch in flight with a retryable Unavailable, reconnects with
+// exponential back-off and carries on; broken reader connections are dropped from the pool.
+//
+// Several processes coordinate only through the database: due tokens are claimed with
+// FOR UPDATE SKIP LOCKED inside the transaction that advances them, outbox messages under a
+// lease (owner + expiry), and a commit that makes work due sends NOTIFY rivulet_work, which
+// the other processes' listeners turn into a SetWorkListener callback.
+// (Not on the Store interface: the SQLite store has one process and nothing to hear.)
+class PgStore final : public Store {
+ public:
+  // Connects (without migrating). Fails with Unavailable naming the server if it cannot.
+  static Result<std::unique_ptr<PgStore>> Open(PgOptions options);
+  ~PgStore() override;  // drains queued writes, then stops the threads
+
+  Result<int> Migrate() override;
+  void Write(WriteFn fn, Done done) override;
+  Status Read(const ReadFn& fn) override;
+  StoreStats Stats() const override;
+  // fn runs (on the listener thread) when another process committed work that may be due
+  // now: tokens given a wake-up time, messages made pending. fn must be quick (wake a worker).
+  void SetWorkListener(std::function<void()> fn);
+
+  const std::string& owner() const { return options_.owner; }
+
+ private:
+  struct Job {
+    WriteFn fn;
+    Done done;
+  };
+
+  explicit PgStore(PgOptions options);
+  void WriterLoop();
+  void CompletionLoop();
+  void ListenLoop();
+  void Complete(std::vector<std::pair<Done, Status>> dones);
+  void CommitBatch(std::vector<Job>& batch);
+  // Runs one job inside its savepoint, rerunning it after a deadlock or serialization error.
+  Status RunJob(Job& job, TxnSignals& signals);
+  // Makes sure writer_conn_ is usable, reconnecting with back-off; false if it is not.
+  bool EnsureWriter(Status* error);
+  std::unique_ptr<Connection> AcquireReader(Status* error);
+  void ReleaseReader(std::unique_ptr<Connection> conn);
+  bool Stopping();
+
+  PgOptions options_;
+  int64_t counter_shard_;
+  std::unique_ptr<Connection> writer_conn_;
+  core::Millis backoff_ = 0;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex completion_mu_;
+  std::condition_variable completion_cv_;
+  std::deque<std::vector<std::pair<Done, Status>>> completions_;
+  bool completion_stop_ = false;
+  std::thread completer_;
+
+  std::mutex listener_mu_;
+  std::function<void()> on_work_;
+  std::atomic<bool> listen_stop_{false};
+  std::thread listener_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+
+  std::atomic<uint64_t> commits_{0}, committed_jobs_{0}, failed_commits_{0}, max_batch_{0};
+};
+
+}  // namespace rivulet::store::postgres
+
+#endif  // RIVULET_STORE_POSTGRES_PG_STORE_H_

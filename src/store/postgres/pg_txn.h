@@ -1,0 +1,147 @@
+#ifndef RIVULET_STORE_POSTGRES_PG_TXN_H_
+#define RIVULET_STORE_POSTGRES_PG_TXN_H_
+
+#include <string>
+
+#include "store/postgres/pg_connection.h"
+#include "store/store.h"
+
+namespace rivulet::store::postgres {
+
+// What a write transaction did that other processes may want to hear about (NOTIFY).
+struct TxnSignals {
+  bool token_work = false;   // a token was made due or given a wake-up time
+  bool outbox_work = false;  // a message became pending
+};
+
+// ReadTxn and WriteTxn over one connection inside a transaction the caller opened.
+//
+// In a write transaction (for_write), reads of tokens and outbox messages lock the rows
+// they return (FOR UPDATE), so that a read-modify-write cannot lose another process's
+// change under READ COMMITTED; ClaimDueTokens and ClaimOutbox skip rows other processes
+// hold (SKIP LOCKED). Counter deltas go to this process's counter shard.
+class PgTxn final : public WriteTxn {
+ public:
+  PgTxn(Connection& conn, bool for_write, int64_t counter_shard = 0, std::string owner = "",
+        TxnSignals* signals = nullptr)
+      : conn_(conn),
+        for_write_(for_write),
+        counter_shard_(counter_shard),
+        owner_(std::move(owner)),
+        signals_(signals) {}
+
+  Result<core::Workspace> FindWorkspaceById(int64_t id) override;
+  Result<core::Workspace> FindWorkspaceByUuid(const std::string& uuid) override;
+  Result<std::vector<core::Workspace>> ListWorkspaces() override;
+  Result<core::Principal> FindPrincipal(int64_t id) override;
+  Result<core::Credential> FindCredentialById(int64_t id) override;
+  Result<core::Credential> FindCredentialByPublicId(core::CredentialKind kind,
+                                                    const std::string& public_id) override;
+  Result<core::Credential> FindCredentialBySecretHash(core::CredentialKind kind,
+                                                      const std::string& hash) override;
+  Result<std::vector<core::Credential>> ListCredentials(int64_t workspace_id) override;
+  Result<core::AccessToken> FindAccessToken(const std::string& token_hash) override;
+  Result<core::Contact> FindContact(int64_t workspace_id, const core::ContactRef& ref) override;
+  Result<core::Contact> FindContactById(int64_t workspace_id, int64_t id) override;
+  Result<std::vector<core::Contact>> ListContacts(int64_t workspace_id,
+                                                  const ContactFilter& filter) override;
+  Result<int64_t> CountContacts(int64_t workspace_id) override;
+  Result<core::Event> FindEventByIdempotencyKey(int64_t workspace_id,
+                                                const std::string& key) override;
+  Result<std::vector<core::Event>> ListEvents(int64_t workspace_id,
+                                              const EventFilter& filter) override;
+
+  Status InsertWorkspace(core::Workspace& ws) override;
+  Status UpdateWorkspace(const core::Workspace& ws) override;
+  Status DeleteWorkspace(int64_t id) override;
+  Status InsertPrincipal(core::Principal& p) override;
+  Status GrantWorkspace(int64_t principal_id, int64_t workspace_id) override;
+  Status InsertCredential(core::Credential& c) override;
+  Status RevokeCredential(int64_t id, core::Millis at) override;
+  Status InsertAccessToken(const core::AccessToken& t) override;
+  Status DeleteExpiredAccessTokens(core::Millis now) override;
+  Status InsertContact(core::Contact& c) override;
+  Status UpdateContact(const core::Contact& c) override;
+  Status DeleteContact(int64_t workspace_id, int64_t contact_id) override;
+  Status InsertEvent(core::Event& e) override;
+
+  // Automations and their running state (pg_txn_journeys.cc).
+  Result<core::Automation> FindAutomation(int64_t workspace_id, const std::string& uuid) override;
+  Result<core::Automation> FindAutomationById(int64_t id) override;
+  Result<std::vector<core::Automation>> ListAutomations(int64_t workspace_id,
+                                                        const AutomationFilter& f) override;
+  Result<std::vector<int64_t>> AutomationsTriggeredBy(int64_t workspace_id,
+                                                      const std::string& event_type) override;
+  Result<core::Token> FindToken(int64_t workspace_id, const std::string& uuid) override;
+  Result<core::Token> FindTokenById(int64_t id) override;
+  Result<std::vector<core::Token>> ListTokens(int64_t workspace_id, const TokenFilter& f) override;
+  Result<int64_t> CountTokens(int64_t workspace_id, const TokenFilter& f) override;
+  Result<std::vector<core::Token>> TokensOfContact(int64_t automation_id,
+                                                   int64_t contact_id) override;
+  Result<std::vector<core::Token>> TokensWaitingFor(int64_t contact_id,
+                                                    const std::string& event_type) override;
+  Result<std::optional<core::Millis>> NextWakeAt() override;
+  Result<core::OutboxMessage> FindOutboxMessage(const std::string& uuid) override;
+  Result<std::vector<core::OutboxMessage>> MessagesOfToken(int64_t token_id) override;
+  Result<std::optional<core::Millis>> NextOutboxAttemptAt() override;
+  Result<std::vector<CounterValue>> ReadCounters(int64_t automation_id) override;
+  Result<core::Sender> FindSender(int64_t workspace_id, const std::string& uuid) override;
+  Result<std::vector<core::Sender>> ListSenders(int64_t workspace_id) override;
+  Result<core::MessageTemplate> FindTemplate(int64_t workspace_id,
+                                             const std::string& uuid) override;
+  Result<std::vector<core::MessageTemplate>> ListTemplates(int64_t workspace_id) override;
+  Result<std::vector<core::WorkspaceSetting>> ListSettings(int64_t workspace_id) override;
+  Result<core::WorkspaceSetting> FindSetting(int64_t workspace_id,
+                                             const std::string& uuid) override;
+
+  Status InsertAutomation(core::Automation& a) override;
+  Status UpdateAutomation(const core::Automation& a) override;
+  Status DeleteAutomation(int64_t workspace_id, int64_t id) override;
+  Status InsertToken(core::Token& t) override;
+  Status UpdateToken(const core::Token& t) override;
+  Result<std::vector<core::Token>> ClaimDueTokens(core::Millis now, int limit) override;
+  Result<int64_t> ExitExpiredTokens(int64_t automation_id, core::Millis now) override;
+  Status InsertOutboxMessage(core::OutboxMessage& m) override;
+  Status UpdateOutboxMessage(const core::OutboxMessage& m) override;
+  Result<std::vector<core::OutboxMessage>> ClaimOutbox(core::Millis now, int limit,
+                                                       core::Millis lease_until) override;
+  Status AddCounters(const std::vector<CounterDelta>& deltas) override;
+  Result<std::string> GetOrCreateSecret(const std::string& name,
+                                        const std::string& candidate) override;
+  Status InsertSender(core::Sender& s) override;
+  Status InsertTemplate(core::MessageTemplate& t) override;
+  Status UpdateTemplate(const core::MessageTemplate& t) override;
+  Status InsertSetting(core::WorkspaceSetting& s) override;
+  Status UpdateSetting(const core::WorkspaceSetting& s) override;
+  Status DeleteSetting(int64_t workspace_id, int64_t id) override;
+
+  // Batch enrollment sources (pg_txn_batches.cc).
+  Result<core::BatchSource> FindBatchSource(int64_t workspace_id, int64_t automation_id,
+                                            const std::string& uuid) override;
+  Status InsertBatchSource(core::BatchSource& b) override;
+  Status UpdateBatchSource(const core::BatchSource& b) override;
+  Status DeleteBatchSource(int64_t workspace_id, int64_t id) override;
+  Result<int64_t> ReleaseHeldTokens(int64_t automation_id, const std::string& source_uuid,
+                                    core::Millis wake_at) override;
+  Result<int64_t> DeleteHeldTokens(int64_t automation_id, const std::string& source_uuid) override;
+
+ private:
+  Status IndexTriggers(const core::Automation& a);
+  // " FOR UPDATE OF t" in write transactions, "" in reads.
+  const char* Lock() const { return for_write_ ? " FOR UPDATE" : ""; }
+  void Signal(bool token_work, bool outbox_work) {
+    if (!signals_) return;
+    signals_->token_work |= token_work;
+    signals_->outbox_work |= outbox_work;
+  }
+
+  Connection& conn_;
+  const bool for_write_;
+  const int64_t counter_shard_;
+  const std::string owner_;
+  TxnSignals* signals_;
+};
+
+}  // namespace rivulet::store::postgres
+
+#endif  // RIVULET_STORE_POSTGRES_PG_TXN_H_

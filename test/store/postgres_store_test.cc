@@ -1,0 +1,293 @@
+// PostgreSQL-only behaviour: connection handling and several processes sharing one database
+// (two PgStore instances on one database stand in for two processes). What every backend
+// must do is in store_conformance_test.cc.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "core/uuid.h"
+#include "store/migrations/migrations.h"
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_store.h"
+#include "store/store_backends.h"
+#include "support/peer_process.h"
+
+namespace rivulet::store {
+namespace {
+
+using core::Code;
+using core::Status;
+using postgres::PgError;
+using postgres::RedactUrl;
+
+constexpr core::Millis kT0 = 1'700'000'000'000;
+
+TEST(PostgresMigrationsTest, MirrorEverySqliteMigration) {
+  const auto& lite = SqliteMigrations();
+  const auto& pg = PostgresMigrations();
+  ASSERT_EQ(pg.size(), lite.size()) << "a SQLite migration has no PostgreSQL twin";
+  for (size_t i = 0; i < pg.size(); ++i) {
+    EXPECT_EQ(pg[i].version, lite[i].version);
+    EXPECT_EQ(pg[i].name, lite[i].name);
+    EXPECT_FALSE(pg[i].sql.empty());
+  }
+}
+
+TEST(PgConnectionTest, SqlStatesMapToStatusCodes) {
+  EXPECT_EQ(PgError("23505", "dup").code(), Code::kAlreadyExists);
+  EXPECT_EQ(PgError("23503", "fk").code(), Code::kFailedPrecondition);
+  Status deadlock = PgError("40P01", "deadlock");
+  EXPECT_EQ(deadlock.code(), Code::kUnavailable);
+  EXPECT_TRUE(deadlock.retryable());
+  EXPECT_TRUE(postgres::IsRetryableConflict(deadlock));
+  EXPECT_TRUE(postgres::IsRetryableConflict(PgError("40001", "serialization")));
+  EXPECT_FALSE(postgres::IsRetryableConflict(PgError("57014", "timeout")));
+  EXPECT_EQ(PgError("57014", "canceling statement due to statement timeout").code(),
+            Code::kUnavailable);
+  EXPECT_EQ(PgError("08006", "gone").code(), Code::kUnavailable);
+  EXPECT_EQ(PgError("42P01", "no such table").code(), Code::kInternal);
+}
+
+TEST(PgConnectionTest, UrlsAreRecognisedAndPasswordsRedacted) {
+  EXPECT_TRUE(postgres::IsPostgresUrl("postgres://h/db"));
+  EXPECT_TRUE(postgres::IsPostgresUrl("postgresql://h/db"));
+  EXPECT_FALSE(postgres::IsPostgresUrl("data/postgres.db"));
+  EXPECT_EQ(RedactUrl("postgres://bob:s3cret@db:5432/x"), "postgres://bob:***@db:5432/x");
+  EXPECT_EQ(RedactUrl("postgres://bob@db/x"), "postgres://bob@db/x");
+  EXPECT_EQ(RedactUrl("postgresql://db/x"), "postgresql://db/x");
+}
+
+TEST(PgStoreOpenTest, UnreachableServerFailsAtOnceWithAClearError) {
+  postgres::PgOptions o;
+  int port = test_support::UnusedLoopbackPort();
+  o.url = "postgres://bob:s3cret@127.0.0.1:" + std::to_string(port) + "/rivulet";
+  o.session.connect_timeout_seconds = 2;
+  auto s = postgres::PgStore::Open(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), Code::kUnavailable);
+  const std::string& msg = s.status().message();
+  EXPECT_NE(msg.find("cannot connect to PostgreSQL at postgres://bob:***@127.0.0.1:"),
+            std::string::npos)
+      << msg;
+  EXPECT_EQ(msg.find("s3cret"), std::string::npos) << msg;
+}
+
+// Two stores on one database, as two processes would have.
+class PgSharingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    spdlog::set_level(spdlog::level::warn);  // keep migration chatter out of test output
+    std::string skip;
+    auto b = testing::TestBackend::Make("postgres", &skip);
+    if (!b) {
+      if (skip.find("unavailable:") != std::string::npos) GTEST_SKIP() << skip;
+      FAIL() << skip;
+    }
+    backend_.reset(static_cast<testing::PostgresBackend*>(b.release()));
+    a_ = OpenStore("a");
+    b_ = OpenStore("b");
+    ASSERT_NE(a_, nullptr);
+    ASSERT_NE(b_, nullptr);
+    Seed();
+  }
+
+  std::unique_ptr<postgres::PgStore> OpenStore(const std::string& owner) {
+    postgres::PgOptions o;
+    o.url = backend_->url();
+    o.owner = owner;
+    auto s = postgres::PgStore::Open(o);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (!s.ok()) return nullptr;
+    auto v = (*s)->Migrate();  // both migrate, as processes starting together do
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return std::move(s).value();
+  }
+
+  void Seed() {
+    Status st = a_->WriteAndWait([&](WriteTxn& txn) -> Status {
+      ws_.uuid = core::NewUuidV7(kT0);
+      ws_.name = "w";
+      RIVULET_RETURN_IF_ERROR(txn.InsertWorkspace(ws_));
+      contact_.workspace_id = ws_.id;
+      contact_.uuid = core::NewUuidV7(kT0);
+      RIVULET_RETURN_IF_ERROR(txn.InsertContact(contact_));
+      automation_.workspace_id = ws_.id;
+      automation_.uuid = core::NewUuidV7(kT0);
+      automation_.name = "a";
+      automation_.status = core::AutomationStatus::kRunning;
+      return txn.InsertAutomation(automation_);
+    });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+
+  core::Token NewToken(std::optional<core::Millis> wake_at) {
+    core::Token t;
+    t.workspace_id = ws_.id;
+    t.automation_id = automation_.id;
+    t.uuid = core::NewUuidV7(kT0);
+    t.contact_id = contact_.id;
+    t.step_uuid = "s1";
+    t.phase = core::StepPhase::kWaiting;
+    t.wake_at = wake_at;
+    return t;
+  }
+
+  std::unique_ptr<testing::PostgresBackend> backend_;
+  std::unique_ptr<postgres::PgStore> a_, b_;
+  core::Workspace ws_;
+  core::Contact contact_;
+  core::Automation automation_;
+};
+
+TEST_F(PgSharingTest, ClaimedTokensAreSkippedByTheOtherProcessUntilCommit) {
+  ASSERT_TRUE(a_->WriteAndWait([&](WriteTxn& txn) -> Status {
+                  for (int i = 0; i < 10; ++i) {
+                    core::Token t = NewToken(kT0 + i);
+                    RIVULET_RETURN_IF_ERROR(txn.InsertToken(t));
+                  }
+                  return Status::Ok();
+                }).ok());
+  // A claims 4 and holds its transaction open; B meanwhile gets the other 6, never A's.
+  std::promise<std::vector<int64_t>> a_claimed;
+  std::promise<void> release;
+  auto release_f = release.get_future().share();
+  std::promise<Status> a_done;
+  a_->Write(
+      [&, release_f](WriteTxn& txn) -> Status {
+        RIVULET_ASSIGN_OR_RETURN(auto due, txn.ClaimDueTokens(kT0 + 100, 4));
+        std::vector<int64_t> ids;
+        for (auto& t : due) {
+          ids.push_back(t.id);
+          t.wake_at.reset();
+          t.status = core::TokenStatus::kCompleted;
+          RIVULET_RETURN_IF_ERROR(txn.UpdateToken(t));
+        }
+        a_claimed.set_value(ids);
+        release_f.wait();
+        return Status::Ok();
+      },
+      [&](Status st) { a_done.set_value(st); });
+  std::vector<int64_t> mine = a_claimed.get_future().get();
+  ASSERT_EQ(mine.size(), 4u);
+  std::vector<core::Token> theirs;
+  ASSERT_TRUE(b_->WriteAndWait([&](WriteTxn& txn) -> Status {
+                  RIVULET_ASSIGN_OR_RETURN(theirs, txn.ClaimDueTokens(kT0 + 100, 100));
+                  return Status::Ok();
+                }).ok());
+  EXPECT_EQ(theirs.size(), 6u);
+  for (const auto& t : theirs) {
+    EXPECT_EQ(std::find(mine.begin(), mine.end(), t.id), mine.end()) << t.id;
+  }
+  release.set_value();
+  ASSERT_TRUE(a_done.get_future().get().ok());
+  // After A's commit its tokens are done: B finds nothing more of them.
+  ASSERT_TRUE(b_->WriteAndWait([&](WriteTxn& txn) -> Status {
+                  RIVULET_ASSIGN_OR_RETURN(theirs, txn.ClaimDueTokens(kT0 + 100, 100));
+                  return Status::Ok();
+                }).ok());
+  EXPECT_EQ(theirs.size(), 6u);  // B never changed its six, so they are still due
+  for (const auto& t : theirs) {
+    EXPECT_EQ(std::find(mine.begin(), mine.end(), t.id), mine.end()) << t.id;
+  }
+}
+
+TEST_F(PgSharingTest, OutboxLeaseNamesItsOwnerAndPassesOnAfterExpiry) {
+  core::Token t = NewToken(std::nullopt);
+  core::OutboxMessage m;
+  ASSERT_TRUE(a_->WriteAndWait([&](WriteTxn& txn) -> Status {
+                  RIVULET_RETURN_IF_ERROR(txn.InsertToken(t));
+                  m.workspace_id = ws_.id;
+                  m.automation_id = automation_.id;
+                  m.token_id = t.id;
+                  m.contact_id = contact_.id;
+                  m.uuid = core::NewUuidV7(kT0);
+                  m.step_uuid = "s1";
+                  m.channel = "webhook";
+                  m.idempotency_key = m.uuid;
+                  m.payload_json = "{}";
+                  m.next_attempt_at = kT0;
+                  return txn.InsertOutboxMessage(m);
+                }).ok());
+  auto claim = [&](postgres::PgStore& s, core::Millis now) {
+    std::vector<core::OutboxMessage> out;
+    EXPECT_TRUE(s.WriteAndWait([&](WriteTxn& txn) -> Status {
+                   RIVULET_ASSIGN_OR_RETURN(out, txn.ClaimOutbox(now, 10, now + 1'000));
+                   return Status::Ok();
+                 }).ok());
+    return out;
+  };
+  EXPECT_EQ(claim(*a_, kT0).size(), 1u);
+  std::string q = "SELECT COUNT(*) FROM outbox WHERE lease_owner = ";
+  EXPECT_EQ(backend_->QueryInt(q + "'a'"), 1);
+  EXPECT_TRUE(claim(*b_, kT0 + 999).empty());     // A's lease holds
+  EXPECT_EQ(claim(*b_, kT0 + 1'000).size(), 1u);  // A "died": B takes over
+  EXPECT_EQ(backend_->QueryInt(q + "'b'"), 1);
+}
+
+TEST_F(PgSharingTest, WorkCommittedByOneProcessWakesTheOther) {
+  std::atomic<int> a_woken{0}, b_woken{0};
+  a_->SetWorkListener([&] { a_woken++; });
+  b_->SetWorkListener([&] { b_woken++; });
+  int b_before = b_woken.load();
+  ASSERT_TRUE(a_->WriteAndWait([&](WriteTxn& txn) {
+                  core::Token t = NewToken(kT0);
+                  return txn.InsertToken(t);
+                }).ok());
+  EXPECT_TRUE(
+      test_support::WaitFor([&] { return b_woken.load() > b_before; }, std::chrono::seconds(10)));
+}
+
+TEST_F(PgSharingTest, WritesResumeAfterTheServerDropsTheConnections) {
+  // What a server restart looks like from here: every session of ours is terminated.
+  backend_->Exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+      "current_database() AND pid <> pg_backend_pid()");
+  int failures = 0;
+  Status last;
+  bool ok = test_support::WaitFor(
+      [&] {
+        last = a_->WriteAndWait([&](WriteTxn& txn) {
+          core::Token t = NewToken(kT0);
+          return txn.InsertToken(t);
+        });
+        if (!last.ok()) {
+          failures++;
+          EXPECT_TRUE(last.retryable()) << last.ToString();
+        }
+        return last.ok();
+      },
+      std::chrono::seconds(20));
+  ASSERT_TRUE(ok) << last.ToString();
+  EXPECT_LE(failures, 3);
+  // Readers recover too (a dead pooled connection is dropped, a new one opened).
+  Status read;
+  ASSERT_TRUE(test_support::WaitFor(
+      [&] {
+        read = a_->Read([](ReadTxn& txn) { return txn.ListWorkspaces().status(); });
+        return read.ok();
+      },
+      std::chrono::seconds(10)))
+      << read.ToString();
+  EXPECT_EQ(backend_->QueryInt("SELECT COUNT(*) FROM tokens"), 1);
+}
+
+TEST_F(PgSharingTest, StatementTimeoutBoundsAQuery) {
+  postgres::PgOptions o;
+  o.url = backend_->url();
+  o.session.statement_timeout_ms = 200;
+  auto start = std::chrono::steady_clock::now();
+  auto conn = postgres::Connection::Open(o.url, o.session);
+  ASSERT_TRUE(conn.ok());
+  auto r = (*conn)->Query("SELECT pg_sleep(5)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+  EXPECT_NE(r.status().message().find("57014"), std::string::npos) << r.status().message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+}
+
+}  // namespace
+}  // namespace rivulet::store

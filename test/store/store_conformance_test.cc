@@ -1,0 +1,1311 @@
+// The storage conformance suite: every test runs unchanged against each Store backend
+// (SQLite file; PostgreSQL database in a throw-away cluster, see store_backends.h).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <future>
+#include <latch>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/uuid.h"
+#include "store/migrations/migrations.h"
+#include "store/store.h"
+#include "store/store_backends.h"
+
+namespace rivulet::store {
+namespace {
+
+using core::Code;
+using core::Contact;
+using core::ContactRef;
+using core::Event;
+using core::Status;
+using core::Workspace;
+using testing::WriterGate;
+
+constexpr core::Millis kT0 = 1'700'000'000'000;
+
+// The migrations of the backend under test; the backends have the same versions.
+const std::vector<Migration>& Migrations() { return SqliteMigrations(); }
+
+class StoreConformanceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string skip;
+    backend_ = testing::TestBackend::Make(GetParam(), &skip);
+    if (!backend_) {
+      if (skip.find("unavailable:") != std::string::npos) GTEST_SKIP() << skip;
+      FAIL() << "cannot set up " << GetParam() << ": " << skip;
+    }
+    store_ = backend_->OpenMigrated();
+    ASSERT_NE(store_, nullptr);
+  }
+
+  // A second, independent database of the same backend.
+  std::unique_ptr<testing::TestBackend> OtherBackend() {
+    std::string skip;
+    auto b = testing::TestBackend::Make(GetParam(), &skip);
+    EXPECT_NE(b, nullptr) << skip;
+    return b;
+  }
+
+  int64_t RawQueryInt(const std::string& sql) { return backend_->QueryInt(sql); }
+
+  Workspace AddWorkspace(const std::string& name) {
+    Workspace ws;
+    ws.uuid = core::NewUuidV7(kT0);
+    ws.name = name;
+    ws.created_at = ws.updated_at = kT0;
+    Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertWorkspace(ws); });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return ws;
+  }
+
+  static Contact NewContact(int64_t ws, std::optional<std::string> email,
+                            core::Millis updated_at = kT0) {
+    Contact c;
+    c.workspace_id = ws;
+    c.uuid = core::NewUuidV7(updated_at);
+    c.email = std::move(email);
+    c.created_at = kT0;
+    c.updated_at = updated_at;
+    return c;
+  }
+
+  Contact AddContact(int64_t ws, std::optional<std::string> email, core::Millis updated_at = kT0,
+                     std::string tags_json = "[]") {
+    Contact c = NewContact(ws, std::move(email), updated_at);
+    c.tags_json = std::move(tags_json);
+    Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertContact(c); });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return c;
+  }
+
+  Event AddEvent(int64_t ws, int64_t contact_id, const std::string& type,
+                 std::optional<std::string> key = std::nullopt) {
+    Event e;
+    e.workspace_id = ws;
+    e.uuid = core::NewUuidV7(kT0);
+    e.contact_id = contact_id;
+    e.type = type;
+    e.occurred_at = e.received_at = kT0;
+    e.idempotency_key = std::move(key);
+    Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertEvent(e); });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return e;
+  }
+
+  int64_t Count(int64_t ws) {
+    int64_t n = -1;
+    Status st = store_->Read([&](ReadTxn& txn) -> Status {
+      RIVULET_ASSIGN_OR_RETURN(n, txn.CountContacts(ws));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return n;
+  }
+
+  std::vector<Contact> List(int64_t ws, const ContactFilter& f) {
+    std::vector<Contact> out;
+    Status st = store_->Read([&](ReadTxn& txn) -> Status {
+      RIVULET_ASSIGN_OR_RETURN(out, txn.ListContacts(ws, f));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+
+  std::vector<Event> Events(int64_t ws, const EventFilter& f = {}) {
+    std::vector<Event> out;
+    Status st = store_->Read([&](ReadTxn& txn) -> Status {
+      RIVULET_ASSIGN_OR_RETURN(out, txn.ListEvents(ws, f));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+
+  core::Result<Contact> Find(int64_t ws, ContactRef ref) {
+    core::Result<Contact> out = core::Internal("unset");
+    Status st = store_->Read([&](ReadTxn& txn) {
+      out = txn.FindContact(ws, ref);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+
+  std::unique_ptr<testing::TestBackend> backend_;
+  std::unique_ptr<Store> store_;
+};
+
+// ---- Opening and migrating ----
+
+TEST_P(StoreConformanceTest, MigrateIsIdempotentAndReturnsLatestVersion) {
+  int latest = Migrations().back().version;
+  auto again = store_->Migrate();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, latest);
+  auto third = store_->Migrate();
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(*third, latest);
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM schema_migrations"),
+            static_cast<int64_t>(Migrations().size()));
+  EXPECT_EQ(RawQueryInt("SELECT MAX(version) FROM schema_migrations"), latest);
+}
+
+TEST_P(StoreConformanceTest, NewerSchemaVersionMakesMigrateFail) {
+  store_.reset();
+  backend_->Exec(
+      "INSERT INTO schema_migrations (version, name, applied_at) "
+      "VALUES (999, 'from the future', 0)");
+  auto s = backend_->Open();
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto v = (*s)->Migrate();
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(v.status().message().find("999"), std::string::npos) << v.status().message();
+  // The failed Migrate changed nothing.
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM schema_migrations"),
+            static_cast<int64_t>(Migrations().size()) + 1);
+}
+
+TEST_P(StoreConformanceTest, RestartKeepsCommittedData) {
+  store_.reset();
+  Workspace ws;
+  ws.uuid = core::NewUuidV7(kT0);
+  ws.name = "Acme";
+  ws.settings_json = R"({"portfolio":"x"})";
+  ws.created_at = ws.updated_at = kT0;
+  Contact c;
+  {
+    auto s = backend_->OpenMigrated();
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(s->WriteAndWait([&](WriteTxn& txn) { return txn.InsertWorkspace(ws); }).ok());
+    c.workspace_id = ws.id;
+    c.uuid = core::NewUuidV7(kT0);
+    c.email = "kept@example.com";
+    c.attributes_json = R"({"plan":"gold"})";
+    c.created_at = c.updated_at = kT0;
+    ASSERT_TRUE(s->WriteAndWait([&](WriteTxn& txn) { return txn.InsertContact(c); }).ok());
+  }  // destroys the store
+  auto s = backend_->OpenMigrated();
+  ASSERT_NE(s, nullptr);
+  Status st = s->Read([&](ReadTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(Workspace w, txn.FindWorkspaceByUuid(ws.uuid));
+    EXPECT_EQ(w.id, ws.id);
+    EXPECT_EQ(w.name, "Acme");
+    EXPECT_EQ(w.settings_json, ws.settings_json);
+    RIVULET_ASSIGN_OR_RETURN(Contact got, txn.FindContactById(ws.id, c.id));
+    EXPECT_EQ(got.uuid, c.uuid);
+    EXPECT_EQ(got.email, c.email);
+    EXPECT_EQ(got.attributes_json, c.attributes_json);
+    EXPECT_FALSE(got.phone.has_value());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreConformanceTest, DestructorDrainsQueuedWrites) {
+  store_.reset();
+  int64_t ws_id = 0;
+  constexpr int kJobs = 200;
+  std::atomic<int> ok{0}, done{0};
+  {
+    auto s = backend_->OpenMigrated();
+    ASSERT_NE(s, nullptr);
+    Workspace ws;
+    ws.uuid = core::NewUuidV7(kT0);
+    ws.name = "w";
+    ASSERT_TRUE(s->WriteAndWait([&](WriteTxn& txn) { return txn.InsertWorkspace(ws); }).ok());
+    ws_id = ws.id;
+    for (int i = 0; i < kJobs; ++i) {
+      s->Write(
+          [ws_id, i](WriteTxn& txn) {
+            Contact c;
+            c.workspace_id = ws_id;
+            c.uuid = core::NewUuidV7(kT0 + i);
+            return txn.InsertContact(c);
+          },
+          [&](Status st) {
+            if (st.ok()) ok++;
+            done++;
+          });
+    }
+  }  // destroy right away: every queued job must still run and report
+  EXPECT_EQ(done.load(), kJobs);
+  EXPECT_EQ(ok.load(), kJobs);
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM contacts"), kJobs);
+}
+
+// ---- Writes and group commit ----
+
+TEST_P(StoreConformanceTest, WriteDoneRunsAfterCommitAndDataIsVisibleToRead) {
+  Workspace ws = AddWorkspace("w");
+  Contact c = NewContact(ws.id, "visible@example.com");
+  std::promise<std::pair<Status, int64_t>> seen;
+  store_->Write([&](WriteTxn& txn) { return txn.InsertContact(c); },
+                [&](Status st) {
+                  // Read from a pooled reader connection: sees only committed data.
+                  int64_t n = -1;
+                  Status rs = store_->Read([&](ReadTxn& txn) -> Status {
+                    RIVULET_ASSIGN_OR_RETURN(n, txn.CountContacts(ws.id));
+                    return Status::Ok();
+                  });
+                  seen.set_value({st.ok() ? rs : st, n});
+                });
+  auto [st, n] = seen.get_future().get();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(n, 1);
+  EXPECT_GT(c.id, 0);
+  auto found = Find(ws.id, {ContactRef::Kind::kEmail, "visible@example.com"});
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->id, c.id);
+}
+
+TEST_P(StoreConformanceTest, WriteResultHandsTheValueToDoneAfterCommit) {
+  Workspace ws = AddWorkspace("w");
+  auto r = testing::Await<int64_t>([&](std::function<void(core::Result<int64_t>)> done) {
+    WriteResult<int64_t>(
+        *store_,
+        [&](WriteTxn& txn) -> core::Result<int64_t> {
+          Contact c = NewContact(ws.id, "wr@example.com");
+          RIVULET_RETURN_IF_ERROR(txn.InsertContact(c));
+          return c.id;
+        },
+        std::move(done));
+  });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(*r, 0);
+
+  auto bad = testing::Await<int64_t>([&](std::function<void(core::Result<int64_t>)> done) {
+    WriteResult<int64_t>(
+        *store_, [](WriteTxn&) -> core::Result<int64_t> { return core::NotFound("nope"); },
+        std::move(done));
+  });
+  EXPECT_EQ(bad.status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, ConcurrentWritersAllCommitInGroupedTransactions) {
+  Workspace ws = AddWorkspace("w");
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 500;
+  StoreStats before = store_->Stats();
+  std::atomic<int> ok{0}, failed{0};
+  std::latch all_done(kThreads * kPerThread);
+  {
+    // Hold the writer so that the first jobs pile up; the rest arrive while it commits.
+    WriterGate gate(*store_);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          std::string email = "t" + std::to_string(t) + "-" + std::to_string(i) + "@example.com";
+          store_->Write(
+              [&, email, t, i](WriteTxn& txn) {
+                Contact c = NewContact(ws.id, email, kT0 + t * kPerThread + i);
+                return txn.InsertContact(c);
+              },
+              [&](Status st) {
+                (st.ok() ? ok : failed)++;
+                all_done.count_down();
+              });
+          if (t == 0 && i == 10) gate.Open();
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    all_done.wait();
+    EXPECT_TRUE(gate.Wait().ok());
+  }
+  EXPECT_EQ(ok.load(), kThreads * kPerThread);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(Count(ws.id), kThreads * kPerThread);
+  StoreStats after = store_->Stats();
+  uint64_t jobs = after.committed_jobs - before.committed_jobs;
+  uint64_t commits = after.commits - before.commits;
+  EXPECT_EQ(jobs, static_cast<uint64_t>(kThreads * kPerThread) + 1);  // + the gate job
+  EXPECT_GT(after.max_batch, 1u);
+  EXPECT_LT(commits, jobs);
+  EXPECT_EQ(after.failed_commits, before.failed_commits);
+  EXPECT_EQ(after.queue_depth, 0u);
+}
+
+TEST_P(StoreConformanceTest, ConcurrentWriteAndWaitCallersAllCommit) {
+  Workspace ws = AddWorkspace("w");
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 100;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Status st = store_->WriteAndWait([&](WriteTxn& txn) {
+          Contact c =
+              NewContact(ws.id, "w" + std::to_string(t) + "." + std::to_string(i) + "@x.io");
+          return txn.InsertContact(c);
+        });
+        if (!st.ok()) failures++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Count(ws.id), kThreads * kPerThread);
+  StoreStats s = store_->Stats();
+  EXPECT_LE(s.commits, s.committed_jobs);
+}
+
+TEST_P(StoreConformanceTest, FailedJobDoesNotUndoOthersInSameGroupCommit) {
+  Workspace ws = AddWorkspace("w");
+  StoreStats before = store_->Stats();
+  std::promise<Status> a_done, b_done, c_done;
+  {
+    WriterGate gate(*store_);
+    auto insert = [&](const std::string& email) {
+      return [&, email](WriteTxn& txn) {
+        Contact c = NewContact(ws.id, email);
+        return txn.InsertContact(c);
+      };
+    };
+    store_->Write(insert("a@example.com"), [&](Status st) { a_done.set_value(st); });
+    store_->Write(
+        [&](WriteTxn& txn) -> Status {
+          Contact c = NewContact(ws.id, "b@example.com");
+          RIVULET_RETURN_IF_ERROR(txn.InsertContact(c));
+          return core::InvalidArgument("changed my mind");  // after writing a row
+        },
+        [&](Status st) { b_done.set_value(st); });
+    store_->Write(insert("c@example.com"), [&](Status st) { c_done.set_value(st); });
+    EXPECT_EQ(store_->Stats().queue_depth, 3u);
+    gate.Open();
+    EXPECT_TRUE(gate.Wait().ok());
+  }
+  Status a = a_done.get_future().get(), b = b_done.get_future().get(),
+         c = c_done.get_future().get();
+  EXPECT_TRUE(a.ok()) << a.ToString();
+  EXPECT_EQ(b.code(), Code::kInvalidArgument);
+  EXPECT_EQ(b.message(), "changed my mind");
+  EXPECT_TRUE(c.ok()) << c.ToString();
+
+  StoreStats after = store_->Stats();
+  EXPECT_EQ(after.commits - before.commits, 2u);  // the gate's batch, then a+b+c together
+  EXPECT_GE(after.max_batch, 3u);
+
+  EXPECT_TRUE(Find(ws.id, {ContactRef::Kind::kEmail, "a@example.com"}).ok());
+  EXPECT_EQ(Find(ws.id, {ContactRef::Kind::kEmail, "b@example.com"}).status().code(),
+            Code::kNotFound);
+  EXPECT_TRUE(Find(ws.id, {ContactRef::Kind::kEmail, "c@example.com"}).ok());
+  EXPECT_EQ(Count(ws.id), 2);
+}
+
+TEST_P(StoreConformanceTest, ConstraintFailureInOneJobLeavesTheBatchUsable) {
+  Workspace ws = AddWorkspace("w");
+  AddContact(ws.id, "taken@example.com");
+  std::vector<std::promise<Status>> done(3);
+  {
+    WriterGate gate(*store_);
+    for (int i = 0; i < 3; ++i) {
+      std::string email = i == 1 ? "taken@example.com" : "new" + std::to_string(i) + "@example.com";
+      store_->Write(
+          [&, email](WriteTxn& txn) {
+            Contact c = NewContact(ws.id, email);
+            return txn.InsertContact(c);
+          },
+          [&, i](Status st) { done[i].set_value(st); });
+    }
+  }
+  EXPECT_TRUE(done[0].get_future().get().ok());
+  EXPECT_EQ(done[1].get_future().get().code(), Code::kAlreadyExists);
+  EXPECT_TRUE(done[2].get_future().get().ok());
+  EXPECT_EQ(Count(ws.id), 3);
+}
+
+TEST_P(StoreConformanceTest, FullQueueRejectsWritesImmediately) {
+  auto other = OtherBackend();
+  ASSERT_NE(other, nullptr);
+  testing::StoreKnobs knobs;
+  knobs.max_queue = 2;
+  auto small = other->OpenMigrated(knobs);
+  ASSERT_NE(small, nullptr);
+  std::vector<std::promise<Status>> done(3);
+  {
+    WriterGate gate(*small);
+    for (int i = 0; i < 3; ++i) {
+      small->Write([](WriteTxn&) { return Status::Ok(); },
+                   [&, i](Status st) { done[i].set_value(st); });
+    }
+    // The third was refused synchronously, before the writer moved on.
+    auto third = done[2].get_future();
+    ASSERT_EQ(third.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+    Status st = third.get();
+    EXPECT_EQ(st.code(), Code::kResourceExhausted);
+    EXPECT_TRUE(st.retryable());
+  }
+  EXPECT_TRUE(done[0].get_future().get().ok());
+  EXPECT_TRUE(done[1].get_future().get().ok());
+}
+
+TEST_P(StoreConformanceTest, MaxBatchBoundsJobsPerCommit) {
+  auto other = OtherBackend();
+  ASSERT_NE(other, nullptr);
+  testing::StoreKnobs knobs;
+  knobs.max_batch = 4;
+  auto s = other->OpenMigrated(knobs);
+  ASSERT_NE(s, nullptr);
+  std::latch all(20);
+  {
+    WriterGate gate(*s);
+    for (int i = 0; i < 20; ++i) {
+      s->Write([](WriteTxn&) { return Status::Ok(); }, [&](Status) { all.count_down(); });
+    }
+  }
+  all.wait();
+  EXPECT_EQ(s->Stats().max_batch, 4u);
+}
+
+// ---- Constraints ----
+
+TEST_P(StoreConformanceTest, UniqueViolationsMapToAlreadyExists) {
+  Workspace ws = AddWorkspace("w");
+  Workspace other = AddWorkspace("other");
+  AddContact(ws.id, "dup@example.com");
+
+  Contact again = NewContact(ws.id, "dup@example.com");
+  Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertContact(again); });
+  EXPECT_EQ(st.code(), Code::kAlreadyExists) << st.ToString();
+
+  // The same e-mail is fine in another workspace: uniqueness is per workspace.
+  Contact elsewhere = NewContact(other.id, "dup@example.com");
+  st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertContact(elsewhere); });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+
+  Workspace same_uuid;
+  same_uuid.uuid = ws.uuid;
+  same_uuid.name = "clone";
+  st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertWorkspace(same_uuid); });
+  EXPECT_EQ(st.code(), Code::kAlreadyExists) << st.ToString();
+
+  Contact a = AddContact(ws.id, std::nullopt);
+  Contact b = NewContact(ws.id, std::nullopt);
+  b.phone = a.phone = "+123456789";
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateContact(a); }).ok());
+  st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertContact(b); });
+  EXPECT_EQ(st.code(), Code::kAlreadyExists) << st.ToString();
+
+  Contact c = AddContact(ws.id, "c@example.com");
+  c.email = "dup@example.com";  // an update that collides is AlreadyExists too
+  st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateContact(c); });
+  EXPECT_EQ(st.code(), Code::kAlreadyExists) << st.ToString();
+}
+
+TEST_P(StoreConformanceTest, ContactsWithoutIdentifiersDoNotCollide) {
+  Workspace ws = AddWorkspace("w");
+  AddContact(ws.id, std::nullopt);
+  AddContact(ws.id, std::nullopt);
+  EXPECT_EQ(Count(ws.id), 2);
+}
+
+TEST_P(StoreConformanceTest, IdempotencyKeysAreUniquePerWorkspace) {
+  Workspace ws = AddWorkspace("w");
+  Workspace other = AddWorkspace("other");
+  Contact c = AddContact(ws.id, "k@example.com");
+  Contact oc = AddContact(other.id, "k@example.com");
+  Event first = AddEvent(ws.id, c.id, "t", "key-1");
+  AddEvent(other.id, oc.id, "t", "key-1");  // same key, other workspace: fine
+
+  Event dup;
+  dup.workspace_id = ws.id;
+  dup.uuid = core::NewUuidV7(kT0);
+  dup.contact_id = c.id;
+  dup.type = "t";
+  dup.idempotency_key = "key-1";
+  Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertEvent(dup); });
+  EXPECT_EQ(st.code(), Code::kAlreadyExists);
+
+  Status rs = store_->Read([&](ReadTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(Event e, txn.FindEventByIdempotencyKey(ws.id, "key-1"));
+    EXPECT_EQ(e.uuid, first.uuid);
+    EXPECT_EQ(e.contact_uuid, c.uuid);
+    EXPECT_EQ(txn.FindEventByIdempotencyKey(ws.id, "key-2").status().code(), Code::kNotFound);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(rs.ok()) << rs.ToString();
+}
+
+// ---- Reads ----
+
+TEST_P(StoreConformanceTest, ReaderSeesAConsistentSnapshot) {
+  Workspace ws = AddWorkspace("w");
+  AddContact(ws.id, "one@example.com");
+  Status st = store_->Read([&](ReadTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(int64_t before, txn.CountContacts(ws.id));
+    // Another commit lands while this read transaction is open…
+    Status w = store_->WriteAndWait([&](WriteTxn& wt) {
+      Contact c = NewContact(ws.id, "two@example.com");
+      return wt.InsertContact(c);
+    });
+    EXPECT_TRUE(w.ok()) << w.ToString();
+    // …and stays invisible to it.
+    RIVULET_ASSIGN_OR_RETURN(int64_t during, txn.CountContacts(ws.id));
+    EXPECT_EQ(before, 1);
+    EXPECT_EQ(during, before);
+    EXPECT_EQ(txn.FindContact(ws.id, {ContactRef::Kind::kEmail, "two@example.com"}).status().code(),
+              Code::kNotFound);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Count(ws.id), 2);
+}
+
+TEST_P(StoreConformanceTest, ReadReturnsTheFunctionsError) {
+  Status st = store_->Read([](ReadTxn&) { return core::PermissionDenied("no"); });
+  EXPECT_EQ(st.code(), Code::kPermissionDenied);
+  // The reader connection is still usable afterwards.
+  EXPECT_TRUE(store_->Read([](ReadTxn& txn) { return txn.ListWorkspaces().status(); }).ok());
+}
+
+TEST_P(StoreConformanceTest, ManyConcurrentReadersSucceed) {
+  Workspace ws = AddWorkspace("w");
+  AddContact(ws.id, "r@example.com");
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 12; ++t) {  // more than the pool keeps
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        int64_t n = 0;
+        Status st = store_->Read([&](ReadTxn& txn) -> Status {
+          RIVULET_ASSIGN_OR_RETURN(n, txn.CountContacts(ws.id));
+          return Status::Ok();
+        });
+        if (!st.ok() || n != 1) bad++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
+TEST_P(StoreConformanceTest, ListContactsFiltersByEmailTagAndUpdatedAfter) {
+  Workspace ws = AddWorkspace("w");
+  Workspace other = AddWorkspace("other");
+  Contact a = AddContact(ws.id, "a@example.com", kT0 + 10, R"(["vip","beta"])");
+  Contact b = AddContact(ws.id, "b@example.com", kT0 + 20, R"(["beta"])");
+  Contact c = AddContact(ws.id, "c@example.com", kT0 + 30, R"(["vipx"])");
+  AddContact(other.id, "a@example.com", kT0 + 40, R"(["vip"])");
+
+  ContactFilter by_email;
+  by_email.email = "b@example.com";
+  auto r = List(ws.id, by_email);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].id, b.id);
+
+  ContactFilter by_tag;
+  by_tag.tag = "vip";  // exact element match, not a substring ("vipx")
+  r = List(ws.id, by_tag);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].id, a.id);
+
+  by_tag.tag = "beta";
+  r = List(ws.id, by_tag);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].id, a.id);
+  EXPECT_EQ(r[1].id, b.id);
+
+  ContactFilter recent;
+  recent.updated_after = kT0 + 20;  // strictly after
+  r = List(ws.id, recent);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].id, c.id);
+
+  ContactFilter combined;
+  combined.tag = "beta";
+  combined.updated_after = kT0 + 10;
+  r = List(ws.id, combined);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].id, b.id);
+
+  ContactFilter none;
+  none.email = "nobody@example.com";
+  EXPECT_TRUE(List(ws.id, none).empty());
+
+  // No filter: everything in this workspace only.
+  r = List(ws.id, ContactFilter{});
+  ASSERT_EQ(r.size(), 3u);
+  for (const auto& x : r) EXPECT_EQ(x.workspace_id, ws.id);
+}
+
+TEST_P(StoreConformanceTest, ListContactsFiltersByPhoneAndExternalId) {
+  Workspace ws = AddWorkspace("w");
+  Contact a = NewContact(ws.id, std::nullopt);
+  a.phone = "+31612345678";
+  Contact b = NewContact(ws.id, std::nullopt);
+  b.external_id = "crm-7";
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([&](WriteTxn& txn) -> Status {
+                    RIVULET_RETURN_IF_ERROR(txn.InsertContact(a));
+                    return txn.InsertContact(b);
+                  })
+                  .ok());
+  ContactFilter f;
+  f.phone = "+31612345678";
+  auto r = List(ws.id, f);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].id, a.id);
+  ContactFilter g;
+  g.external_id = "crm-7";
+  r = List(ws.id, g);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].id, b.id);
+}
+
+TEST_P(StoreConformanceTest, ListContactsPaginatesByKey) {
+  Workspace ws = AddWorkspace("w");
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 7; ++i)
+    ids.push_back(AddContact(ws.id, "p" + std::to_string(i) + "@x.io").id);
+
+  std::vector<int64_t> seen;
+  ContactFilter f;
+  f.limit = 3;
+  int pages = 0;
+  while (true) {
+    auto page = List(ws.id, f);
+    ASSERT_LE(page.size(), 3u);
+    if (page.empty()) break;
+    ++pages;
+    for (const auto& c : page) seen.push_back(c.id);
+    f.after_id = page.back().id;
+    ASSERT_LT(pages, 10);
+  }
+  EXPECT_EQ(pages, 3);   // 3 + 3 + 1
+  EXPECT_EQ(seen, ids);  // ascending id order, nothing skipped or repeated
+
+  // A row inserted behind the cursor is not seen; one ahead of it is.
+  ContactFilter mid;
+  mid.after_id = ids[3];
+  mid.limit = 100;
+  int64_t late = AddContact(ws.id, "late@x.io").id;
+  auto rest = List(ws.id, mid);
+  ASSERT_EQ(rest.size(), 4u);
+  EXPECT_EQ(rest.front().id, ids[4]);
+  EXPECT_EQ(rest.back().id, late);
+}
+
+// ---- Deletes and isolation ----
+
+TEST_P(StoreConformanceTest, DeleteContactRemovesItsEventsOnly) {
+  Workspace ws = AddWorkspace("w");
+  Contact gone = AddContact(ws.id, "gone@example.com");
+  Contact kept = AddContact(ws.id, "kept@example.com");
+  AddEvent(ws.id, gone.id, "a", "k1");
+  AddEvent(ws.id, gone.id, "b");
+  Event keep = AddEvent(ws.id, kept.id, "c");
+
+  Status st =
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteContact(ws.id, gone.id); });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  auto events = Events(ws.id);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].uuid, keep.uuid);
+  EXPECT_EQ(Find(ws.id, {ContactRef::Kind::kUuid, gone.uuid}).status().code(), Code::kNotFound);
+  EXPECT_TRUE(Find(ws.id, {ContactRef::Kind::kUuid, kept.uuid}).ok());
+  EXPECT_EQ(
+      RawQueryInt("SELECT COUNT(*) FROM events WHERE contact_id = " + std::to_string(gone.id)), 0);
+  // The idempotency key of an erased event is free again.
+  EXPECT_EQ(
+      store_
+          ->Read([&](ReadTxn& txn) { return txn.FindEventByIdempotencyKey(ws.id, "k1").status(); })
+          .code(),
+      Code::kNotFound);
+
+  st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteContact(ws.id, gone.id); });
+  EXPECT_EQ(st.code(), Code::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, WorkspaceIsolationOnLookupsAndChanges) {
+  Workspace ws = AddWorkspace("mine");
+  Workspace other = AddWorkspace("theirs");
+  Contact c = AddContact(ws.id, "iso@example.com");
+  c.phone = "+3161234567";
+  c.external_id = "ext-1";
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateContact(c); }).ok());
+  AddEvent(ws.id, c.id, "t", "iso-key");
+
+  for (const ContactRef& ref : {ContactRef{ContactRef::Kind::kUuid, c.uuid},
+                                ContactRef{ContactRef::Kind::kEmail, "iso@example.com"},
+                                ContactRef{ContactRef::Kind::kPhone, "+3161234567"},
+                                ContactRef{ContactRef::Kind::kExternalId, "ext-1"}}) {
+    EXPECT_TRUE(Find(ws.id, ref).ok()) << ref.value;
+    EXPECT_EQ(Find(other.id, ref).status().code(), Code::kNotFound) << ref.value;
+  }
+  Status st = store_->Read([&](ReadTxn& txn) -> Status {
+    EXPECT_EQ(txn.FindContactById(other.id, c.id).status().code(), Code::kNotFound);
+    EXPECT_EQ(txn.FindEventByIdempotencyKey(other.id, "iso-key").status().code(), Code::kNotFound);
+    auto ev = txn.ListEvents(other.id, {});
+    EXPECT_TRUE(ev.ok() && ev->empty());
+    auto cnt = txn.CountContacts(other.id);
+    EXPECT_TRUE(cnt.ok() && *cnt == 0);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok());
+
+  // Changes addressed through the wrong workspace touch nothing.
+  Contact hijack = c;
+  hijack.workspace_id = other.id;
+  hijack.email = "stolen@example.com";
+  st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateContact(hijack); });
+  EXPECT_EQ(st.code(), Code::kNotFound);
+  st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteContact(other.id, c.id); });
+  EXPECT_EQ(st.code(), Code::kNotFound);
+  auto still = Find(ws.id, {ContactRef::Kind::kUuid, c.uuid});
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->email, "iso@example.com");
+  EXPECT_EQ(Events(ws.id).size(), 1u);
+}
+
+TEST_P(StoreConformanceTest, ListEventsFiltersByContactAndTypeAndPaginates) {
+  Workspace ws = AddWorkspace("w");
+  Contact a = AddContact(ws.id, "a@x.io");
+  Contact b = AddContact(ws.id, "b@x.io");
+  Event a1 = AddEvent(ws.id, a.id, "open");
+  AddEvent(ws.id, b.id, "open");
+  Event a2 = AddEvent(ws.id, a.id, "click");
+  Event a3 = AddEvent(ws.id, a.id, "open");
+
+  EventFilter by_contact;
+  by_contact.contact_id = a.id;
+  auto r = Events(ws.id, by_contact);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].uuid, a1.uuid);
+  EXPECT_EQ(r[2].uuid, a3.uuid);
+  EXPECT_EQ(r[0].contact_uuid, a.uuid);
+
+  EventFilter by_type;
+  by_type.type = "click";
+  r = Events(ws.id, by_type);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].uuid, a2.uuid);
+
+  EventFilter page;
+  page.contact_id = a.id;
+  page.after_id = a1.id;
+  page.limit = 1;
+  r = Events(ws.id, page);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].uuid, a2.uuid);
+}
+
+// ---- Credentials and tokens ----
+
+TEST_P(StoreConformanceTest, AccessTokensExpireViaDeleteExpiredAccessTokens) {
+  Workspace ws = AddWorkspace("w");
+  core::Credential cred;
+  cred.kind = core::CredentialKind::kOAuthClient;
+  cred.public_id = "client";
+  cred.secret_hash = core::NewUuidV7(kT0);
+  Status st = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
+    core::Principal p;
+    p.name = "p";
+    p.workspace_ids = {ws.id};
+    RIVULET_RETURN_IF_ERROR(txn.InsertPrincipal(p));
+    cred.principal_id = p.id;
+    RIVULET_RETURN_IF_ERROR(txn.InsertCredential(cred));
+    RIVULET_RETURN_IF_ERROR(txn.InsertAccessToken({"h-early", cred.id, 100}));
+    RIVULET_RETURN_IF_ERROR(txn.InsertAccessToken({"h-edge", cred.id, 150}));
+    return txn.InsertAccessToken({"h-late", cred.id, 200});
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  st = store_->WriteAndWait([](WriteTxn& txn) { return txn.DeleteExpiredAccessTokens(150); });
+  ASSERT_TRUE(st.ok());
+  st = store_->Read([&](ReadTxn& txn) -> Status {
+    EXPECT_EQ(txn.FindAccessToken("h-early").status().code(), Code::kNotFound);
+    EXPECT_EQ(txn.FindAccessToken("h-edge").status().code(), Code::kNotFound);  // expires_at <= now
+    RIVULET_ASSIGN_OR_RETURN(core::AccessToken t, txn.FindAccessToken("h-late"));
+    EXPECT_EQ(t.credential_id, cred.id);
+    EXPECT_EQ(t.expires_at, 200);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreConformanceTest, RevokingACredentialDropsItsAccessTokens) {
+  core::Credential cred;
+  cred.kind = core::CredentialKind::kOAuthClient;
+  cred.public_id = "c1";
+  cred.secret_hash = std::string("\x00\x01raw", 5);  // binary hashes survive the round trip
+  Status st = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
+    core::Principal p;
+    p.name = "p";
+    RIVULET_RETURN_IF_ERROR(txn.InsertPrincipal(p));
+    cred.principal_id = p.id;
+    RIVULET_RETURN_IF_ERROR(txn.InsertCredential(cred));
+    return txn.InsertAccessToken({"tok", cred.id, kT0});
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.RevokeCredential(cred.id, kT0 + 5); });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  // Revoking again keeps the first revocation time.
+  st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.RevokeCredential(cred.id, kT0 + 9); });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store_->Read([&](ReadTxn& txn) -> Status {
+    EXPECT_EQ(txn.FindAccessToken("tok").status().code(), Code::kNotFound);
+    RIVULET_ASSIGN_OR_RETURN(core::Credential c, txn.FindCredentialById(cred.id));
+    EXPECT_EQ(c.revoked_at, kT0 + 5);
+    EXPECT_EQ(c.secret_hash, cred.secret_hash);
+    RIVULET_ASSIGN_OR_RETURN(core::Credential by_hash,
+                             txn.FindCredentialBySecretHash(cred.kind, cred.secret_hash));
+    EXPECT_EQ(by_hash.id, cred.id);
+    EXPECT_EQ(txn.FindCredentialBySecretHash(core::CredentialKind::kApiKey, cred.secret_hash)
+                  .status()
+                  .code(),
+              Code::kNotFound);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  st = store_->WriteAndWait([](WriteTxn& txn) { return txn.RevokeCredential(424242, kT0); });
+  EXPECT_EQ(st.code(), Code::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, PrincipalsCarryTheirWorkspaces) {
+  Workspace w1 = AddWorkspace("one");
+  Workspace w2 = AddWorkspace("two");
+  Workspace w3 = AddWorkspace("three");
+  core::Principal p;
+  p.name = "multi";
+  p.is_admin = true;
+  p.workspace_ids = {w2.id, w1.id};
+  Status st = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
+    RIVULET_RETURN_IF_ERROR(txn.InsertPrincipal(p));
+    RIVULET_RETURN_IF_ERROR(txn.GrantWorkspace(p.id, w3.id));
+    return txn.GrantWorkspace(p.id, w1.id);  // granting twice is harmless
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store_->Read([&](ReadTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(core::Principal got, txn.FindPrincipal(p.id));
+    EXPECT_EQ(got.name, "multi");
+    EXPECT_TRUE(got.is_admin);
+    EXPECT_EQ(got.workspace_ids, (std::vector<int64_t>{w1.id, w2.id, w3.id}));
+    EXPECT_EQ(txn.FindPrincipal(p.id + 100).status().code(), Code::kNotFound);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreConformanceTest, GrantingAnUnknownWorkspaceFails) {
+  core::Principal p;
+  p.name = "p";
+  p.workspace_ids = {9999};
+  Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertPrincipal(p); });
+  EXPECT_FALSE(st.ok());  // foreign keys are enforced
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM principals"), 0);
+}
+
+// ---- Automations, tokens, outbox, counters ----
+
+class StoreJourneysTest : public StoreConformanceTest {
+ protected:
+  void SetUp() override {
+    StoreConformanceTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ws_ = AddWorkspace("w");
+    contact_ = AddContact(ws_.id, "j@example.com");
+    running_ = AddAutomation(core::AutomationStatus::kRunning, "signup");
+    paused_ = AddAutomation(core::AutomationStatus::kPaused, "other");
+  }
+
+  core::Automation AddAutomation(core::AutomationStatus status, const std::string& trigger) {
+    core::Automation a;
+    a.workspace_id = ws_.id;
+    a.uuid = core::NewUuidV7(kT0);
+    a.name = "a";
+    a.status = status;
+    a.triggers.push_back({trigger, ""});
+    a.created_at = a.updated_at = kT0;
+    Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertAutomation(a); });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return a;
+  }
+
+  core::Token AddToken(const core::Automation& a, std::optional<core::Millis> wake_at,
+                       std::string waiting_event = "") {
+    core::Token t;
+    t.workspace_id = ws_.id;
+    t.automation_id = a.id;
+    t.uuid = core::NewUuidV7(kT0);
+    t.contact_id = contact_.id;
+    t.step_uuid = "s1";
+    t.phase = core::StepPhase::kWaiting;
+    t.wake_at = wake_at;
+    t.waiting_event = std::move(waiting_event);
+    t.entered_at = t.step_entered_at = t.updated_at = kT0;
+    Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertToken(t); });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return t;
+  }
+
+  core::OutboxMessage AddMessage(const core::Token& t, core::Millis next_attempt_at) {
+    core::OutboxMessage m;
+    m.workspace_id = ws_.id;
+    m.automation_id = t.automation_id;
+    m.token_id = t.id;
+    m.contact_id = t.contact_id;
+    m.uuid = core::NewUuidV7(kT0);
+    m.step_uuid = "s1";
+    m.channel = "webhook";
+    m.idempotency_key = m.uuid;
+    m.payload_json = R"({"url":"http://x"})";
+    m.next_attempt_at = next_attempt_at;
+    m.created_at = kT0;
+    Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertOutboxMessage(m); });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return m;
+  }
+
+  template <typename T>
+  T ReadValue(const std::function<core::Result<T>(ReadTxn&)>& fn) {
+    T out{};
+    Status st = store_->Read([&](ReadTxn& txn) -> Status {
+      RIVULET_ASSIGN_OR_RETURN(out, fn(txn));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+
+  template <typename T>
+  T WriteValue(const std::function<core::Result<T>(WriteTxn&)>& fn) {
+    T out{};
+    Status st = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
+      RIVULET_ASSIGN_OR_RETURN(out, fn(txn));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+
+  Workspace ws_;
+  Contact contact_;
+  core::Automation running_, paused_;
+};
+
+TEST_P(StoreJourneysTest, AutomationRoundTripsAndTriggersIndexOnlyRunningOnes) {
+  auto found = ReadValue<core::Automation>(
+      [&](ReadTxn& txn) { return txn.FindAutomation(ws_.id, running_.uuid); });
+  EXPECT_EQ(found.id, running_.id);
+  EXPECT_EQ(found.status, core::AutomationStatus::kRunning);
+  ASSERT_EQ(found.triggers.size(), 1u);
+  EXPECT_EQ(found.triggers[0].event_type, "signup");
+  auto triggered = ReadValue<std::vector<int64_t>>(
+      [&](ReadTxn& txn) { return txn.AutomationsTriggeredBy(ws_.id, "signup"); });
+  EXPECT_EQ(triggered, std::vector<int64_t>{running_.id});
+  EXPECT_TRUE(ReadValue<std::vector<int64_t>>([&](ReadTxn& txn) {
+                return txn.AutomationsTriggeredBy(ws_.id, "other");
+              }).empty());  // paused
+  AutomationFilter f;
+  f.statuses = {core::AutomationStatus::kPaused, core::AutomationStatus::kDraft};
+  auto listed = ReadValue<std::vector<core::Automation>>(
+      [&](ReadTxn& txn) { return txn.ListAutomations(ws_.id, f); });
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].id, paused_.id);
+}
+
+TEST_P(StoreJourneysTest, ClaimDueTokensTakesDueTokensOfRunningAutomationsOldestFirst) {
+  core::Token late = AddToken(running_, kT0 + 500);
+  core::Token early = AddToken(running_, kT0 + 100);
+  AddToken(running_, kT0 + 5'000);        // not yet due
+  AddToken(paused_, kT0);                 // frozen with its automation
+  AddToken(running_, std::nullopt, "x");  // waits for an event only
+  auto due = WriteValue<std::vector<core::Token>>(
+      [&](WriteTxn& txn) { return txn.ClaimDueTokens(kT0 + 1'000, 10); });
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].id, early.id);
+  EXPECT_EQ(due[1].id, late.id);
+  EXPECT_EQ(ReadValue<std::optional<core::Millis>>([&](ReadTxn& txn) { return txn.NextWakeAt(); }),
+            std::optional<core::Millis>(kT0 + 100));
+  auto one = WriteValue<std::vector<core::Token>>(
+      [&](WriteTxn& txn) { return txn.ClaimDueTokens(kT0 + 1'000, 1); });
+  EXPECT_EQ(one.size(), 1u);
+}
+
+TEST_P(StoreJourneysTest, TokensRoundTripAndFilter) {
+  core::Token t = AddToken(running_, kT0 + 100, "clicked");
+  t.run_data_json = R"({"coupon":"X1"})";
+  t.status = core::TokenStatus::kCompleted;
+  t.error_at = kT0 + 7;
+  t.wake_at.reset();
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateToken(t); }).ok());
+  auto got = ReadValue<core::Token>([&](ReadTxn& txn) { return txn.FindToken(ws_.id, t.uuid); });
+  EXPECT_EQ(got.id, t.id);
+  EXPECT_EQ(got.run_data_json, t.run_data_json);
+  EXPECT_EQ(got.status, core::TokenStatus::kCompleted);
+  EXPECT_EQ(got.error_at, t.error_at);
+  EXPECT_FALSE(got.wake_at.has_value());
+  AddToken(running_, kT0);
+  TokenFilter f;
+  f.statuses = {core::TokenStatus::kCompleted};
+  auto done =
+      ReadValue<std::vector<core::Token>>([&](ReadTxn& txn) { return txn.ListTokens(ws_.id, f); });
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].id, t.id);
+  f = TokenFilter();
+  f.automation_id = running_.id;
+  f.contact_id = contact_.id;
+  EXPECT_EQ(ReadValue<std::vector<core::Token>>([&](ReadTxn& txn) {
+              return txn.ListTokens(ws_.id, f);
+            }).size(),
+            2u);
+  EXPECT_EQ(ReadValue<std::vector<core::Token>>(
+                [&](ReadTxn& txn) { return txn.TokensOfContact(running_.id, contact_.id); })
+                .front()
+                .id,
+            t.id + 1);  // newest first
+  auto waiting = WriteValue<std::vector<core::Token>>(
+      [&](WriteTxn& txn) { return txn.TokensWaitingFor(contact_.id, "clicked"); });
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0].id, t.id);
+  core::Token other;
+  other.id = 999'999;
+  EXPECT_EQ(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateToken(other); }).code(),
+            Code::kNotFound);
+}
+
+TEST_P(StoreJourneysTest, ExitExpiredTokensSparesTriggeredOnes) {
+  core::Token expired = AddToken(running_, kT0);
+  core::Token triggered = AddToken(running_, kT0);
+  triggered.step_data_json = R"({"triggered":true})";
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateToken(triggered); }).ok());
+  AddToken(running_, kT0 + 10'000);  // still waiting
+  auto n = WriteValue<int64_t>(
+      [&](WriteTxn& txn) { return txn.ExitExpiredTokens(running_.id, kT0 + 1'000); });
+  EXPECT_EQ(n, 1);
+  auto got = ReadValue<core::Token>([&](ReadTxn& txn) { return txn.FindTokenById(expired.id); });
+  EXPECT_EQ(got.status, core::TokenStatus::kExited);
+  EXPECT_FALSE(got.wake_at.has_value());
+}
+
+TEST_P(StoreJourneysTest, ClaimOutboxLeasesMessagesAndTakesOverExpiredLeases) {
+  core::Token t = AddToken(running_, std::nullopt);
+  core::OutboxMessage due = AddMessage(t, kT0);
+  AddMessage(t, kT0 + 60'000);  // later
+  auto claimed = WriteValue<std::vector<core::OutboxMessage>>(
+      [&](WriteTxn& txn) { return txn.ClaimOutbox(kT0 + 10, 10, kT0 + 1'000); });
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, due.id);
+  EXPECT_EQ(claimed[0].status, "sending");
+  EXPECT_EQ(claimed[0].lease_until, kT0 + 1'000);
+  EXPECT_EQ(claimed[0].payload_json, due.payload_json);
+  // Leased: nobody else gets it until the lease runs out, then it is taken over.
+  EXPECT_TRUE(WriteValue<std::vector<core::OutboxMessage>>([&](WriteTxn& txn) {
+                return txn.ClaimOutbox(kT0 + 20, 10, kT0 + 2'000);
+              }).empty());
+  EXPECT_EQ(ReadValue<std::optional<core::Millis>>(
+                [&](ReadTxn& txn) { return txn.NextOutboxAttemptAt(); }),
+            std::optional<core::Millis>(kT0 + 1'000));
+  auto again = WriteValue<std::vector<core::OutboxMessage>>(
+      [&](WriteTxn& txn) { return txn.ClaimOutbox(kT0 + 1'000, 10, kT0 + 3'000); });
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].lease_until, kT0 + 3'000);
+  core::OutboxMessage sent = again[0];
+  sent.status = "sent";
+  sent.attempts = 1;
+  sent.sent_at = kT0 + 1'001;
+  ASSERT_TRUE(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateOutboxMessage(sent); }).ok());
+  auto got =
+      ReadValue<core::OutboxMessage>([&](ReadTxn& txn) { return txn.FindOutboxMessage(due.uuid); });
+  EXPECT_EQ(got.status, "sent");
+  EXPECT_EQ(got.sent_at, sent.sent_at);
+  EXPECT_EQ(ReadValue<std::vector<core::OutboxMessage>>([&](ReadTxn& txn) {
+              return txn.MessagesOfToken(t.id);
+            }).size(),
+            2u);
+  core::OutboxMessage dup = due;
+  dup.uuid = core::NewUuidV7(kT0);
+  EXPECT_EQ(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertOutboxMessage(dup); }).code(),
+      Code::kAlreadyExists);  // same idempotency key
+}
+
+TEST_P(StoreJourneysTest, CountersAccumulateAcrossCommits) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store_
+                    ->WriteAndWait([&](WriteTxn& txn) {
+                      return txn.AddCounters({{running_.id, "", "entered", 1},
+                                              {running_.id, "s1", "sent", 2},
+                                              {running_.id, "s1", "sent", 1},
+                                              {running_.id, "s1", "zero", 0}});
+                    })
+                    .ok());
+  }
+  auto counters = ReadValue<std::vector<CounterValue>>(
+      [&](ReadTxn& txn) { return txn.ReadCounters(running_.id); });
+  ASSERT_EQ(counters.size(), 2u);
+  EXPECT_EQ(counters[0].step_uuid, "");
+  EXPECT_EQ(counters[0].name, "entered");
+  EXPECT_EQ(counters[0].value, 3);
+  EXPECT_EQ(counters[1].step_uuid, "s1");
+  EXPECT_EQ(counters[1].value, 9);
+}
+
+TEST_P(StoreJourneysTest, DeletingAnAutomationRemovesItsTokensAndMessages) {
+  core::Token t = AddToken(running_, kT0);
+  AddMessage(t, kT0);
+  ASSERT_TRUE(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteAutomation(ws_.id, running_.id); })
+          .ok());
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM tokens"), 0);
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM outbox"), 0);
+  EXPECT_EQ(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteAutomation(ws_.id, running_.id); })
+          .code(),
+      Code::kNotFound);
+}
+
+TEST_P(StoreJourneysTest, SecretsSendersTemplatesAndSettingsRoundTrip) {
+  auto first =
+      WriteValue<std::string>([&](WriteTxn& txn) { return txn.GetOrCreateSecret("link", "one"); });
+  auto second =
+      WriteValue<std::string>([&](WriteTxn& txn) { return txn.GetOrCreateSecret("link", "two"); });
+  EXPECT_EQ(first, "one");
+  EXPECT_EQ(second, "one");
+  core::Sender s{0, ws_.id, core::NewUuidV7(kT0), "n", "From", "f@example.com", "", kT0};
+  core::MessageTemplate t{0,   ws_.id, core::NewUuidV7(kT0), "t", "email", "Hi", "<p>x</p>", "x",
+                          kT0, kT0};
+  core::WorkspaceSetting set{0, ws_.id, core::NewUuidV7(kT0), "l", "c", "SMTP", "{}"};
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([&](WriteTxn& txn) -> Status {
+                    RIVULET_RETURN_IF_ERROR(txn.InsertSender(s));
+                    RIVULET_RETURN_IF_ERROR(txn.InsertTemplate(t));
+                    return txn.InsertSetting(set);
+                  })
+                  .ok());
+  t.subject = "Hello";
+  set.value_json = R"({"host":"h"})";
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([&](WriteTxn& txn) -> Status {
+                    RIVULET_RETURN_IF_ERROR(txn.UpdateTemplate(t));
+                    return txn.UpdateSetting(set);
+                  })
+                  .ok());
+  EXPECT_EQ(ReadValue<core::Sender>([&](ReadTxn& txn) {
+              return txn.FindSender(ws_.id, s.uuid);
+            }).from_address,
+            "f@example.com");
+  EXPECT_EQ(ReadValue<core::MessageTemplate>([&](ReadTxn& txn) {
+              return txn.FindTemplate(ws_.id, t.uuid);
+            }).subject,
+            "Hello");
+  EXPECT_EQ(ReadValue<core::WorkspaceSetting>([&](ReadTxn& txn) {
+              return txn.FindSetting(ws_.id, set.uuid);
+            }).value_json,
+            set.value_json);
+  ASSERT_TRUE(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteSetting(ws_.id, set.id); }).ok());
+  EXPECT_TRUE(ReadValue<std::vector<core::WorkspaceSetting>>([&](ReadTxn& txn) {
+                return txn.ListSettings(ws_.id);
+              }).empty());
+}
+
+TEST_P(StoreJourneysTest, BatchSourcesHoldAndReleaseTheirTokens) {
+  core::BatchSource b;
+  b.workspace_id = ws_.id;
+  b.automation_id = running_.id;
+  b.uuid = core::NewUuidV7(kT0);
+  b.label = "first";
+  b.created_at = b.updated_at = kT0;
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertBatchSource(b); }).ok());
+  core::BatchSource dup = b;
+  EXPECT_EQ(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertBatchSource(dup); }).code(),
+            Code::kAlreadyExists);
+  b.packets = 2;
+  b.accepted = 2;
+  b.status = core::BatchStatus::kClosed;
+  b.closed_at = kT0 + 5;
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateBatchSource(b); }).ok());
+  auto got = ReadValue<core::BatchSource>(
+      [&](ReadTxn& txn) { return txn.FindBatchSource(ws_.id, running_.id, b.uuid); });
+  EXPECT_EQ(got.id, b.id);
+  EXPECT_EQ(got.status, core::BatchStatus::kClosed);
+  EXPECT_EQ(got.accepted, 2);
+  EXPECT_EQ(got.closed_at, b.closed_at);
+
+  // Held tokens: ACTIVE, at their entry, no wake-up time.
+  for (int i = 0; i < 3; ++i) {
+    core::Token t = AddToken(running_, std::nullopt);
+    t.phase = core::StepPhase::kEnter;
+    t.source_uuid = i < 2 ? b.uuid : "other";
+    ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateToken(t); }).ok());
+  }
+  EXPECT_EQ(WriteValue<int64_t>([&](WriteTxn& txn) {
+              return txn.ReleaseHeldTokens(running_.id, b.uuid, kT0 + 10);
+            }),
+            2);
+  EXPECT_EQ(WriteValue<std::vector<core::Token>>([&](WriteTxn& txn) {
+              return txn.ClaimDueTokens(kT0 + 10, 10);
+            }).size(),
+            2u);
+  EXPECT_EQ(WriteValue<int64_t>(
+                [&](WriteTxn& txn) { return txn.DeleteHeldTokens(running_.id, "other"); }),
+            1);
+  ASSERT_TRUE(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteBatchSource(ws_.id, b.id); })
+          .ok());
+  EXPECT_EQ(ReadValue<int64_t>([&](ReadTxn& txn) -> core::Result<int64_t> {
+              return txn.FindBatchSource(ws_.id, running_.id, b.uuid).status().code() ==
+                             Code::kNotFound
+                         ? 1
+                         : 0;
+            }),
+            1);
+}
+
+TEST_P(StoreJourneysTest, TokensCountAndPageByOffsetInTheRequestedOrder) {
+  std::vector<core::Token> tokens;
+  for (int i = 0; i < 5; ++i) {
+    core::Token t = AddToken(running_, std::nullopt);
+    t.step_uuid = std::string(1, static_cast<char>('e' - i));  // e, d, c, b, a
+    ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateToken(t); }).ok());
+    tokens.push_back(t);
+  }
+  TokenFilter f;
+  f.automation_id = running_.id;
+  f.order = TokenOrder::kStep;
+  f.offset = 1;
+  f.limit = 2;
+  auto page =
+      ReadValue<std::vector<core::Token>>([&](ReadTxn& txn) { return txn.ListTokens(ws_.id, f); });
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].step_uuid, "b");
+  EXPECT_EQ(page[1].step_uuid, "c");
+  EXPECT_EQ(ReadValue<int64_t>([&](ReadTxn& txn) { return txn.CountTokens(ws_.id, f); }), 5);
+  f.statuses = {core::TokenStatus::kCompleted};
+  EXPECT_EQ(ReadValue<int64_t>([&](ReadTxn& txn) { return txn.CountTokens(ws_.id, f); }), 0);
+}
+
+TEST_P(StoreJourneysTest, TokensOfADisabledWorkspaceAreNotDue) {
+  AddToken(running_, kT0);
+  ws_.active = false;
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateWorkspace(ws_); }).ok());
+  EXPECT_TRUE(WriteValue<std::vector<core::Token>>([&](WriteTxn& txn) {
+                return txn.ClaimDueTokens(kT0 + 10, 10);
+              }).empty());
+  EXPECT_FALSE(ReadValue<std::optional<core::Millis>>([&](ReadTxn& txn) {
+                 return txn.NextWakeAt();
+               }).has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values("sqlite", "postgres"),
+                         testing::BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, StoreJourneysTest, ::testing::Values("sqlite", "postgres"),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace rivulet::store
