@@ -301,5 +301,21 @@ TEST(FormJsonTest, ConversionSurvivesRandomFields) {
   EXPECT_GT(ok, 0);
 }
 
+// From multipart_fuzz: a multipart part whose name parameter is empty is parsed (the header
+// has its name parameter) and then dropped like PHP drops fields without a base name.
+TEST(FormJsonTest, MultipartPartWithAnEmptyNameIsDropped) {
+  std::string body =
+      "------rivulet0\r\nContent-Disposition: form-data; name=\r\n\r\n\r\n-----\r\n"
+      "------rivulet0--";
+  auto fields = ParseMultipart(body, "----rivulet0", {});
+  ASSERT_TRUE(fields.ok()) << fields.status().ToString();
+  ASSERT_EQ(fields->size(), 1u);
+  EXPECT_EQ((*fields)[0].name, "");
+  EXPECT_EQ((*fields)[0].value, "\r\n-----");
+  auto v = FieldsToJson(*fields, {});
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(boost::json::serialize(*v), "{}");
+}
+
 }  // namespace
 }  // namespace rivulet::http
