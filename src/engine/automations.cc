@@ -296,8 +296,8 @@ void Automations::EnrollExisting(int64_t ws, const std::string& automation_uuid,
           return core::NotFound("automation not found").WithField("automation", "not found");
         }
         if (admit) RIVULET_RETURN_IF_ERROR(admit(*automation));
-        RIVULET_ASSIGN_OR_RETURN(core::Token token,
-                                 journeys->Enroll(txn, *automation, *contact, options, now, effects));
+        RIVULET_ASSIGN_OR_RETURN(
+            core::Token token, journeys->Enroll(txn, *automation, *contact, options, now, effects));
         return EnrollResult{std::move(token), Status::Ok(), contact->uuid};
       },
       std::move(done));

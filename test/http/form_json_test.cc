@@ -301,5 +301,37 @@ TEST(FormJsonTest, ConversionSurvivesRandomFields) {
   EXPECT_GT(ok, 0);
 }
 
+// From multipart_fuzz: a multipart part whose name parameter is empty is parsed (the header
+// has its name parameter) and then dropped like PHP drops fields without a base name.
+TEST(FormJsonTest, MultipartPartWithAnEmptyNameIsDropped) {
+  std::string body =
+      "------rivulet0\r\nContent-Disposition: form-data; name=\r\n\r\n\r\n-----\r\n"
+      "------rivulet0--";
+  auto fields = ParseMultipart(body, "----rivulet0", {});
+  ASSERT_TRUE(fields.ok()) << fields.status().ToString();
+  ASSERT_EQ(fields->size(), 1u);
+  EXPECT_EQ((*fields)[0].name, "");
+  EXPECT_EQ((*fields)[0].value, "\r\n-----");
+  auto v = FieldsToJson(*fields, {});
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(boost::json::serialize(*v), "{}");
+}
+
+// From multipart_fuzz: a part with an empty filename parameter (a browser's "no file chosen")
+// may hold any bytes and comes out as an ordinary field; binary content is then refused
+// here, so no invalid UTF-8 reaches the JSON.
+TEST(FormJsonTest, MultipartPartWithEmptyFilenameAndBinaryContentIsRefused) {
+  std::string body =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\r\n\r\n"
+      "text/pla\x97\x91\xf2\xfc\r\n--XyZ--\r\n";
+  auto fields = ParseMultipart(body, "XyZ", {});
+  ASSERT_TRUE(fields.ok()) << fields.status().ToString();
+  ASSERT_EQ(fields->size(), 1u);
+  EXPECT_EQ((*fields)[0].filename, "");
+  auto v = FieldsToJson(*fields, {});
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().code(), Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace rivulet::http

@@ -144,7 +144,8 @@ json::object AutomationToJson(const core::Automation& a) {
     connections.push_back(json::object{{"from", c.from_step}, {"to", c.to_step}, {"branch", c.branch}});
   }
   return json::object{
-      {"uuid", a.uuid},
+      // An automation not stored yet has no uuid: null, so that the document parses again.
+      {"uuid", a.uuid.empty() ? json::value(nullptr) : json::value(a.uuid)},
       {"name", a.name},
       {"description", a.description},
       {"category", a.category},
