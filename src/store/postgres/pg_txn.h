@@ -125,6 +125,16 @@ class PgTxn final : public WriteTxn {
                                     core::Millis wake_at) override;
   Result<int64_t> DeleteHeldTokens(int64_t automation_id, const std::string& source_uuid) override;
 
+  // Audiences, unsubscribe groups and named sequences (pg_txn_audiences.cc).
+  Result<core::Audience> FindAudience(int64_t workspace_id, int64_t id) override;
+  Result<std::vector<core::Audience>> ListAudiences(int64_t workspace_id,
+                                                    core::Audience::Kind kind) override;
+  Result<core::UnsubscribeGroup> FindUnsubscribeGroup(int64_t workspace_id, int64_t id) override;
+  Result<std::vector<core::UnsubscribeGroup>> ListUnsubscribeGroups(int64_t workspace_id) override;
+  Status InsertAudience(core::Audience& a) override;
+  Status InsertUnsubscribeGroup(core::UnsubscribeGroup& g) override;
+  Result<int64_t> NextSequenceValue(const std::string& name) override;
+
  private:
   Status IndexTriggers(const core::Automation& a);
   // " FOR UPDATE OF t" in write transactions, "" in reads.
