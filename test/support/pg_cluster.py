@@ -164,7 +164,12 @@ class PostgresCluster:
                                             "-m", "immediate", "-w", "stop"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self.port = None
-        shutil.rmtree(self.dir, ignore_errors=True)
+        # Server processes may still be writing for a moment after pg_ctl returns.
+        for _ in range(50):
+            shutil.rmtree(self.dir, ignore_errors=True)
+            if not os.path.exists(self.dir):
+                break
+            time.sleep(0.1)
 
     def url(self, database="postgres"):
         return "postgres://%s@127.0.0.1:%d/%s" % (SUPERUSER, self.port, database)
