@@ -2,6 +2,8 @@
 JOBS ?= $(shell nproc)
 # Paths under this folder enter ccache's keys relative to it, so clones share the cache.
 export CCACHE_BASEDIR := $(CURDIR)
+# Debug builds carry -g, which would put the build directory into every key; leave it out.
+export CCACHE_NOHASHDIR := 1
 RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
 FUZZ_DIR := build/fuzz
