@@ -163,7 +163,12 @@ class WebhookFaultTest(FaultBase):
         for name, (path, attempts) in cases.items():
             t = self.wait_token(api, tokens[name]["uuid"], {"COMPLETED", "ERROR"}, 60)
             self.assertEqual(t["status"], "COMPLETED", (name, t))
-            self.assertEqual(t["messages"][0]["attempts"], attempts, (name, t))
+            if name == "drop":
+                # libcurl resends a request on its own when a reused connection turns out to
+                # be closed, so the dropped attempt may be retried inside one delivery attempt.
+                self.assertIn(t["messages"][0]["attempts"], (1, 2), (name, t))
+            else:
+                self.assertEqual(t["messages"][0]["attempts"], attempts, (name, t))
             seen = recv.requests(path)
             keys = {header(e, "Idempotency-Key") for e in seen}
             self.assertEqual(len(keys), 1, (name, keys))
