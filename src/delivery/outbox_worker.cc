@@ -9,6 +9,7 @@
 #include <random>
 
 #include "core/template.h"
+#include "delivery/smtp_setting.h"
 #include "delivery/webhook_signature.h"
 #include "core/json_text.h"
 
@@ -129,15 +130,6 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
       *detail = "the workspace has no SMTP setting";
       return Journeys::DeliveryResult::kFailed;
     }
-    SmtpSettings settings;
-    settings.url = Str(smtp, "url");
-    settings.username = Str(smtp, "username");
-    settings.password = Str(smtp, "password");
-    std::string tls = Str(smtp, "tls");
-    settings.tls = tls == "required" ? SmtpSettings::Tls::kStartTlsRequired
-                   : tls == "none"   ? SmtpSettings::Tls::kNone
-                                     : SmtpSettings::Tls::kStartTlsIfAvailable;
-    if (auto* v = smtp.if_contains("verify_peer"); v && v->is_bool()) settings.verify_peer = v->as_bool();
     EmailMessage e;
     e.from_name = Str(p, "from_name");
     e.from_address = Str(p, "from_address");
@@ -149,10 +141,10 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
     e.message_id = Str(p, "message_id");
     e.list_unsubscribe_url = Str(p, "list_unsubscribe_url");
     // EHLO with the sending domain unless the setting names one; relays reject bare host names.
-    settings.helo_domain = Str(smtp, "helo_domain");
-    if (settings.helo_domain.empty()) {
-      auto at = e.from_address.find('@');
-      if (at != std::string::npos) settings.helo_domain = e.from_address.substr(at + 1);
+    auto settings = SmtpSettingsFromValue(json::serialize(smtp), e.from_address);
+    if (!settings.ok()) {
+      *detail = settings.status().message();
+      return Journeys::DeliveryResult::kFailed;
     }
     std::string mailto = Str(smtp, "unsubscribe_mailto");
     if (mailto.empty()) {
@@ -162,7 +154,7 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
     if (!mailto.empty()) {
       e.list_unsubscribe_mailto = "mailto:" + mailto + "?subject=unsubscribe%20" + m.uuid;
     }
-    return FromOutcome(email_.Send(settings, e, now), detail);
+    return FromOutcome(email_.Send(*settings, e, now), detail);
   }
 
   HttpRequest req;
