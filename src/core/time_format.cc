@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cctype>
+#include <chrono>
 
 namespace rivulet::core {
 namespace {
@@ -19,9 +19,12 @@ Parts Split(Millis t) {
   auto dp = floor<days>(tp);
   year_month_day ymd(dp);
   hh_mm_ss hms(tp - dp);
-  return {static_cast<int>(ymd.year()),       static_cast<int>(unsigned(ymd.month())),
-          static_cast<int>(unsigned(ymd.day())), static_cast<int>(hms.hours().count()),
-          static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
+  return {static_cast<int>(ymd.year()),
+          static_cast<int>(unsigned(ymd.month())),
+          static_cast<int>(unsigned(ymd.day())),
+          static_cast<int>(hms.hours().count()),
+          static_cast<int>(hms.minutes().count()),
+          static_cast<int>(hms.seconds().count()),
           static_cast<int>(hms.subseconds().count())};
 }
 
@@ -36,26 +39,57 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
+// Writes v as exactly n decimal digits (zero-padded) at out; v must fit.
+char* PutDigits(char* out, int v, int n) {
+  for (int i = n - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return out + n;
+}
+
+// "YYYY-MM-DDTHH:MM:SS" without fmt's format-string parsing: times are written for every
+// object of every JSON response.
+std::string FormatDateTime(const Parts& p, std::string_view suffix, bool with_millis) {
+  char buf[32];
+  char* o = buf;
+  if (p.year < 0 || p.year > 9999) {
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", p.year, p.month, p.day, p.hour,
+                       p.minute, p.second) +
+           (with_millis ? fmt::format(".{:03}", p.millis) : "") + std::string(suffix);
+  }
+  o = PutDigits(o, p.year, 4);
+  *o++ = '-';
+  o = PutDigits(o, p.month, 2);
+  *o++ = '-';
+  o = PutDigits(o, p.day, 2);
+  *o++ = 'T';
+  o = PutDigits(o, p.hour, 2);
+  *o++ = ':';
+  o = PutDigits(o, p.minute, 2);
+  *o++ = ':';
+  o = PutDigits(o, p.second, 2);
+  if (with_millis) {
+    *o++ = '.';
+    o = PutDigits(o, p.millis, 3);
+  }
+  std::string out(buf, o);
+  out += suffix;
+  return out;
+}
+
 }  // namespace
 
 std::string FormatIsoUtc(Millis t, bool with_millis) {
-  Parts p = Split(t);
-  if (with_millis) {
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", p.year, p.month, p.day,
-                       p.hour, p.minute, p.second, p.millis);
-  }
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", p.year, p.month, p.day, p.hour,
-                     p.minute, p.second);
+  return FormatDateTime(Split(t), "Z", with_millis);
 }
 
-std::string FormatIsoOffset(Millis t) {
-  Parts p = Split(t);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00", p.year, p.month, p.day, p.hour,
-                     p.minute, p.second);
-}
+std::string FormatIsoOffset(Millis t) { return FormatDateTime(Split(t), "+00:00", false); }
 
 Result<Millis> ParseIsoTime(std::string_view s) {
-  auto bad = [&] { return InvalidArgument("not an ISO-8601 date-time: '" + std::string(s.substr(0, 64)) + "'"); };
+  auto bad = [&] {
+    return InvalidArgument("not an ISO-8601 date-time: '" + std::string(s.substr(0, 64)) + "'");
+  };
   int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0;
   if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
       s[7] != '-' || !Digits(s, 8, 2, &d)) {

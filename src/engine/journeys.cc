@@ -2,17 +2,18 @@
 
 #include <date/tz.h>
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
+#include <optional>
 
 #include "core/condition.h"
 #include "core/crypto.h"
+#include "core/json_text.h"
 #include "core/step_settings.h"
 #include "core/template.h"
 #include "core/uuid.h"
 #include "engine/contacts.h"
-#include "core/json_text.h"
 
 namespace rivulet::engine {
 namespace json = boost::json;
@@ -103,7 +104,8 @@ Millis WaitUntil(const core::WaitSettings& w, Millis from, const Automation& a,
   Millis until = from + w.delay_seconds * 1000;
   if (w.at_minute_of_day) {
     std::string tz = w.timezone;
-    if (tz == "contact") tz = contact && !contact->timezone.empty() ? contact->timezone : a.timezone;
+    if (tz == "contact")
+      tz = contact && !contact->timezone.empty() ? contact->timezone : a.timezone;
     if (tz == "automation") tz = a.timezone;
     until = NextLocalTime(until, *w.at_minute_of_day, w.weekdays, tz);
   }
@@ -159,7 +161,8 @@ struct Journeys::StepOutcome {
 // Links
 
 std::string Journeys::LinkSignature(std::string_view kind, std::string_view message_uuid) const {
-  return core::HmacSha256Hex(config_.link_secret, std::string(kind) + ":" + std::string(message_uuid))
+  return core::HmacSha256Hex(config_.link_secret,
+                             std::string(kind) + ":" + std::string(message_uuid))
       .substr(0, 32);
 }
 
@@ -169,11 +172,11 @@ bool Journeys::CheckLinkSignature(std::string_view kind, std::string_view messag
 }
 
 std::string Journeys::UnsubscribeUrl(const std::string& message_uuid) const {
-  return config_.public_base_url + "/t/u/" + message_uuid + "?s=" + LinkSignature("u", message_uuid);
+  return config_.public_base_url + "/t/u/" + message_uuid +
+         "?s=" + LinkSignature("u", message_uuid);
 }
 
-std::string Journeys::ClickSignature(std::string_view message_uuid,
-                                     std::string_view target) const {
+std::string Journeys::ClickSignature(std::string_view message_uuid, std::string_view target) const {
   return LinkSignature("c", std::string(message_uuid) + "|" + std::string(target));
 }
 
@@ -330,7 +333,8 @@ Result<Token> Journeys::Enroll(store::WriteTxn& txn, const Automation& a,
   using S = core::AutomationStatus;
   if (a.status != S::kRunning && a.status != S::kCommitted && a.status != S::kPaused) {
     return core::FailedPrecondition(std::string("automation is ") +
-                                    core::AutomationStatusName(a.status) + "; it takes no customers");
+                                    core::AutomationStatusName(a.status) +
+                                    "; it takes no customers");
   }
   if (a.end_date && now > *a.end_date) return core::FailedPrecondition("automation has ended");
   const Step* entry = a.EntryStep();
@@ -339,9 +343,9 @@ Result<Token> Journeys::Enroll(store::WriteTxn& txn, const Automation& a,
     RIVULET_ASSIGN_OR_RETURN(auto previous, txn.TokensOfContact(a.id, contact.id));
     for (const auto& t : previous) {
       if (a.unique_token || t.status == TokenStatus::kActive) {
-        return core::FailedPrecondition(a.unique_token
-                                            ? "contact already entered this automation (uniqueToken)"
-                                            : "contact is already in this automation");
+        return core::FailedPrecondition(
+            a.unique_token ? "contact already entered this automation (uniqueToken)"
+                           : "contact is already in this automation");
       }
     }
   }
@@ -383,10 +387,10 @@ Result<bool> InAudience(store::ReadTxn& txn, int64_t ws, int64_t audience_id,
 Result<int64_t> Journeys::EnrollAudience(store::WriteTxn& txn, const Automation& a, Millis now,
                                          Effects& effects) {
   if (a.audience_id == 0) return int64_t{0};
-  RIVULET_ASSIGN_OR_RETURN(core::Audience audience, txn.FindAudience(a.workspace_id, a.audience_id));
-  RIVULET_ASSIGN_OR_RETURN(core::Condition cond,
-                           core::Condition::Parse(core::ParseJsonOr(audience.condition_json,
-                                                                    json::value())));
+  RIVULET_ASSIGN_OR_RETURN(core::Audience audience,
+                           txn.FindAudience(a.workspace_id, a.audience_id));
+  RIVULET_ASSIGN_OR_RETURN(core::Condition cond, core::Condition::Parse(core::ParseJsonOr(
+                                                     audience.condition_json, json::value())));
   int64_t entered = 0;
   store::ContactFilter f;
   f.limit = 500;
@@ -407,16 +411,50 @@ Result<int64_t> Journeys::EnrollAudience(store::WriteTxn& txn, const Automation&
   return entered;
 }
 
+namespace {
+
+// What conditions see of one event: built on first use, since most events start no journey
+// and wake no token.
+class EventContext {
+ public:
+  EventContext(const core::Event& event, const core::Contact& contact)
+      : event_(event), contact_(contact) {}
+
+  const json::object& Event() {
+    if (!event_obj_) {
+      event_obj_ = json::object{{"type", event_.type},
+                                {"uuid", event_.uuid},
+                                {"data", core::ParseJsonOr(event_.data_json, json::object())},
+                                {"occurred_at", event_.occurred_at}};
+    }
+    return *event_obj_;
+  }
+  const std::string& EventText() {
+    if (!event_text_) event_text_ = json::serialize(Event());
+    return *event_text_;
+  }
+  // {"contact": …, "event": …}
+  const json::object& Base() {
+    if (!base_) base_ = json::object{{"contact", ContactObject(contact_)}, {"event", Event()}};
+    return *base_;
+  }
+  const std::string& BaseText() {
+    if (!base_text_) base_text_ = json::serialize(Base());
+    return *base_text_;
+  }
+
+ private:
+  const core::Event& event_;
+  const core::Contact& contact_;
+  std::optional<json::object> event_obj_, base_;
+  std::optional<std::string> event_text_, base_text_;
+};
+
+}  // namespace
+
 Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
                          const core::Contact& contact, Millis now, Effects& effects) {
-  json::object event_obj{{"type", event.type},
-                         {"uuid", event.uuid},
-                         {"data", core::ParseJsonOr(event.data_json, json::object())},
-                         {"occurred_at", event.occurred_at}};
-  std::string event_text = json::serialize(event_obj);
-  json::object base_ctx{{"contact", ContactObject(contact)}, {"event", event_obj}};
-  std::string base_ctx_text = json::serialize(base_ctx);
-
+  EventContext ctx(event, contact);
   RIVULET_ASSIGN_OR_RETURN(auto automation_ids,
                            txn.AutomationsTriggeredBy(event.workspace_id, event.type));
   for (int64_t id : automation_ids) {
@@ -424,12 +462,12 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
     bool matched = false;
     for (const auto& trig : a.triggers) {
       if (trig.event_type != event.type) continue;
-      auto ok = EvaluateCondition(trig.condition_json, base_ctx_text, now);
+      auto ok = EvaluateCondition(trig.condition_json, ctx.BaseText(), now);
       if (ok.ok() && *ok) matched = true;
     }
     if (!matched) continue;
     EnrollOptions options;
-    options.event_json = event_text;
+    options.event_json = ctx.EventText();
     auto token = Enroll(txn, a, contact, options, now, effects);
     if (!token.ok() && token.status().code() != core::Code::kFailedPrecondition) {
       return token.status();
@@ -437,16 +475,16 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
   }
 
   if (event.type == "contact_created" || event.type == "contact_updated") {
-    RIVULET_ASSIGN_OR_RETURN(auto audience_ids,
-                             txn.AutomationsTriggeredBy(event.workspace_id,
-                                                        std::string(core::kAudienceTriggerKey)));
+    RIVULET_ASSIGN_OR_RETURN(
+        auto audience_ids,
+        txn.AutomationsTriggeredBy(event.workspace_id, std::string(core::kAudienceTriggerKey)));
     for (int64_t id : audience_ids) {
       RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(id));
-      RIVULET_ASSIGN_OR_RETURN(bool member, InAudience(txn, a.workspace_id, a.audience_id,
-                                                       base_ctx, now));
+      RIVULET_ASSIGN_OR_RETURN(bool member,
+                               InAudience(txn, a.workspace_id, a.audience_id, ctx.Base(), now));
       if (!member) continue;
       EnrollOptions options;
-      options.event_json = event_text;
+      options.event_json = ctx.EventText();
       auto token = Enroll(txn, a, contact, options, now, effects);
       if (!token.ok() && token.status().code() != core::Code::kFailedPrecondition) {
         return token.status();
@@ -464,9 +502,9 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
     auto settings = core::ParseStepSettings(step->type, step->config_json);
     if (!settings.ok()) continue;
     const auto& wt = std::get<core::WaitForTriggerSettings>(*settings);
-    auto ok = EvaluateCondition(wt.condition_json, base_ctx_text, now);
+    auto ok = EvaluateCondition(wt.condition_json, ctx.BaseText(), now);
     if (!ok.ok() || !*ok) continue;
-    t.step_data_json = json::serialize(json::object{{"triggered", true}, {"event", event_obj}});
+    t.step_data_json = json::serialize(json::object{{"triggered", true}, {"event", ctx.Event()}});
     t.waiting_event.clear();
     t.wake_at = now;
     t.updated_at = now;
@@ -481,7 +519,8 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
 
 Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, const Step& step,
                                     Token& token, Millis now, Effects& effects) {
-  RIVULET_ASSIGN_OR_RETURN(core::Contact contact, txn.FindContactById(a.workspace_id, token.contact_id));
+  RIVULET_ASSIGN_OR_RETURN(core::Contact contact,
+                           txn.FindContactById(a.workspace_id, token.contact_id));
   RIVULET_ASSIGN_OR_RETURN(core::StepSettings settings,
                            core::ParseStepSettings(step.type, step.config_json));
   RIVULET_ASSIGN_OR_RETURN(std::string ctx_text, ContextJson(txn, a, token, contact));
@@ -513,7 +552,8 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
     }
     RIVULET_ASSIGN_OR_RETURN(std::string r_subject, Render(subject, ctx, core::Escape::kNone));
     // A header is one line: line breaks from attributes become spaces.
-    std::replace_if(r_subject.begin(), r_subject.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    std::replace_if(
+        r_subject.begin(), r_subject.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
     RIVULET_ASSIGN_OR_RETURN(std::string r_html, Render(html, ctx, core::Escape::kHtml));
     RIVULET_ASSIGN_OR_RETURN(std::string r_text, Render(text, ctx, core::Escape::kNone));
     if (r_text.empty() && !r_html.empty()) r_text = core::HtmlToText(r_html);
@@ -540,9 +580,12 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
     const auto& w = std::get<core::WebhookSettings>(settings);
     std::string body;
     if (w.body.empty()) {
-      body = json::serialize(json::object{
-          {"automation", ctx["automation"]}, {"token", ctx["token"]}, {"contact", ctx["contact"]},
-          {"run", ctx["run"]}, {"event", ctx["event"]}, {"step", step.uuid}});
+      body = json::serialize(json::object{{"automation", ctx["automation"]},
+                                          {"token", ctx["token"]},
+                                          {"contact", ctx["contact"]},
+                                          {"run", ctx["run"]},
+                                          {"event", ctx["event"]},
+                                          {"step", step.uuid}});
     } else {
       RIVULET_ASSIGN_OR_RETURN(body, Render(w.body, ctx, core::Escape::kJson));
     }
@@ -559,8 +602,9 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
   // token + step + how many messages this step already produced for the token: stable for
   // the message (retries reuse it), distinct when a loop re-enters the step.
   RIVULET_ASSIGN_OR_RETURN(auto earlier, txn.MessagesOfToken(token.id));
-  size_t entry = std::count_if(earlier.begin(), earlier.end(),
-                               [&](const core::OutboxMessage& x) { return x.step_uuid == step.uuid; });
+  size_t entry = std::count_if(earlier.begin(), earlier.end(), [&](const core::OutboxMessage& x) {
+    return x.step_uuid == step.uuid;
+  });
   m.idempotency_key = token.uuid + ":" + step.uuid + ":" + std::to_string(entry);
   m.payload_json = json::serialize(payload);
   m.status = "pending";
@@ -583,7 +627,8 @@ Result<Journeys::StepOutcome> Journeys::RunStep(store::WriteTxn& txn, const Auto
       return StepOutcome::Next(std::string(core::kBranchDefault));
     case StepType::kTag: {
       const auto& t = std::get<core::TagSettings>(*settings);
-      RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContactById(a.workspace_id, token.contact_id));
+      RIVULET_ASSIGN_OR_RETURN(core::Contact c,
+                               txn.FindContactById(a.workspace_id, token.contact_id));
       ContactInput in;
       in.add_tags = t.add;
       in.remove_tags = t.remove;
@@ -598,10 +643,12 @@ Result<Journeys::StepOutcome> Journeys::RunStep(store::WriteTxn& txn, const Auto
     }
     case StepType::kIssueCredits: {
       const auto& ic = std::get<core::IssueCreditsSettings>(*settings);
-      RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContactById(a.workspace_id, token.contact_id));
+      RIVULET_ASSIGN_OR_RETURN(core::Contact c,
+                               txn.FindContactById(a.workspace_id, token.contact_id));
       json::value attrs = core::ParseJsonOr(c.attributes_json, json::object());
       int64_t balance = 0;
-      if (auto* b = attrs.as_object().if_contains("credits"); b && b->is_int64()) balance = b->as_int64();
+      if (auto* b = attrs.as_object().if_contains("credits"); b && b->is_int64())
+        balance = b->as_int64();
       balance += ic.credits;
       attrs.as_object()["credits"] = balance;
       c.attributes_json = json::serialize(attrs);
@@ -681,21 +728,26 @@ Result<Journeys::StepOutcome> Journeys::FinishWait(store::WriteTxn& txn, const A
     case StepType::kWaitAndCheck: {
       auto settings = core::ParseStepSettings(step.type, step.config_json);
       if (!settings.ok()) return StepOutcome::Error(settings.status().message());
-      RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContactById(a.workspace_id, token.contact_id));
+      RIVULET_ASSIGN_OR_RETURN(core::Contact c,
+                               txn.FindContactById(a.workspace_id, token.contact_id));
       RIVULET_ASSIGN_OR_RETURN(std::string ctx, ContextJson(txn, a, token, c));
-      auto yes = EvaluateCondition(std::get<core::CheckSettings>(*settings).condition_json, ctx, now);
+      auto yes =
+          EvaluateCondition(std::get<core::CheckSettings>(*settings).condition_json, ctx, now);
       if (!yes.ok()) return StepOutcome::Error("condition: " + yes.status().message());
       return StepOutcome::Next(std::string(*yes ? core::kBranchYes : core::kBranchNo));
     }
     case StepType::kWaitForTrigger: {
       json::value data = core::ParseJsonOr(token.step_data_json, json::object());
       bool triggered = false;
-      if (auto* t = data.as_object().if_contains("triggered"); t && t->is_bool()) triggered = t->as_bool();
+      if (auto* t = data.as_object().if_contains("triggered"); t && t->is_bool())
+        triggered = t->as_bool();
       if (triggered) {
         // The trigger's event becomes the token's event for the steps that follow.
-        if (auto* ev = data.as_object().if_contains("event")) token.event_json = json::serialize(*ev);
+        if (auto* ev = data.as_object().if_contains("event"))
+          token.event_json = json::serialize(*ev);
       }
-      return StepOutcome::Next(std::string(triggered ? core::kBranchTriggered : core::kBranchTimeout));
+      return StepOutcome::Next(
+          std::string(triggered ? core::kBranchTriggered : core::kBranchTimeout));
     }
     default:
       return StepOutcome::Next(std::string(core::kBranchDefault));
@@ -722,7 +774,8 @@ Status Journeys::Advance(store::WriteTxn& txn, const Automation& a, Token& token
     StepOutcome outcome;
     if (token.phase == StepPhase::kEnter) {
       if (!a.exit_condition_json.empty()) {
-        RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContactById(a.workspace_id, token.contact_id));
+        RIVULET_ASSIGN_OR_RETURN(core::Contact c,
+                                 txn.FindContactById(a.workspace_id, token.contact_id));
         RIVULET_ASSIGN_OR_RETURN(std::string ctx, ContextJson(txn, a, token, c));
         auto exit = EvaluateCondition(a.exit_condition_json, ctx, now);
         if (exit.ok() && *exit) {
@@ -742,8 +795,8 @@ Status Journeys::Advance(store::WriteTxn& txn, const Automation& a, Token& token
         token.wake_at.reset();
         return txn.UpdateToken(token);
       }
-      outcome = StepOutcome::Next(std::string(d->as_string() == "ok" ? core::kBranchDefault
-                                                                     : core::kBranchError));
+      outcome = StepOutcome::Next(
+          std::string(d->as_string() == "ok" ? core::kBranchDefault : core::kBranchError));
     }
 
     effects.transitions++;
@@ -776,8 +829,8 @@ Status Journeys::Advance(store::WriteTxn& txn, const Automation& a, Token& token
         Finish(token, TokenStatus::kError, now);
         json::value data = core::ParseJsonOr(token.step_data_json, json::object());
         auto* detail = data.as_object().if_contains("detail");
-        token.error_message = detail && detail->is_string() ? std::string(detail->as_string())
-                                                            : "step failed";
+        token.error_message =
+            detail && detail->is_string() ? std::string(detail->as_string()) : "step failed";
         token.error_at = now;
         effects.Count(a.id, "", counter::kErrors);
       } else {

@@ -1,8 +1,9 @@
 #include "http/router.h"
 
-#include "http/form.h"
-
 #include <algorithm>
+#include <iterator>
+
+#include "http/form.h"
 
 namespace rivulet::http {
 namespace {
@@ -47,6 +48,10 @@ void Router::Add(const Face* face, std::string method, std::string pattern, Hand
   r->pattern = std::move(pattern);
   r->handler = std::move(handler);
   r->options = options;
+  size_t n = r->segments.size();
+  if (by_shape_.size() <= n) by_shape_.resize(n + 1);
+  std::string first = n == 0 || IsParam(r->segments[0]) ? "" : r->segments[0];
+  by_shape_[n][first].push_back(routes_.size());
   routes_.push_back(std::move(r));
   if (face && std::find(faces_.begin(), faces_.end(), face) == faces_.end()) {
     faces_.push_back(face);
@@ -65,8 +70,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path,
   }
   // Rank: literal segments first; an accepting guard breaks ties.
   int best_rank = -1;
-  for (const auto& r : routes_) {
-    if (r->segments.size() != segs.size()) continue;
+  for (const Route* r : Candidates(segs.size(), segs.empty() ? "" : segs[0])) {
     bool guarded = request && r->options.accepts;
     if (guarded && !r->options.accepts(*request)) continue;
     int literals = 0;
@@ -89,7 +93,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path,
     int rank = literals * 2 + (guarded ? 1 : 0);
     if (r->method != method || rank <= best_rank) continue;
     best_rank = rank;
-    best.route = r.get();
+    best.route = r;
   }
   if (best.route) {
     for (size_t i = 0; i < segs.size(); ++i) {
@@ -98,6 +102,25 @@ Router::Match Router::Find(std::string_view method, std::string_view path,
     }
   }
   return best;
+}
+
+std::vector<const Route*> Router::Candidates(size_t n, std::string_view first) const {
+  std::vector<const Route*> out;
+  if (n >= by_shape_.size()) return out;
+  static const std::vector<size_t> kNone;
+  auto list = [&](std::string_view key) -> const std::vector<size_t>& {
+    auto it = by_shape_[n].find(key);
+    return it == by_shape_[n].end() ? kNone : it->second;
+  };
+  const auto& literal = first.empty() ? kNone : list(first);
+  const auto& param = list("");
+  std::vector<size_t> merged;
+  merged.reserve(literal.size() + param.size());
+  std::merge(literal.begin(), literal.end(), param.begin(), param.end(),
+             std::back_inserter(merged));
+  out.reserve(merged.size());
+  for (size_t i : merged) out.push_back(routes_[i].get());
+  return out;
 }
 
 const Face* Router::FaceFor(std::string_view path) const {

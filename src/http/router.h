@@ -103,8 +103,14 @@ class Router {
   const Face* FaceFor(std::string_view path) const;
 
  private:
+  // The routes that may match a path of n segments whose first is s: those with n segments
+  // whose first is the literal s or a parameter, in the order they were added.
+  std::vector<const Route*> Candidates(size_t n, std::string_view first) const;
+
   std::vector<std::unique_ptr<Route>> routes_;
   std::vector<const Face*> faces_;
+  // by_shape_[n][first literal segment, or "" for a parameter] = indexes into routes_.
+  std::vector<std::map<std::string, std::vector<size_t>, std::less<>>> by_shape_;
 };
 
 }  // namespace rivulet::http

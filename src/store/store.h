@@ -258,7 +258,9 @@ class Store {
   virtual Result<int> Migrate() = 0;
 
   // Queues fn for the next group commit. fn must touch only the database, since it runs
-  // on the writer while others wait. Never blocks on the commit.
+  // on the writer while others wait. Never blocks on the commit. fn may run more than once
+  // for one commit (when another job of the group fails, the group is rolled back and run
+  // again), so it must assign its outputs rather than accumulate into them.
   virtual void Write(WriteFn fn, Done done) = 0;
 
   // Runs fn on the calling thread against a consistent snapshot; never blocks the writer.

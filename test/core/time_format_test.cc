@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+
 #include "core/status_printers.h"
 
 namespace rivulet::core {
@@ -23,6 +24,8 @@ TEST(TimeFormatTest, FormatsUtcWithAndWithoutMillis) {
   EXPECT_EQ(FormatIsoUtc(kMay10 + 999), "2024-05-10T12:47:38Z");  // millis truncated
   EXPECT_EQ(FormatIsoUtc(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(FormatIsoOffset(kMay10), "2024-05-10T12:47:38+00:00");
+  EXPECT_EQ(FormatIsoUtc(-59042995200000LL + 7), "0099-01-01T00:00:00Z");  // zero-padded year
+  EXPECT_EQ(FormatIsoUtc(-59042995200000LL + 7, true), "0099-01-01T00:00:00.007Z");
 }
 
 TEST(TimeFormatTest, FormatsTimesBeforeTheEpoch) {
@@ -75,9 +78,9 @@ TEST(TimeFormatTest, ParseThenFormatRoundTrips) {
 }
 
 TEST(TimeFormatTest, RejectsImpossibleDates) {
-  for (const char* s : {"2024-13-01", "2024-00-10", "2024-02-30", "2023-02-29", "2024-04-31",
-                        "2024-05-00", "2024-05-32", "2024-13-01T00:00:00Z",
-                        "2024-02-30T10:00:00Z"}) {
+  for (const char* s :
+       {"2024-13-01", "2024-00-10", "2024-02-30", "2023-02-29", "2024-04-31", "2024-05-00",
+        "2024-05-32", "2024-13-01T00:00:00Z", "2024-02-30T10:00:00Z"}) {
     auto r = ParseIsoTime(s);
     EXPECT_FALSE(r.ok()) << s << " parsed as " << (r.ok() ? *r : 0);
     if (!r.ok()) {
@@ -94,13 +97,29 @@ TEST(TimeFormatTest, RejectsImpossibleTimesAndOffsets) {
 }
 
 TEST(TimeFormatTest, RejectsGarbageAndTrailingText) {
-  for (const char* s : {"", "garbage", "2024", "2024-05", "2024-5-10", "2024/05/10",
-                        "10-05-2024", "2024-05-10x", "2024-05-10T", "2024-05-10T12",
-                        "2024-05-10T12:4", "2024-05-10T12:47:38Zjunk", "2024-05-10T12:47:38 Z",
-                        "2024-05-10T12:47:38+02", "2024-05-10T12:47:38+0200",
-                        "2024-05-10T12:47:38+02:00junk", "2024-05-10T12:47:38.Z",
-                        "2024-05-10T12:47:38.1234567891Z", "2024-05-10T12:47:38 UTC",
-                        "2024-05-10 ", "+2024-05-10", " 2024-05-10", "2024-05-10T12:47:38Z "}) {
+  for (const char* s : {"",
+                        "garbage",
+                        "2024",
+                        "2024-05",
+                        "2024-5-10",
+                        "2024/05/10",
+                        "10-05-2024",
+                        "2024-05-10x",
+                        "2024-05-10T",
+                        "2024-05-10T12",
+                        "2024-05-10T12:4",
+                        "2024-05-10T12:47:38Zjunk",
+                        "2024-05-10T12:47:38 Z",
+                        "2024-05-10T12:47:38+02",
+                        "2024-05-10T12:47:38+0200",
+                        "2024-05-10T12:47:38+02:00junk",
+                        "2024-05-10T12:47:38.Z",
+                        "2024-05-10T12:47:38.1234567891Z",
+                        "2024-05-10T12:47:38 UTC",
+                        "2024-05-10 ",
+                        "+2024-05-10",
+                        " 2024-05-10",
+                        "2024-05-10T12:47:38Z "}) {
     auto r = ParseIsoTime(s);
     EXPECT_FALSE(r.ok()) << "'" << s << "' parsed as " << (r.ok() ? *r : 0);
   }

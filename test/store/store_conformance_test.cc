@@ -404,6 +404,37 @@ TEST_P(StoreConformanceTest, FailedJobDoesNotUndoOthersInSameGroupCommit) {
   EXPECT_EQ(Count(ws.id), 2);
 }
 
+TEST_P(StoreConformanceTest, SeveralFailedJobsInOneGroupCommitLeaveNoPartialRows) {
+  Workspace ws = AddWorkspace("w");
+  constexpr int kJobs = 7;
+  std::vector<std::promise<Status>> done(kJobs);
+  {
+    WriterGate gate(*store_);
+    for (int i = 0; i < kJobs; ++i) {
+      store_->Write(
+          [&, i](WriteTxn& txn) -> Status {
+            Contact c = NewContact(ws.id, "job" + std::to_string(i) + "@example.com");
+            RIVULET_RETURN_IF_ERROR(txn.InsertContact(c));
+            if (i % 3 == 1) return core::InvalidArgument("job " + std::to_string(i) + " failed");
+            return Status::Ok();
+          },
+          [&, i](Status st) { done[i].set_value(st); });
+    }
+  }
+  for (int i = 0; i < kJobs; ++i) {
+    Status st = done[i].get_future().get();
+    std::string email = "job" + std::to_string(i) + "@example.com";
+    if (i % 3 == 1) {
+      EXPECT_EQ(st.message(), "job " + std::to_string(i) + " failed");
+      EXPECT_EQ(Find(ws.id, {ContactRef::Kind::kEmail, email}).status().code(), Code::kNotFound);
+    } else {
+      EXPECT_TRUE(st.ok()) << i << ": " << st.ToString();
+      EXPECT_TRUE(Find(ws.id, {ContactRef::Kind::kEmail, email}).ok()) << email;
+    }
+  }
+  EXPECT_EQ(Count(ws.id), 5);  // jobs 1 and 4 failed
+}
+
 TEST_P(StoreConformanceTest, ConstraintFailureInOneJobLeavesTheBatchUsable) {
   Workspace ws = AddWorkspace("w");
   AddContact(ws.id, "taken@example.com");

@@ -166,6 +166,8 @@ Result<Statement*> Connection::Prepare(std::string_view sql) {
   return raw;
 }
 
+bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 int64_t Connection::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
 
 int Connection::Changes() const { return sqlite3_changes(db_); }

@@ -71,6 +71,8 @@ class Connection {
   // The cached prepared statement for sql, reset and ready to bind.
   core::Result<Statement*> Prepare(std::string_view sql);
   int64_t LastInsertId() const;
+  // True while a transaction is open (SQLite may end one by itself after an I/O error).
+  bool InTransaction() const;
   int Changes() const;  // rows changed by the last statement
   sqlite3* raw() { return db_; }
 

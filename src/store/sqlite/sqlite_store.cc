@@ -196,25 +196,23 @@ void SqliteStore::CompletionLoop() {
   }
 }
 
-void SqliteStore::CommitBatch(std::vector<Job>& batch) {
-  std::vector<Status> results(batch.size());
+size_t SqliteStore::RunJobs(std::vector<Job>& batch, std::vector<Status>& results, size_t skip) {
   SqliteTxn txn(*writer_conn_);
-  Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
-  std::vector<std::pair<Done, Status>> dones;
-  dones.reserve(batch.size());
-  if (!begin.ok()) {
-    for (auto& job : batch) dones.emplace_back(std::move(job.done), begin);
-    failed_commits_++;
-    return Complete(std::move(dones), false);
-  }
+  const bool isolate = skip != kNoJob;  // the second pass: each job under its own savepoint
   for (size_t i = 0; i < batch.size(); ++i) {
-    // A savepoint per job: one job's failure leaves the others' changes in the commit.
-    Status sp = writer_conn_->Exec("SAVEPOINT job");
-    if (!sp.ok()) {
-      results[i] = sp;
-      continue;
+    if (i == skip) continue;  // failed in the first pass; its error stands
+    if (isolate) {
+      Status sp = writer_conn_->Exec("SAVEPOINT job");
+      if (!sp.ok()) {
+        results[i] = sp;
+        continue;
+      }
     }
     results[i] = batch[i].fn(txn);
+    if (!isolate) {
+      if (!results[i].ok()) return i;
+      continue;
+    }
     if (!results[i].ok()) {
       Status rb = writer_conn_->Exec("ROLLBACK TO job");
       if (!rb.ok()) spdlog::error("rollback to savepoint failed: {}", rb.ToString());
@@ -222,15 +220,38 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
     Status rel = writer_conn_->Exec("RELEASE job");
     if (!rel.ok() && results[i].ok()) results[i] = rel;
   }
+  return kNoJob;
+}
+
+void SqliteStore::CommitBatch(std::vector<Job>& batch) {
+  std::vector<Status> results(batch.size());
+  std::vector<std::pair<Done, Status>> dones;
+  dones.reserve(batch.size());
+  auto fail_all = [&](const Status& st) {
+    for (auto& job : batch) dones.emplace_back(std::move(job.done), st);
+    failed_commits_++;
+    Complete(std::move(dones), false);
+  };
+  Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) return fail_all(begin);
+  // First pass without savepoints: a savepoint makes SQLite copy every page a job touches
+  // that an earlier job of the batch already changed, which costs more than the job itself.
+  // When a job fails, the whole transaction is rolled back and run again with a savepoint
+  // per job and without the failed one, so its partial changes never reach the commit.
+  size_t failed = RunJobs(batch, results, kNoJob);
+  if (failed != kNoJob) {
+    // After some errors (a full disk, say) SQLite has already rolled the transaction back.
+    Status rb = writer_conn_->InTransaction() ? writer_conn_->Exec("ROLLBACK") : Status::Ok();
+    if (rb.ok()) rb = writer_conn_->Exec("BEGIN IMMEDIATE");
+    if (!rb.ok()) return fail_all(rb);
+    RunJobs(batch, results, failed);
+  }
   Status commit = writer_conn_->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
     writer_conn_->Exec("ROLLBACK");
-    failed_commits_++;
-    Status failed(core::Code::kUnavailable, "database commit failed: " + commit.message(),
-                  /*retryable=*/true);
-    for (auto& job : batch) dones.emplace_back(std::move(job.done), failed);
-    return Complete(std::move(dones), false);
+    return fail_all(Status(core::Code::kUnavailable, "database commit failed: " + commit.message(),
+                           /*retryable=*/true));
   }
   commits_++;
   committed_jobs_ += batch.size();

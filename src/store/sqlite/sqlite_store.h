@@ -58,6 +58,11 @@ class SqliteStore final : public Store {
   void Complete(Dones dones, bool committed);
   static int OnWalCommit(void* self, struct sqlite3* db, const char* name, int pages);
   void CommitBatch(std::vector<Job>& batch);
+  // Runs every job but `skip` in the open transaction and stores each outcome in results.
+  // Without a job to skip, stops at the first failure and returns its index (kNoJob if none
+  // failed); with one, isolates each job in a savepoint and returns kNoJob.
+  static constexpr size_t kNoJob = static_cast<size_t>(-1);
+  size_t RunJobs(std::vector<Job>& batch, std::vector<Status>& results, size_t skip);
   std::unique_ptr<Connection> AcquireReader(Status* error);
   void ReleaseReader(std::unique_ptr<Connection> conn);
 
