@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "core/audience.h"
 #include "core/json_text.h"
 #include "core/uuid.h"
 
@@ -83,19 +84,33 @@ Status QueueNotification(store::WriteTxn& txn, const core::Automation& a, BatchS
   return Status::Ok();
 }
 
+// Whether a new contact's contact_created event can start or wake anything in the workspace:
+// an automation triggered by it or by audience membership. (A contact created just now has
+// no token waiting for an event.) Asked once per packet: a packet changes no automation.
+Result<bool> ContactCreationReacts(store::WriteTxn& txn, int64_t ws) {
+  RIVULET_ASSIGN_OR_RETURN(auto by_event, txn.AutomationsTriggeredBy(ws, "contact_created"));
+  if (!by_event.empty()) return true;
+  RIVULET_ASSIGN_OR_RETURN(auto by_audience,
+                           txn.AutomationsTriggeredBy(ws, std::string(core::kAudienceTriggerKey)));
+  return !by_audience.empty();
+}
+
 // Enrolls one customer as a held token; FailedPrecondition/NotFound for a refused customer.
-Result<core::Token> EnrollHeld(store::WriteTxn& txn, Journeys& journeys, const core::Automation& a,
-                               const ContactInput& in, const EnrollOptions& options,
-                               core::Millis now, Effects& effects) {
+// A contact it creates records its contact_created event; `events_react` says whether that
+// event must also go through Journeys::OnEvent.
+Result<core::Token> EnrollHeld(store::WriteTxn& txn, Journeys& journeys, bool events_react,
+                               const core::Automation& a, const ContactInput& in,
+                               const EnrollOptions& options, core::Millis now, Effects& effects) {
   core::Contact contact;
   bool uuid_only = in.uuid && !in.email && !in.phone && !in.external_id;
   if (uuid_only) {
     RIVULET_ASSIGN_OR_RETURN(
         contact, txn.FindContact(a.workspace_id, {core::ContactRef::Kind::kUuid, *in.uuid}));
   } else {
-    RIVULET_ASSIGN_OR_RETURN(ContactChange ch,
-                             Contacts::UpsertInTxn(txn, a.workspace_id, in, now,
-                                                   Contacts::Mode::kIdentify, &journeys, effects));
+    RIVULET_ASSIGN_OR_RETURN(
+        ContactChange ch,
+        Contacts::UpsertInTxn(txn, a.workspace_id, in, now, Contacts::Mode::kIdentify,
+                              events_react ? &journeys : nullptr, effects));
     contact = std::move(ch.contact);
   }
   return journeys.Enroll(txn, a, contact, options, now, effects);
@@ -159,13 +174,15 @@ void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPac
           if (!packet.label.empty()) src.label = packet.label;
           if (!packet.notification_json.empty()) src.notification_json = packet.notification_json;
         }
+        RIVULET_ASSIGN_OR_RETURN(bool events_react, ContactCreationReacts(txn, ws));
         EnrollOptions options;
         options.source_uuid = src.uuid;
         options.held = true;
         for (size_t i = 0; i < packet.customers.size(); ++i) {
           options.run_data_json =
               i < packet.run_data_json.size() ? packet.run_data_json[i] : std::string("{}");
-          auto token = EnrollHeld(txn, *journeys, a, packet.customers[i], options, now, effects);
+          auto token = EnrollHeld(txn, *journeys, events_react, a, packet.customers[i], options,
+                                  now, effects);
           if (token.ok()) {
             ++src.accepted;
             continue;

@@ -411,6 +411,19 @@ Result<int64_t> Journeys::EnrollAudience(store::WriteTxn& txn, const Automation&
 
 Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
                          const core::Contact& contact, Millis now, Effects& effects) {
+  // Who may react first; most events (every contact a batch creates) concern nobody, and
+  // then no JSON context is built.
+  RIVULET_ASSIGN_OR_RETURN(auto automation_ids,
+                           txn.AutomationsTriggeredBy(event.workspace_id, event.type));
+  std::vector<int64_t> audience_ids;
+  if (event.type == "contact_created" || event.type == "contact_updated") {
+    RIVULET_ASSIGN_OR_RETURN(
+        audience_ids,
+        txn.AutomationsTriggeredBy(event.workspace_id, std::string(core::kAudienceTriggerKey)));
+  }
+  RIVULET_ASSIGN_OR_RETURN(auto waiting, txn.TokensWaitingFor(contact.id, event.type));
+  if (automation_ids.empty() && audience_ids.empty() && waiting.empty()) return Status::Ok();
+
   json::object event_obj{{"type", event.type},
                          {"uuid", event.uuid},
                          {"data", core::ParseJsonOr(event.data_json, json::object())},
@@ -419,8 +432,6 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
   json::object base_ctx{{"contact", ContactObject(contact)}, {"event", event_obj}};
   std::string base_ctx_text = json::serialize(base_ctx);
 
-  RIVULET_ASSIGN_OR_RETURN(auto automation_ids,
-                           txn.AutomationsTriggeredBy(event.workspace_id, event.type));
   for (int64_t id : automation_ids) {
     RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(id));
     bool matched = false;
@@ -438,25 +449,19 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
     }
   }
 
-  if (event.type == "contact_created" || event.type == "contact_updated") {
-    RIVULET_ASSIGN_OR_RETURN(auto audience_ids,
-                             txn.AutomationsTriggeredBy(event.workspace_id,
-                                                        std::string(core::kAudienceTriggerKey)));
-    for (int64_t id : audience_ids) {
-      RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(id));
-      RIVULET_ASSIGN_OR_RETURN(bool member, InAudience(txn, a.workspace_id, a.audience_id,
-                                                       base_ctx, now));
-      if (!member) continue;
-      EnrollOptions options;
-      options.event_json = event_text;
-      auto token = Enroll(txn, a, contact, options, now, effects);
-      if (!token.ok() && token.status().code() != core::Code::kFailedPrecondition) {
-        return token.status();
-      }
+  for (int64_t id : audience_ids) {
+    RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(id));
+    RIVULET_ASSIGN_OR_RETURN(bool member,
+                             InAudience(txn, a.workspace_id, a.audience_id, base_ctx, now));
+    if (!member) continue;
+    EnrollOptions options;
+    options.event_json = event_text;
+    auto token = Enroll(txn, a, contact, options, now, effects);
+    if (!token.ok() && token.status().code() != core::Code::kFailedPrecondition) {
+      return token.status();
     }
   }
 
-  RIVULET_ASSIGN_OR_RETURN(auto waiting, txn.TokensWaitingFor(contact.id, event.type));
   for (Token& t : waiting) {
     if (t.status != TokenStatus::kActive || t.phase != StepPhase::kWaiting) continue;
     if (t.wake_at && *t.wake_at <= now) continue;  // timed out already; the timeout branch wins

@@ -197,6 +197,20 @@ TEST_F(BatchesTest, NotificationIsAnOutboxMessageThatSurvivesACrash) {
   EXPECT_EQ(http_.SentTo(url).size(), 1u);
 }
 
+// The packet skips the event reactions only when nothing in the workspace reacts to
+// contact_created; here something does, so the batch's new contacts enter it too.
+TEST_F(BatchesTest, NewContactsStillStartContactCreatedAutomations) {
+  Flow welcome = Launch(R"({"trigger": "contact_created", "steps": [
+      {"id": "hello", "type": "TAG", "config": {"add": ["welcomed"]}}]})");
+  Flow f = LaunchTag();
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"})).ok());
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {"c"})).ok());
+  Pump();
+  EXPECT_EQ(Tokens(welcome).size(), 3u);
+  EXPECT_EQ(Tokens(f).size(), 3u);
+  EXPECT_EQ(Counter(welcome, "", "completed"), 3);
+}
+
 TEST_F(BatchesTest, HeldTokensSurviveARestart) {
   Flow f = LaunchTag();
   ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"})).ok());
