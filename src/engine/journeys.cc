@@ -7,12 +7,14 @@
 #include <chrono>
 #include <optional>
 
+#include "core/channel_switch.h"
 #include "core/condition.h"
 #include "core/crypto.h"
 #include "core/json_text.h"
 #include "core/step_settings.h"
 #include "core/template.h"
 #include "core/uuid.h"
+#include "engine/batches.h"
 #include "engine/contacts.h"
 
 namespace rivulet::engine {
@@ -519,8 +521,13 @@ Status Journeys::OnEvent(store::WriteTxn& txn, const core::Event& event,
 
 Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, const Step& step,
                                     Token& token, Millis now, Effects& effects) {
-  RIVULET_ASSIGN_OR_RETURN(core::Contact contact,
-                           txn.FindContactById(a.workspace_id, token.contact_id));
+  if (step.type != StepType::kWebhook) {
+    // A node whose channel is switched off sends nothing on it (decision 15): skipped.
+    RIVULET_ASSIGN_OR_RETURN(core::Workspace ws, txn.FindWorkspaceById(a.workspace_id));
+    auto channel = step.type == StepType::kEmail ? core::Channel::kEmail : core::Channel::kSms;
+    if (!core::ChannelActive(ws, channel)) return false;
+  }
+  RIVULET_ASSIGN_OR_RETURN(core::Contact contact, txn.FindContactById(a.workspace_id, token.contact_id));
   RIVULET_ASSIGN_OR_RETURN(core::StepSettings settings,
                            core::ParseStepSettings(step.type, step.config_json));
   RIVULET_ASSIGN_OR_RETURN(std::string ctx_text, ContextJson(txn, a, token, contact));
@@ -871,15 +878,17 @@ Result<int> Journeys::RunDue(store::WriteTxn& txn, Millis now, int limit, Effect
 }
 
 Result<bool> Journeys::StillWanted(store::ReadTxn& txn, const core::OutboxMessage& m) {
-  if (m.channel == "webhook") return true;
+  if (m.channel == "webhook" || BatchNotificationSource(m)) return true;
   auto contact = txn.FindContactById(m.workspace_id, m.contact_id);
   if (!contact.ok()) {
     if (contact.status().code() == core::Code::kNotFound) return false;  // erased meanwhile
     return contact.status();
   }
+  auto channel = m.channel == "email" ? core::Channel::kEmail : core::Channel::kSms;
+  RIVULET_ASSIGN_OR_RETURN(core::Workspace ws, txn.FindWorkspaceById(m.workspace_id));
+  if (!core::ChannelActive(ws, channel)) return false;  // switched off after it was queued
   RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(m.automation_id));
-  return IsSubscribed(*contact, m.channel == "email" ? core::Channel::kEmail : core::Channel::kSms,
-                      a.unsubscribe_group);
+  return IsSubscribed(*contact, channel, a.unsubscribe_group);
 }
 
 Status Journeys::CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage claimed,
@@ -903,6 +912,14 @@ Status Journeys::CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage clai
   m.status = skipped ? "skipped" : ok ? "sent" : "failed";
   if (result == DeliveryResult::kDelivered) m.sent_at = now;
   RIVULET_RETURN_IF_ERROR(txn.UpdateOutboxMessage(m));
+  if (auto source = BatchNotificationSource(m)) {  // no token, no counters: the source records it
+    auto recorded = RecordBatchNotification(txn, m.workspace_id, m.automation_id, *source, ok,
+                                            m.last_error, now);
+    core::Code code = recorded.ok() ? core::Code::kOk : recorded.status().code();
+    bool settled = code == core::Code::kOk || code == core::Code::kNotFound ||
+                   code == core::Code::kFailedPrecondition;  // recorded before, or gone
+    return settled ? Status::Ok() : recorded.status();
+  }
   if (skipped) {
     effects.Count(m.automation_id, m.step_uuid, counter::kSkipped);
   } else if (ok) {

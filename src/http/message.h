@@ -1,6 +1,7 @@
 #ifndef RIVULET_HTTP_MESSAGE_H_
 #define RIVULET_HTTP_MESSAGE_H_
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,11 +40,20 @@ struct Request {
   std::string request_id;
 };
 
+// Produces a streamed body piece by piece while it is written: fills buf with up to cap
+// bytes and returns how many, 0 at the end, or a negative value on an error (the server then
+// closes the connection mid-body, so the client never sees a complete-looking body). Called
+// on the connection's strand, one call at a time, only when the previous piece has been
+// written (so the body is never held whole); it must not block for long (a local file read
+// is fine). Destroyed when the response is done or the connection is gone.
+using BodyProducer = std::function<std::ptrdiff_t(char* buf, size_t cap)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   Headers headers;
   std::string body;
+  BodyProducer stream;  // when set, the body is this, sent with chunked transfer encoding
 
   static Response Json(int status, std::string body) {
     Response r;
@@ -51,7 +61,8 @@ struct Response {
     r.body = std::move(body);
     return r;
   }
-  static Response Text(int status, std::string body, std::string type = "text/plain; charset=utf-8") {
+  static Response Text(int status, std::string body,
+                       std::string type = "text/plain; charset=utf-8") {
     Response r;
     r.status = status;
     r.content_type = std::move(type);

@@ -44,6 +44,9 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool
   return res;
 }
 
+// A streamed body is written in pieces of this size, each as one chunk.
+constexpr size_t kStreamChunkBytes = 64 * 1024;
+
 }  // namespace
 
 class Server::Impl {
@@ -269,9 +272,17 @@ class Server::Impl {
       Response response = *slot ? std::move(**slot)
                                 : dispatcher_.ErrorFor(log_target, core::Unavailable("request timed out"));
       int status = response.status;
-      auto res = ToBeast(std::move(response), version, keep_alive);
-      size_t bytes = res.body().size();
-      co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      size_t bytes = 0;
+      if (response.stream) {
+        bool complete = co_await WriteStreamed(stream, std::move(response), version, keep_alive,
+                                               std::chrono::seconds(limits.read_timeout_seconds),
+                                               bytes, ec);
+        if (!complete) keep_alive = false;
+      } else {
+        auto res = ToBeast(std::move(response), version, keep_alive);
+        bytes = res.body().size();
+        co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (options_.access_log) {
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         spdlog::info("access remote={} method={} target=\"{}\" status={} bytes={} ms={:.2f}",
@@ -283,6 +294,46 @@ class Server::Impl {
     conn.stream = nullptr;
     dispatcher_metrics_connections(-1);
     Unregister(conn_ptr);
+  }
+
+  // Writes a response whose body comes from its producer, one chunk per piece (chunked
+  // transfer encoding), so at most one piece is in memory. Each piece must be taken by the
+  // client within `timeout`. Returns false when the body was cut short (producer error or
+  // a write failure); the connection must then be closed.
+  asio::awaitable<bool> WriteStreamed(beast::tcp_stream& stream, Response&& r, unsigned version,
+                                      bool keep_alive, std::chrono::seconds timeout,
+                                      size_t& bytes, boost::system::error_code& ec) {
+    BodyProducer produce = std::move(r.stream);
+    bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(r.status), version};
+    res.set(bhttp::field::server, "rivulet");
+    if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers.items()) res.insert(k, v);
+    res.keep_alive(keep_alive);
+    res.chunked(true);
+    res.body().data = nullptr;
+    res.body().more = true;
+    bhttp::response_serializer<bhttp::buffer_body> sr{res};
+    stream.expires_after(timeout);
+    co_await bhttp::async_write_header(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+    std::vector<char> piece(kStreamChunkBytes);
+    while (true) {
+      std::ptrdiff_t n = produce(piece.data(), piece.size());
+      if (n < 0) {
+        spdlog::error("streamed response body failed after {} bytes; closing the connection",
+                      bytes);
+        co_return false;
+      }
+      res.body().data = n > 0 ? piece.data() : nullptr;
+      res.body().size = static_cast<size_t>(n);
+      res.body().more = n > 0;
+      stream.expires_after(timeout);
+      co_await bhttp::async_write(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) co_return false;
+      bytes += static_cast<size_t>(n);
+      if (n == 0) co_return true;
+    }
   }
 
   asio::awaitable<void> WriteError(beast::tcp_stream& stream, std::string_view target, int status,

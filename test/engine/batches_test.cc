@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,70 @@ TEST_F(BatchesTest, RefusedCustomersMakeAnErrorBatchAndNotificationIsRecorded) {
     batches_->RecordNotification(ws_, f.automation.id, source_, true, "", std::move(done));
   });
   EXPECT_EQ(twice.status().code(), core::Code::kFailedPrecondition);
+}
+
+TEST_F(BatchesTest, NotificationIsAnOutboxMessageThatSurvivesACrash) {
+  Flow f = LaunchTag();
+  const std::string url = "http://hooks.test/batch-done";
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"},
+                            R"({"type":"WEBHOOK","url":")" + url + R"("})"))
+                  .ok());
+  auto last = Add(f, Packet(BatchPacket::Kind::kLast, source_, {"c"}));
+  ASSERT_TRUE(last.ok()) << last.status().ToString();
+  EXPECT_EQ(last->status, BatchStatus::kEnabledOkNotifying);
+  // The process claims the message and dies before recording the outcome.
+  std::vector<core::OutboxMessage> claimed;
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([&](store::WriteTxn& txn) -> Status {
+                    RIVULET_ASSIGN_OR_RETURN(claimed, txn.ClaimOutbox(clock_.Now(), 10,
+                                                                      clock_.Now() + 60 * kSecond));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].token_id, 0);
+  EXPECT_EQ(BatchNotificationSource(claimed[0]), source_);
+  batches_.reset();
+  Restart();
+  batches_ = std::make_unique<Batches>(*store_, clock_, *journeys_, &hooks_);
+  Pump();
+  EXPECT_TRUE(http_.SentTo(url).empty());  // still leased to the dead process
+  AdvanceAndPump(120 * kSecond);
+  auto sent = http_.SentTo(url);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(testing::FakeHttpSender::Header(sent[0], "Idempotency-Key"),
+            claimed[0].idempotency_key);
+  auto body = boost::json::parse(sent[0].body).as_object();
+  EXPECT_EQ(body["sourceUuid"].as_string(), source_);
+  EXPECT_EQ(body["result"].as_string(), "OK");
+  EXPECT_EQ(body["customers"].as_int64(), 3);
+  BatchSource src;
+  ASSERT_TRUE(store_
+                  ->Read([&](store::ReadTxn& txn) -> Status {
+                    RIVULET_ASSIGN_OR_RETURN(src,
+                                             txn.FindBatchSource(ws_, f.automation.id, source_));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(src.status, BatchStatus::kEnabledOkNotified);
+  // No counters of the automation move for it, and nothing is sent again.
+  EXPECT_EQ(Counter(f, "", "sent"), 0);
+  AdvanceAndPump(3600 * kSecond);
+  EXPECT_EQ(http_.SentTo(url).size(), 1u);
+}
+
+// The packet skips the event reactions only when nothing in the workspace reacts to
+// contact_created; here something does, so the batch's new contacts enter it too.
+TEST_F(BatchesTest, NewContactsStillStartContactCreatedAutomations) {
+  Flow welcome = Launch(R"({"trigger": "contact_created", "steps": [
+      {"id": "hello", "type": "TAG", "config": {"add": ["welcomed"]}}]})");
+  Flow f = LaunchTag();
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"})).ok());
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {"c"})).ok());
+  Pump();
+  EXPECT_EQ(Tokens(welcome).size(), 3u);
+  EXPECT_EQ(Tokens(f).size(), 3u);
+  EXPECT_EQ(Counter(welcome, "", "completed"), 3);
 }
 
 TEST_F(BatchesTest, HeldTokensSurviveARestart) {

@@ -237,6 +237,54 @@ TEST_F(JourneysTest, UnsubscribeLinkStopsLaterEmailsOfTheAutomation) {
   EXPECT_EQ(Counter(f, "", counter::kUnsubscribes), 1);
 }
 
+// The node's channel switches (Contactflow emailActive / smsActive): a switched-off channel
+// sends nothing, whether it was off when the step ran or went off before the delivery.
+TEST_F(JourneysTest, SwitchedOffChannelsSkipTheirMessages) {
+  Flow f = Launch(R"({"steps": [
+      {"id": "mail", "type": "CLAB_CAMPAIGN", "config": )" +
+                  EmailConfig("Hello", "<p>Hi</p>") + R"(},
+      {"id": "sms", "type": "CLAB_CAMPAIGN_SMS", "config": {"text": "Hi"}},
+      {"id": "after", "type": "TAG", "config": {"add": ["after"]}}]})");
+  auto set_flags = [&](const std::string& settings_json) {
+    ASSERT_TRUE(store_
+                    ->WriteAndWait([&](store::WriteTxn& txn) -> Status {
+                      RIVULET_ASSIGN_OR_RETURN(core::Workspace ws, txn.FindWorkspaceById(ws_));
+                      ws.settings_json = settings_json;
+                      return txn.UpdateWorkspace(ws);
+                    })
+                    .ok());
+  };
+  set_flags(R"({"emailActive": false, "smsActive": true})");
+  core::Contact first = NewContact("first@example.com", "{}", "+393330000011");
+  core::Token t1 = MustEnroll(f, first);
+  Pump();
+  EXPECT_TRUE(email_.sent().empty());
+  EXPECT_EQ(http_.sent().size(), 1u);  // the SMS
+  EXPECT_EQ(Reload(t1).status, TokenStatus::kCompleted);
+  EXPECT_EQ(TagsOf(Reload(first)), (std::vector<std::string>{"after"}));
+  EXPECT_EQ(Counter(f, "mail", counter::kSkipped), 1);
+  EXPECT_EQ(Counter(f, "mail", counter::kCompleted), 1);
+
+  // E-mail on, SMS off after the SMS was queued: it is not sent either.
+  set_flags(R"({"emailActive": true, "smsActive": true})");
+  core::Contact second = NewContact("second@example.com", "{}", "+393330000012");
+  core::Token t2 = MustEnroll(f, second);
+  ASSERT_TRUE(scheduler_->RunDueNow().ok());
+  ASSERT_TRUE(outbox_->DeliverDueNow().ok());  // the e-mail goes; the SMS is queued next
+  ASSERT_TRUE(scheduler_->RunDueNow().ok());
+  set_flags(R"({"smsActive": false})");
+  Pump();
+  ASSERT_EQ(email_.sent().size(), 1u);
+  EXPECT_EQ(email_.sent()[0].message.to_address, "second@example.com");
+  EXPECT_EQ(http_.sent().size(), 1u);
+  auto rows = Messages(t2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].channel, "sms");
+  EXPECT_EQ(rows[1].status, "skipped");
+  EXPECT_EQ(Reload(t2).status, TokenStatus::kCompleted);
+  EXPECT_EQ(Counter(f, "sms", counter::kSkipped), 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // CLAB_CAMPAIGN_SMS
 

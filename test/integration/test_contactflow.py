@@ -858,9 +858,9 @@ class JourneyTest(ContactflowBase):
                                    notification={"type": "EMAIL", "recipient": "ops@shop.example"}),
                    201)
         r = self.check(self.batch_post(c, a, "LAST", src, []), 201)
-        self.assertEqual(r["status"], "ENABLED_ERROR_NOTIFYING")
+        # No SMTP setting and no sender yet: the notification cannot go out (said and logged).
+        self.assertEqual(r["status"], "ENABLED_ERROR_NOT_NOTIFIED")
         self.assertEqual((r["customers"], r["rejected"]), (1, 1))
-        # No SMTP setting and no sender yet: the notification cannot go out (logged).
         wait_until(lambda: "notification not delivered" in self.server.log(), what="failure log")
         self.add_smtp(node, sink)
         admin = self.server.client({"Authorization": "Bearer " + self.token,
@@ -875,6 +875,7 @@ class JourneyTest(ContactflowBase):
         m = wait_until(lambda: [x for x in sink.messages() if x.to == "ops@shop.example"],
                        what="notification e-mail")
         self.assertIn("processed", m[0].subject)
+        self.assertIn("@rivulet>", m[0].raw.decode(errors="replace"))  # a stable Message-ID
 
 
 class ContentsAndDefinitionsTest(ContactflowBase):

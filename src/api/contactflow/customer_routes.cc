@@ -107,7 +107,7 @@ core::Status ExitCustomer(store::WriteTxn& txn, engine::Effects& effects, int64_
 
 }  // namespace
 
-void RegisterCustomerRoutes(http::Router& router, Services& s, Worker& worker) {
+void RegisterCustomerRoutes(http::Router& router, Services& s) {
   auto batches = std::make_shared<engine::Batches>(s.store, s.clock, s.journeys, s.hooks);
 
   AddAsync(router, "POST", "/contactflow/automations/{automationUuid}/customers",
@@ -164,7 +164,7 @@ void RegisterCustomerRoutes(http::Router& router, Services& s, Worker& worker) {
   big.max_body_bytes = kBatchBodyBytes;
   AddAsync(
       router, "POST", "/contactflow/automations/{automationUuid}/customers/batch",
-      [&s, &worker, batches](const Call& call, Respond respond) {
+      [&s, batches](const Call& call, Respond respond) {
         auto uuid = UuidParam(call, "automationUuid");
         if (!uuid.ok()) return respond(ErrorResponse(uuid.status(), call.request));
         http::Limits limits = s.limits;
@@ -175,13 +175,9 @@ void RegisterCustomerRoutes(http::Router& router, Services& s, Worker& worker) {
         if (!packet.ok()) return respond(ErrorResponse(packet.status(), call.request));
         batches->AddPacket(
             call.workspace_id(), *uuid, std::move(packet).value(),
-            [&s, &worker, batches, automation_uuid = *uuid, meta = Meta(call.request),
+            [meta = Meta(call.request),
              respond = std::move(respond)](core::Result<core::BatchSource> r) {
               if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
-              if (r->status == core::BatchStatus::kEnabledOkNotifying ||
-                  r->status == core::BatchStatus::kEnabledErrorNotifying) {
-                Notify(s, worker, batches, automation_uuid, *r);
-              }
               respond(JsonResponse(201, BatchJson(*r)));
             });
       },

@@ -20,7 +20,7 @@ void RegisterContactflowApi(http::Router& router, Services& services, Worker& wo
   RegisterNodeRoutes(router, services);
   RegisterSettingRoutes(router, services);
   RegisterAutomationRoutes(router, services);
-  RegisterCustomerRoutes(router, services, worker);
+  RegisterCustomerRoutes(router, services);
   RegisterTokenRoutes(router, services);
   RegisterFeedbackRoutes(router, services);
   RegisterDefinitionRoutes(router, services);

@@ -1,10 +1,9 @@
 // Reports: the automations' feedbacks as CSV, and the node's tokens as a ZIP of one CSV.
 //
-// The HTTP layer sends a response body as one string, so neither report is streamed to the
-// client. The CSV holds one row per automation and step (bounded by the node's automations).
-// The token report, which can hold millions of rows, is written page by page (1,000 tokens
-// at a time) to a temporary CSV file, compressed by libzip into a temporary ZIP file, and only
-// the compressed archive is held in memory to be sent.
+// Both are streamed: the rows are written in pieces to a temporary file (the token report
+// page by page, 1,000 tokens at a time, then compressed by libzip into a second temporary
+// file), and the file is sent in 64 KiB chunks by the HTTP layer (http::FileBody), unlinked
+// as soon as it is opened. No report is ever held whole in memory.
 #include <unistd.h>
 #include <zip.h>
 
@@ -18,6 +17,7 @@
 #include "api/contactflow/routes.h"
 #include "api/contactflow/token_json.h"
 #include "core/time_format.h"
+#include "http/file_body.h"
 
 namespace rivulet::api::contactflow {
 
@@ -82,6 +82,8 @@ class TempFile {
     if (!path_.empty()) std::remove(path_.c_str());
   }
   const std::string& path() const { return path_; }
+  // The file is no longer this object's to remove (it was unlinked by its new owner).
+  void Release() { path_.clear(); }
 
  private:
   std::string path_;
@@ -128,8 +130,8 @@ core::Status WriteTokenCsv(Services& s, int64_t ws, const TokenQuery& query,
   return core::Status::Ok();
 }
 
-core::Result<std::string> ZipFile(const std::string& csv_path, const std::string& entry,
-                                  const std::string& zip_path) {
+core::Status ZipFile(const std::string& csv_path, const std::string& entry,
+                     const std::string& zip_path) {
   int err = 0;
   zip_t* z = zip_open(zip_path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
   if (!z) return core::Internal("cannot create the ZIP archive");
@@ -144,13 +146,18 @@ core::Result<std::string> ZipFile(const std::string& csv_path, const std::string
     zip_discard(z);
     return core::Internal("cannot write the ZIP archive: " + msg);
   }
-  std::ifstream in(zip_path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return bytes;
+  return core::Status::Ok();
 }
 
-Response Attachment(std::string body, const std::string& type, const std::string& filename) {
-  Response r = Response::Text(200, std::move(body), type);
+// A 200 streaming the file as an attachment; the file is unlinked at once.
+core::Result<Response> Attachment(TempFile& file, const std::string& type,
+                                  const std::string& filename) {
+  RIVULET_ASSIGN_OR_RETURN(http::BodyProducer body, http::FileBody(file.path(), true));
+  file.Release();
+  Response r;
+  r.status = 200;
+  r.content_type = type;
+  r.stream = std::move(body);
   r.headers.Add("Content-Disposition", "attachment; filename=\"" + filename + "\"");
   return r;
 }
@@ -168,7 +175,16 @@ void RegisterReportRoutes(http::Router& router, Services& s) {
                  "filename", "stepType", "hasTrigger"}));
             RIVULET_ASSIGN_OR_RETURN(AutomationQuery query, ReadAutomationQuery(r, true));
             RIVULET_ASSIGN_OR_RETURN(std::string filename, FileName(r, "feedbacks", ".csv"));
+            TempFile file(".csv");
+            if (file.path().empty()) return core::Internal("cannot create a temporary report file");
+            std::ofstream out(file.path(), std::ios::binary | std::ios::trunc);
             std::string csv;
+            // Rows go to the file whenever a chunk's worth has gathered.
+            auto flush = [&](size_t at_least) {
+              if (csv.size() < at_least) return;
+              out.write(csv.data(), static_cast<std::streamsize>(csv.size()));
+              csv.clear();
+            };
             std::vector<std::string> header = {"automationUuid", "automationName", "status",
                                                "category",       "created",        "startDate",
                                                "endDate",        "stepUuid",       "stepOperation",
@@ -197,13 +213,17 @@ void RegisterReportRoutes(http::Router& router, Services& s) {
                     f.push_back(std::to_string(v.is_int64() ? v.as_int64() : 0));
                   }
                   CsvRow(csv, f);
+                  flush(64 * 1024);
                 };
                 row(nullptr);
                 for (const auto& step : a.steps) row(&step);
               }
               return core::Status::Ok();
             }));
-            return Attachment(std::move(csv), "text/csv; charset=utf-8", filename);
+            flush(0);
+            out.close();
+            if (!out) return core::Internal("cannot write a temporary report file");
+            return Attachment(file, "text/csv; charset=utf-8", filename);
           });
 
   AddSync(router, "GET", "/contactflow/tokens/reports",
@@ -226,8 +246,8 @@ void RegisterReportRoutes(http::Router& router, Services& s) {
             }
             RIVULET_RETURN_IF_ERROR(WriteTokenCsv(s, call.workspace_id(), query, csv.path()));
             std::string entry = filename.substr(0, filename.size() - 4) + ".csv";
-            RIVULET_ASSIGN_OR_RETURN(std::string bytes, ZipFile(csv.path(), entry, zip.path()));
-            return Attachment(std::move(bytes), "application/zip", filename);
+            RIVULET_RETURN_IF_ERROR(ZipFile(csv.path(), entry, zip.path()));
+            return Attachment(zip, "application/zip", filename);
           });
 }
 

@@ -13,7 +13,7 @@ namespace rivulet::api::contactflow {
 void RegisterNodeRoutes(http::Router& router, Services& s);
 void RegisterSettingRoutes(http::Router& router, Services& s);
 void RegisterAutomationRoutes(http::Router& router, Services& s);
-void RegisterCustomerRoutes(http::Router& router, Services& s, Worker& worker);
+void RegisterCustomerRoutes(http::Router& router, Services& s);
 void RegisterTokenRoutes(http::Router& router, Services& s);
 void RegisterFeedbackRoutes(http::Router& router, Services& s);
 void RegisterReportRoutes(http::Router& router, Services& s);

@@ -12,9 +12,9 @@
 
 namespace rivulet::api::contactflow {
 
-// One background thread for the face's slow outbound calls (batch notifications, test
-// e-mails), so that HTTP I/O threads never wait on a remote server. Jobs run in order.
-// Stop() lets queued jobs finish. The senders outlive the worker.
+// One background thread for the face's slow outbound calls (test e-mails; batch
+// notifications go through the outbox), so that HTTP I/O threads never wait on a remote
+// server. Jobs run in order. Stop() lets queued jobs finish. The senders outlive the worker.
 class Worker {
  public:
   Worker(delivery::EmailSender& email, delivery::HttpSender& http) : email_(email), http_(http) {}

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mutex>
 #include <string>
 
 namespace rivulet::store::sqlite {
@@ -113,6 +114,11 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
     if (fd < 0) return core::Unavailable("cannot create database file " + path);
     ::close(fd);
   }
+  // SQLite's memory statistics take a global mutex on every allocation (~4 % of the writer's
+  // instructions on batch enrollment); Rivulet never reads them. Must precede the library's
+  // initialization, so it is done once, before the first connection.
+  static std::once_flag no_memstatus;
+  std::call_once(no_memstatus, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
