@@ -2,6 +2,7 @@
 // commit can make events durable, next to SQLite's raw batched-insert ceiling on this disk.
 //
 // Usage: store_ingest_bench [events=200000] [in_flight=64] [synchronous=FULL | postgres://URL]
+// (RIVULET_BENCH_PG_ROW_BY_ROW=1: PostgreSQL store without multi-row event INSERTs.)
 // With a PostgreSQL URL the store is PostgreSQL and the ceiling is PostgreSQL's own batched
 // insert (multi-row VALUES, 1,000 rows a statement, 10,000 a transaction) on that server.
 #include <libpq-fe.h>
@@ -102,6 +103,9 @@ int main(int argc, char** argv) {
   if (pg) {
     store::postgres::PgOptions options;
     options.url = mode;
+    // RIVULET_BENCH_PG_ROW_BY_ROW=1: one INSERT per event, for comparison.
+    const char* row_by_row = std::getenv("RIVULET_BENCH_PG_ROW_BY_ROW");
+    options.batch_events = !(row_by_row && std::string(row_by_row) == "1");
     auto opened = store::postgres::PgStore::Open(options);
     if (opened.ok()) opened_store = std::move(opened).value();
   } else {

@@ -18,7 +18,24 @@ import time
 import unittest
 import uuid as uuidlib
 
-from rivulet_harness import RivuletTestCase
+from rivulet_harness import BACKEND, RivuletTestCase
+
+
+def expire_access_tokens(database, at_ms):
+    """Sets every access token's expiry to at_ms in the stopped server's database (a SQLite
+    file, or a PostgreSQL URL with RIVULET_TEST_BACKEND=postgres); returns how many."""
+    if BACKEND == "postgres":
+        from pg_cluster import PostgresCluster
+        return int(PostgresCluster.shared().scalar(
+            database, "WITH u AS (UPDATE access_tokens SET expires_at = %d RETURNING 1) "
+                      "SELECT count(*) FROM u" % at_ms))
+    db = sqlite3.connect(database)
+    try:
+        n = db.execute("UPDATE access_tokens SET expires_at = ?", (at_ms,)).rowcount
+        db.commit()
+        return n
+    finally:
+        db.close()
 
 
 def new_uuid():
@@ -212,13 +229,7 @@ class TokenAuthTest(RivuletTestCase):
         self.assertEqual(srv.client(token).get("/v1/contacts").status, 200)
         srv.stop()
         # Age every token past its expiry (the process is stopped; its cache is gone).
-        db = sqlite3.connect(srv.database)
-        try:
-            n = db.execute("UPDATE access_tokens SET expires_at = ?",
-                           (int(time.time() * 1000) - 1000,)).rowcount
-            db.commit()
-        finally:
-            db.close()
+        n = expire_access_tokens(srv.database, int(time.time() * 1000) - 1000)
         self.assertGreaterEqual(n, 1)
         srv.start()
         r = srv.client(token).get("/v1/contacts")

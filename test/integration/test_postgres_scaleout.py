@@ -11,7 +11,13 @@ shared (each surviving process advanced tokens and sent messages); a second even
 idempotency key already used is absorbed.
 
 DatabaseUrlTest: RIVULET_DATABASE_URL selects the database (--database wins over it), and an
-unreachable server fails at once with the server named and the password hidden.
+unreachable server fails at once with the server named and the password hidden (`migrate`
+and `serve`).
+
+DatabaseRestartTest: the PostgreSQL server of a running `rivulet serve` is stopped and started
+again (its own cluster): while it is down writes fail with a retryable 503 and the process
+keeps running, reconnecting with growing back-off; once it is back, reads and writes work
+again and nothing committed before was lost.
 
     cd test/integration && RIVULET_BIN=.../build/debug/rivulet \\
         /usr/bin/python3 -m unittest -v test_postgres_scaleout
@@ -27,7 +33,7 @@ import time
 import unittest
 from collections import defaultdict
 
-from rivulet_harness import RivuletServer, run_cli
+from rivulet_harness import RivuletServer, RivuletTestCase, run_cli
 from test_engine_e2e import E2EBase, body_json, header, new_uuid, now, poll_until
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
@@ -64,6 +70,49 @@ class DatabaseUrlTest(unittest.TestCase):
         self.assertIn("cannot connect to PostgreSQL at postgres://bob:***@127.0.0.1:", p.stderr)
         self.assertNotIn("s3cret", p.stderr + p.stdout)
         self.assertLess(time.monotonic() - started, 10)
+
+        # `serve` too: it exits at once instead of listening without a database.
+        started = time.monotonic()
+        p = run_cli("serve", "--listen", "127.0.0.1:%d" % pg_cluster.free_port(),
+                    env={"RIVULET_DATABASE_URL": bad}, check=False, timeout=30)
+        self.assertEqual(p.returncode, 1, p)
+        self.assertIn("cannot connect to PostgreSQL at postgres://bob:***@127.0.0.1:", p.stderr)
+        self.assertNotIn("s3cret", p.stderr + p.stdout)
+        self.assertLess(time.monotonic() - started, 10)
+
+
+@unittest.skipIf(pg_cluster.available(), pg_cluster.available() or "")
+class DatabaseRestartTest(RivuletTestCase):
+    def test_writes_fail_retryably_while_the_database_restarts_then_resume(self):
+        cluster = pg_cluster.PostgresCluster()  # its own: the shared one must stay up
+        cluster.start()
+        self.addCleanup(cluster.stop)
+        srv = self.start_server(name="restart", database=cluster.create_database("restart"))
+        api = srv.client("api_key")
+        r = api.post("/v1/contacts", json={"email": "before@restart.example"})
+        self.assertEqual(r.status, 201, r)
+
+        cluster.stop_server()
+        for i in range(4):
+            r = api.post("/v1/contacts", json={"email": "down%d@restart.example" % i})
+            self.assertEqual(r.status, 503, r)  # retryable, in the native envelope
+            self.assertIsInstance(r.error.get("code"), str, r)
+        self.assertTrue(srv.running)
+        # The writer waits longer before each attempt (100 ms doubling, at most 5 s).
+        backoffs = [int(ms) for ms in
+                    re.findall(r"database unavailable, next attempt in (\d+) ms", srv.log())]
+        self.assertGreaterEqual(len(backoffs), 2, srv.log())
+        self.assertEqual(backoffs[:3], [100, 200, 400][:len(backoffs[:3])], backoffs)
+
+        cluster.start_server()
+        poll_until(lambda: api.post("/v1/contacts", json={
+            "email": "after@restart.example"}).status in (201, 409), 30,
+            "a write after the restart", interval=0.2)
+        for email in ("before@restart.example", "after@restart.example"):
+            r = api.get("/v1/contacts?email=" + email)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual([c["email"] for c in r.json["data"]], [email], r)
+        self.assertTrue(srv.healthy())
 
 
 @unittest.skipIf(pg_cluster.available(), pg_cluster.available() or "")

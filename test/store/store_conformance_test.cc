@@ -569,6 +569,174 @@ TEST_P(StoreConformanceTest, IdempotencyKeysAreUniquePerWorkspace) {
   EXPECT_TRUE(rs.ok()) << rs.ToString();
 }
 
+// ---- Events written in bulk (PostgreSQL buffers them per group commit) ----
+
+TEST_P(StoreConformanceTest, ManyEventsInOneJobKeepTheirIdsTextAndOrder) {
+  Workspace ws = AddWorkspace("w");
+  Contact c = AddContact(ws.id, "bulk@example.com");
+  const std::string odd = "q\"uo{te},\\back\\slash NULL \xC3\xA9\n\t'";
+  constexpr int kEvents = 2'500;  // more than one multi-row statement
+  std::vector<Event> in;
+  Event found_in_job;
+  std::vector<Event> listed_in_job;
+  Status st = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
+    in.clear();
+    for (int i = 0; i < kEvents; ++i) {
+      Event e;
+      e.workspace_id = ws.id;
+      e.uuid = core::NewUuidV7(kT0 + i);
+      e.contact_id = c.id;
+      e.type = i % 2 ? "t" : odd;
+      e.data_json = R"({"i":)" + std::to_string(i) + R"(,"s":"a\"b"})";
+      e.occurred_at = kT0 + i;
+      e.received_at = kT0;
+      if (i % 3 == 0) e.idempotency_key = "k" + std::to_string(i);
+      if (i == 7) e.idempotency_key = odd;
+      RIVULET_RETURN_IF_ERROR(txn.InsertEvent(e));
+      in.push_back(e);
+    }
+    // The job reads what it wrote.
+    RIVULET_ASSIGN_OR_RETURN(found_in_job, txn.FindEventByIdempotencyKey(ws.id, "k300"));
+    EventFilter f;
+    f.limit = 10;
+    RIVULET_ASSIGN_OR_RETURN(listed_in_job, txn.ListEvents(ws.id, f));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(in.size(), static_cast<size_t>(kEvents));
+  for (size_t i = 1; i < in.size(); ++i) ASSERT_LT(in[i - 1].id, in[i].id) << i;
+  EXPECT_EQ(found_in_job.id, in[300].id);
+  ASSERT_EQ(listed_in_job.size(), 10u);
+  EXPECT_EQ(listed_in_job[9].id, in[9].id);
+
+  std::vector<Event> out;
+  EventFilter f;
+  f.limit = 1'000;
+  while (true) {
+    Status rs = store_->Read([&](ReadTxn& txn) -> Status {
+      RIVULET_ASSIGN_OR_RETURN(auto page, txn.ListEvents(ws.id, f));
+      out.insert(out.end(), page.begin(), page.end());
+      f.after_id = page.empty() ? f.after_id : page.back().id;
+      return page.size() < 1'000u ? core::NotFound("done") : Status::Ok();
+    });
+    if (!rs.ok()) break;
+  }
+  ASSERT_EQ(out.size(), in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    EXPECT_EQ(out[i].id, in[i].id);
+    EXPECT_EQ(out[i].uuid, in[i].uuid);
+    EXPECT_EQ(out[i].contact_uuid, c.uuid);
+    EXPECT_EQ(out[i].type, in[i].type);
+    EXPECT_EQ(out[i].data_json, in[i].data_json);
+    EXPECT_EQ(out[i].occurred_at, in[i].occurred_at);
+    EXPECT_EQ(out[i].idempotency_key, in[i].idempotency_key) << i;
+  }
+}
+
+TEST_P(StoreConformanceTest, EventErrorsInAGroupCommitFailOnlyTheirJob) {
+  Workspace ws = AddWorkspace("w");
+  Contact c = AddContact(ws.id, "e@example.com");
+  AddEvent(ws.id, c.id, "t", "stored-before");
+  auto event = [&](std::optional<std::string> key, int64_t contact_id) {
+    Event e;
+    e.workspace_id = ws.id;
+    e.uuid = core::NewUuidV7(kT0);
+    e.contact_id = contact_id;
+    e.type = "t";
+    e.occurred_at = e.received_at = kT0;
+    e.idempotency_key = std::move(key);
+    return e;
+  };
+  // Each job inserts its events; the statuses InsertEvent returned are kept.
+  std::vector<std::vector<Event>> jobs = {
+      {event("k1", c.id), event(std::nullopt, c.id)},
+      {event("k1", c.id)},             // key used by the job before, same commit
+      {event("stored-before", c.id)},  // key committed earlier
+      {event("k2", c.id)},
+      {event(std::nullopt, c.id + 999)},       // no such contact
+      {event("k3", c.id), event("k3", c.id)},  // twice in one job
+      {event(std::nullopt, c.id)},
+  };
+  std::vector<std::promise<Status>> done(jobs.size());
+  std::vector<Status> first_error(jobs.size());
+  {
+    WriterGate gate(*store_);
+    for (size_t j = 0; j < jobs.size(); ++j) {
+      store_->Write(
+          [&, j](WriteTxn& txn) -> Status {
+            first_error[j] = Status::Ok();
+            for (Event e : jobs[j]) {
+              Status st = txn.InsertEvent(e);
+              if (!st.ok()) {
+                first_error[j] = st;
+                return st;
+              }
+            }
+            return Status::Ok();
+          },
+          [&, j](Status st) { done[j].set_value(st); });
+    }
+  }
+  std::vector<Code> codes;
+  for (auto& d : done) codes.push_back(d.get_future().get().code());
+  EXPECT_EQ(codes,
+            (std::vector<Code>{Code::kOk, Code::kAlreadyExists, Code::kAlreadyExists, Code::kOk,
+                               Code::kFailedPrecondition, Code::kAlreadyExists, Code::kOk}));
+  // The error came from InsertEvent itself, as the job saw it.
+  for (size_t j : {1, 2, 4, 5}) EXPECT_EQ(first_error[j].code(), codes[j]) << j;
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM events"), 5);  // stored-before, 2, k2, 1
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM events WHERE idempotency_key = 'k1'"), 1);
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM events WHERE idempotency_key = 'k3'"), 0);
+}
+
+TEST_P(StoreConformanceTest, AJobUndoneAfterReadingEventsKeepsEarlierJobsEvents) {
+  Workspace ws = AddWorkspace("w");
+  Contact c = AddContact(ws.id, "r@example.com");
+  auto insert = [&](WriteTxn& txn, const std::string& type) {
+    Event e;
+    e.workspace_id = ws.id;
+    e.uuid = core::NewUuidV7(kT0);
+    e.contact_id = c.id;
+    e.type = type;
+    e.occurred_at = e.received_at = kT0;
+    return txn.InsertEvent(e);
+  };
+  auto types = [&](ReadTxn& txn, std::vector<std::string>& out) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(auto all, txn.ListEvents(ws.id, EventFilter{}));
+    out.clear();
+    for (const auto& e : all) out.push_back(e.type);
+    return Status::Ok();
+  };
+  std::promise<Status> d0, d1, d2;
+  std::vector<std::string> seen1, seen2;
+  {
+    WriterGate gate(*store_);
+    store_->Write([&](WriteTxn& txn) { return insert(txn, "first"); },
+                  [&](Status st) { d0.set_value(st); });
+    store_->Write(
+        [&](WriteTxn& txn) -> Status {
+          RIVULET_RETURN_IF_ERROR(insert(txn, "undone"));
+          RIVULET_RETURN_IF_ERROR(types(txn, seen1));
+          return core::InvalidArgument("changed my mind");
+        },
+        [&](Status st) { d1.set_value(st); });
+    store_->Write(
+        [&](WriteTxn& txn) -> Status {
+          RIVULET_RETURN_IF_ERROR(insert(txn, "third"));
+          return types(txn, seen2);
+        },
+        [&](Status st) { d2.set_value(st); });
+  }
+  EXPECT_TRUE(d0.get_future().get().ok());
+  EXPECT_EQ(d1.get_future().get().code(), Code::kInvalidArgument);
+  EXPECT_TRUE(d2.get_future().get().ok());
+  EXPECT_EQ(seen1, (std::vector<std::string>{"first", "undone"}));
+  EXPECT_EQ(seen2, (std::vector<std::string>{"first", "third"}));
+  std::vector<std::string> after;
+  ASSERT_TRUE(store_->Read([&](ReadTxn& txn) { return types(txn, after); }).ok());
+  EXPECT_EQ(after, (std::vector<std::string>{"first", "third"}));
+}
+
 // ---- Reads ----
 
 TEST_P(StoreConformanceTest, ReaderSeesAConsistentSnapshot) {
@@ -1046,6 +1214,48 @@ TEST_P(StoreJourneysTest, AutomationRoundTripsAndTriggersIndexOnlyRunningOnes) {
       [&](ReadTxn& txn) { return txn.ListAutomations(ws_.id, f); });
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].id, paused_.id);
+}
+
+TEST_P(StoreJourneysTest, AutomationsWithAnAudienceAreIndexedUnderTheAudienceKey) {
+  // OnEvent finds the automations a contact may join through AutomationsTriggeredBy with
+  // kAudienceTriggerKey; the index follows the audience through inserts and updates.
+  const std::string key(core::kAudienceTriggerKey);
+  core::Audience audience;
+  audience.workspace_id = ws_.id;
+  audience.kind = core::Audience::Kind::kContactType;
+  audience.name = "Customers";
+  audience.condition_json = core::ContactTypeCondition("vip");
+  audience.created_at = audience.updated_at = kT0;
+  ASSERT_TRUE(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertAudience(audience); }).ok());
+
+  core::Automation a;
+  a.workspace_id = ws_.id;
+  a.uuid = core::NewUuidV7(kT0);
+  a.name = "welcome";
+  a.status = core::AutomationStatus::kRunning;
+  a.audience_id = audience.id;
+  a.created_at = a.updated_at = kT0;
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertAutomation(a); }).ok());
+  auto by_audience = [&] {
+    return ReadValue<std::vector<int64_t>>(
+        [&](ReadTxn& txn) { return txn.AutomationsTriggeredBy(ws_.id, key); });
+  };
+  EXPECT_EQ(by_audience(), std::vector<int64_t>{a.id});
+  EXPECT_EQ(ReadValue<core::Automation>([&](ReadTxn& txn) {
+              return txn.FindAutomationById(a.id);
+            }).audience_id,
+            audience.id);
+
+  a.audience_id = 0;  // the audience removed: no longer found
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateAutomation(a); }).ok());
+  EXPECT_TRUE(by_audience().empty());
+  a.audience_id = audience.id;  // and back
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateAutomation(a); }).ok());
+  EXPECT_EQ(by_audience(), std::vector<int64_t>{a.id});
+  a.status = core::AutomationStatus::kPaused;  // only RUNNING automations are found
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateAutomation(a); }).ok());
+  EXPECT_TRUE(by_audience().empty());
 }
 
 TEST_P(StoreJourneysTest, ClaimDueTokensTakesDueTokensOfRunningAutomationsOldestFirst) {

@@ -129,7 +129,7 @@ class PostgresCluster:
 
     def start(self, extra_settings=None):
         self._initdb()
-        settings = {
+        self._settings = {
             "listen_addresses": "127.0.0.1",
             "unix_socket_directories": self.dir,
             "fsync": "off",
@@ -138,18 +138,30 @@ class PostgresCluster:
             "max_connections": "300",
             "shared_buffers": "128MB",
         }
-        settings.update(extra_settings or {})
+        self._settings.update(extra_settings or {})
         for attempt in range(5):
             self.port = free_port()
-            opts = "-p %d " % self.port + " ".join("-c %s=%s" % kv for kv in settings.items())
             try:
-                self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-l", self.log,
-                           "-w", "-t", "60", "-o", opts, "start"])
+                self._pg_ctl_start()
                 return self
             except subprocess.CalledProcessError:
                 if attempt == 4:
                     raise RuntimeError("PostgreSQL did not start:\n" + self.server_log())
         return self
+
+    def _pg_ctl_start(self):
+        opts = "-p %d " % self.port + " ".join("-c %s=%s" % kv for kv in self._settings.items())
+        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-l", self.log,
+                   "-w", "-t", "60", "-o", opts, "start"])
+
+    def stop_server(self):
+        """Stops the server (fast mode: sessions are terminated, committed data kept), keeping
+        its data and port for start_server(): a database restart, as its clients see it."""
+        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop"])
+
+    def start_server(self):
+        """Starts the server stopped by stop_server() again, on the same port."""
+        self._pg_ctl_start()
 
     def server_log(self):
         try:

@@ -189,49 +189,76 @@ bool PgStore::EnsureWriter(Status* error) {
   return true;
 }
 
-Status PgStore::RunJob(Job& job, TxnSignals& signals) {
+Status PgStore::RunJob(Job& job, TxnSignals& signals, EventBuffer* events, bool last) {
   Connection& conn = *writer_conn_;
   Status result;
   for (int attempt = 0;; ++attempt) {
-    RIVULET_RETURN_IF_ERROR(conn.Exec("SAVEPOINT job"));
+    if (events) events->BeginJob();
     TxnSignals job_signals;
-    PgTxn txn(conn, /*for_write=*/true, counter_shard_, options_.owner, &job_signals);
+    PgTxn txn(conn, /*for_write=*/true, counter_shard_, options_.owner, &job_signals, events);
     result = job.fn(txn);
     if (result.ok()) {
       // RELEASE fails if the job ignored a failed statement: then it is undone like any
-      // failed job.
-      result = conn.Exec("RELEASE job");
+      // failed job. The next job's savepoint is opened in the same round trip.
+      result = conn.Exec(last ? "RELEASE job" : "RELEASE job; SAVEPOINT job");
       if (result.ok()) {
+        if (events) events->ReleaseJob();
         signals.token_work |= job_signals.token_work;
         signals.outbox_work |= job_signals.outbox_work;
         return result;
       }
     }
+    if (events) events->RollbackJob();
+    // Undoes the job; its savepoint stays, empty, for the next attempt or the next job.
     Status rb = conn.Exec("ROLLBACK TO job");
-    if (!rb.ok()) return rb;  // the connection is gone; the batch fails
-    (void)conn.Exec("RELEASE job");
+    if (!rb.ok()) return rb;                        // the connection is gone; the batch fails
+    if (events && events->failed()) return result;  // the batch runs again unbuffered
     if (!IsRetryableConflict(result) || attempt >= options_.job_retries) return result;
   }
 }
 
 void PgStore::CommitBatch(std::vector<Job>& batch) {
+  if (options_.batch_events && TryCommitBatch(batch, &event_buffer_)) return;
+  if (options_.batch_events) {
+    spdlog::debug(
+        "buffered events of a group commit of {} jobs failed; running it again "
+        "row by row",
+        batch.size());
+  }
+  (void)TryCommitBatch(batch, nullptr);
+}
+
+bool PgStore::TryCommitBatch(std::vector<Job>& batch, EventBuffer* events) {
   std::vector<std::pair<Done, Status>> dones;
   dones.reserve(batch.size());
   auto fail_all = [&](const Status& st) {
     failed_commits_++;
     for (auto& job : batch) dones.emplace_back(std::move(job.done), st);
     Complete(std::move(dones));
+    return true;
   };
   Status error;
   if (!EnsureWriter(&error)) return fail_all(error);
-  Status begin = writer_conn_->Exec("BEGIN");
-  if (!begin.ok()) return fail_all(begin);
+  // Each job runs inside the savepoint `job` (RunJob); the first is opened with the BEGIN.
+  Status begin = writer_conn_->Exec("BEGIN; SAVEPOINT job");
+  if (!begin.ok()) {
+    (void)writer_conn_->Exec("ROLLBACK");
+    return fail_all(begin);
+  }
+  if (events) events->Reset();
 
   std::vector<Status> results(batch.size());
   TxnSignals signals;
   for (size_t i = 0; i < batch.size(); ++i) {
-    results[i] = RunJob(batch[i], signals);
+    results[i] = RunJob(batch[i], signals, events, /*last=*/i + 1 == batch.size());
     if (!writer_conn_->ok()) break;
+    if (events && events->failed()) break;
+  }
+  if (events && !events->failed() && writer_conn_->ok()) (void)events->Flush(*writer_conn_);
+  if (events && events->failed() && writer_conn_->ok()) {
+    events->Reset();
+    Status rb = writer_conn_->Exec("ROLLBACK");
+    if (rb.ok()) return false;
   }
   if (signals.token_work || signals.outbox_work) {
     // Delivered at commit, to every listening process (ours ignores its own owner id).
@@ -254,6 +281,7 @@ void PgStore::CommitBatch(std::vector<Job>& batch) {
     dones.emplace_back(std::move(batch[i].done), std::move(results[i]));
   }
   Complete(std::move(dones));
+  return true;
 }
 
 std::unique_ptr<Connection> PgStore::AcquireReader(Status* error) {

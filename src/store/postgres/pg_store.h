@@ -28,6 +28,7 @@ struct PgOptions {
   core::Millis reconnect_max = 5'000;    // longest back-off
   bool listen = true;                    // LISTEN for other processes' work
   std::string owner;                     // lease owner id; "" makes host:pid:random
+  bool batch_events = true;              // multi-row event INSERTs per group commit
 };
 
 // Store on a PostgreSQL 15 database, shared by any number of Rivulet processes.
@@ -37,6 +38,9 @@ struct PgOptions {
 // pooled connections. Every statement is prepared once per connection. If the server goes
 // away the writer fails the batch in flight with a retryable Unavailable, reconnects with
 // exponential back-off and carries on; broken reader connections are dropped from the pool.
+// Events inserted in a group commit are written together in multi-row INSERTs at its end
+// (EventBuffer); if that fails, the group commit runs again statement by statement, so each
+// job gets exactly the result it would have had.
 //
 // Several processes coordinate only through the database: due tokens are claimed with
 // FOR UPDATE SKIP LOCKED inside the transaction that advances them, outbox messages under a
@@ -71,8 +75,13 @@ class PgStore final : public Store {
   void ListenLoop();
   void Complete(std::vector<std::pair<Done, Status>> dones);
   void CommitBatch(std::vector<Job>& batch);
-  // Runs one job inside its savepoint, rerunning it after a deadlock or serialization error.
-  Status RunJob(Job& job, TxnSignals& signals);
+  // One attempt at the group commit, buffering events when `events` is given. False when
+  // the buffered events could not be written: the transaction was rolled back and nothing
+  // completed, so the caller runs the batch again without the buffer.
+  bool TryCommitBatch(std::vector<Job>& batch, EventBuffer* events);
+  // Runs one job inside the open savepoint `job`, rerunning it after a deadlock or
+  // serialization error. Leaves the savepoint open for the next job unless `last`.
+  Status RunJob(Job& job, TxnSignals& signals, EventBuffer* events, bool last);
   // Makes sure writer_conn_ is usable, reconnecting with back-off; false if it is not.
   bool EnsureWriter(Status* error);
   std::unique_ptr<Connection> AcquireReader(Status* error);
@@ -83,6 +92,7 @@ class PgStore final : public Store {
   int64_t counter_shard_;
   std::unique_ptr<Connection> writer_conn_;
   core::Millis backoff_ = 0;
+  EventBuffer event_buffer_;  // writer thread only
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;

@@ -217,6 +217,8 @@ Result<int64_t> PgTxn::CountContacts(int64_t workspace_id) {
 }
 
 Result<Event> PgTxn::FindEventByIdempotencyKey(int64_t workspace_id, const std::string& key) {
+  // Rows not buffered cannot match: the lookup goes to the database without a flush.
+  if (events_ && events_->HasKey(workspace_id, key)) RIVULET_RETURN_IF_ERROR(FlushEvents());
   return One<Event>(
       conn_.Query(std::string(kEventCols) + "WHERE e.workspace_id = $1 AND e.idempotency_key = $2",
                   Params().Add(workspace_id).Add(key)),
@@ -224,6 +226,7 @@ Result<Event> PgTxn::FindEventByIdempotencyKey(int64_t workspace_id, const std::
 }
 
 Result<std::vector<Event>> PgTxn::ListEvents(int64_t workspace_id, const EventFilter& f) {
+  RIVULET_RETURN_IF_ERROR(FlushEvents());
   return All<Event>(
       conn_.Query(std::string(kEventCols) +
                       "WHERE e.workspace_id = $1 AND e.id > $2 AND ($3::bigint IS NULL OR "
@@ -263,6 +266,7 @@ Status PgTxn::UpdateWorkspace(const Workspace& ws) {
 }
 
 Status PgTxn::DeleteWorkspace(int64_t id) {
+  RIVULET_RETURN_IF_ERROR(FlushEvents());  // the delete cascades to events
   return ExpectChange(conn_.Query("DELETE FROM workspaces WHERE id = $1", Params().Add(id)),
                       "workspace");
 }
@@ -364,6 +368,7 @@ Status PgTxn::UpdateContact(const Contact& c) {
 
 Status PgTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
   // Everything that holds the contact's personal data goes with it; counters stay.
+  RIVULET_RETURN_IF_ERROR(FlushEvents());
   for (const char* sql : {"DELETE FROM events WHERE contact_id = $1 AND workspace_id = $2",
                           "DELETE FROM outbox WHERE contact_id = $1 AND workspace_id = $2",
                           "DELETE FROM tokens WHERE contact_id = $1 AND workspace_id = $2"}) {
@@ -375,6 +380,13 @@ Status PgTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
 }
 
 Status PgTxn::InsertEvent(Event& e) {
+  if (events_) {
+    // A key buffered already: written now, so that the duplicate fails here, as unbuffered.
+    if (!e.idempotency_key || !events_->HasKey(e.workspace_id, *e.idempotency_key)) {
+      return events_->Add(conn_, e);
+    }
+    RIVULET_RETURN_IF_ERROR(FlushEvents());
+  }
   RIVULET_ASSIGN_OR_RETURN(
       e.id, ReturnedId(conn_.Query(
                 "INSERT INTO events (workspace_id, uuid, contact_id, type, data, occurred_at, "

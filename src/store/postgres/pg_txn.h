@@ -4,6 +4,7 @@
 #include <string>
 
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_event_buffer.h"
 #include "store/store.h"
 
 namespace rivulet::store::postgres {
@@ -19,16 +20,19 @@ struct TxnSignals {
 // In a write transaction (for_write), reads of tokens and outbox messages lock the rows
 // they return (FOR UPDATE), so that a read-modify-write cannot lose another process's
 // change under READ COMMITTED; ClaimDueTokens and ClaimOutbox skip rows other processes
-// hold (SKIP LOCKED). Counter deltas go to this process's counter shard.
+// hold (SKIP LOCKED). Counter deltas go to this process's counter shard. With an event
+// buffer, InsertEvent only buffers the row (see EventBuffer) and reads that could see it
+// flush the buffer first.
 class PgTxn final : public WriteTxn {
  public:
   PgTxn(Connection& conn, bool for_write, int64_t counter_shard = 0, std::string owner = "",
-        TxnSignals* signals = nullptr)
+        TxnSignals* signals = nullptr, EventBuffer* events = nullptr)
       : conn_(conn),
         for_write_(for_write),
         counter_shard_(counter_shard),
         owner_(std::move(owner)),
-        signals_(signals) {}
+        signals_(signals),
+        events_(events) {}
 
   Result<core::Workspace> FindWorkspaceById(int64_t id) override;
   Result<core::Workspace> FindWorkspaceByUuid(const std::string& uuid) override;
@@ -137,6 +141,8 @@ class PgTxn final : public WriteTxn {
 
  private:
   Status IndexTriggers(const core::Automation& a);
+  // Writes buffered events before a statement that could see or delete them.
+  Status FlushEvents() { return events_ ? events_->Flush(conn_) : Status::Ok(); }
   // " FOR UPDATE OF t" in write transactions, "" in reads.
   const char* Lock() const { return for_write_ ? " FOR UPDATE" : ""; }
   void Signal(bool token_work, bool outbox_work) {
@@ -150,6 +156,7 @@ class PgTxn final : public WriteTxn {
   const int64_t counter_shard_;
   const std::string owner_;
   TxnSignals* signals_;
+  EventBuffer* events_;
 };
 
 }  // namespace rivulet::store::postgres

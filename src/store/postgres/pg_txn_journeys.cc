@@ -389,6 +389,17 @@ Status PgTxn::IndexTriggers(const Automation& a) {
                    Params().Add(a.workspace_id).Add(t.event_type).Add(a.id))
             .status());
   }
+  // An automation with an audience is "triggered" by its contacts' changes (OnEvent enrolls
+  // a contact that joins the audience), indexed under a key no event type can have.
+  if (a.audience_id != 0) {
+    RIVULET_RETURN_IF_ERROR(
+        conn_
+            .Query(
+                "INSERT INTO automation_triggers (workspace_id, event_type, automation_id) "
+                "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                Params().Add(a.workspace_id).Add(std::string(core::kAudienceTriggerKey)).Add(a.id))
+            .status());
+  }
   return Status::Ok();
 }
 
