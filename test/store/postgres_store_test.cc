@@ -76,6 +76,37 @@ TEST(PgStoreOpenTest, UnreachableServerFailsAtOnceWithAClearError) {
   EXPECT_EQ(msg.find("s3cret"), std::string::npos) << msg;
 }
 
+TEST(PgConnectionTest, PipelinedStatementsRunInOrderAndStopAtTheFirstError) {
+  std::string skip;
+  auto b = testing::TestBackend::Make("postgres", &skip);
+  if (!b) {
+    if (skip.find("unavailable:") != std::string::npos) GTEST_SKIP() << skip;
+    FAIL() << skip;
+  }
+  auto* pg = static_cast<testing::PostgresBackend*>(b.get());
+  auto conn = postgres::Connection::Open(pg->url(), {});
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  postgres::Connection& c = **conn;
+  ASSERT_TRUE(c.Exec("CREATE TABLE p (v BIGINT UNIQUE)").ok());
+  ASSERT_TRUE(c.Exec("BEGIN").ok());
+  auto rows = c.QueryPipelined({{"INSERT INTO p (v) VALUES ($1)", postgres::Params().Add(7)},
+                                {"SELECT COUNT(*) FROM p WHERE v = $1", postgres::Params().Add(7)}});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[1].Int(0, 0), 1);  // the second statement saw the first's row
+
+  ASSERT_TRUE(c.Exec("SAVEPOINT s").ok());
+  auto failed = c.QueryPipelined({{"INSERT INTO p (v) VALUES ($1)", postgres::Params().Add(7)},
+                                  {"INSERT INTO p (v) VALUES ($1)", postgres::Params().Add(8)}});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Code::kAlreadyExists) << failed.status().ToString();
+  ASSERT_TRUE(c.Exec("ROLLBACK TO s").ok());  // the connection is usable again
+  auto count = c.Query("SELECT COUNT(*) FROM p");
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(count->Int(0, 0), 1);  // 8 never ran
+  ASSERT_TRUE(c.Exec("COMMIT").ok());
+}
+
 // Two stores on one database, as two processes would have.
 class PgSharingTest : public ::testing::Test {
  protected:

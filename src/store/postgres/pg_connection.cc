@@ -185,27 +185,87 @@ Status Connection::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+Result<std::string> Connection::Prepared(std::string_view sql, size_t params) {
   std::string key(sql);
   auto it = prepared_.find(key);
-  const auto& vals = params.values();
-  if (it == prepared_.end()) {
-    std::string name = "s" + std::to_string(prepared_.size());
-    pg_result* res =
-        PQprepare(conn_, name.c_str(), key.c_str(), static_cast<int>(vals.size()), nullptr);
-    if (res == nullptr || PQresultStatus(res) != PGRES_COMMAND_OK) {
-      return ResultError(res, "postgres prepare");
-    }
-    PQclear(res);
-    it = prepared_.emplace(std::move(key), std::move(name)).first;
+  if (it != prepared_.end()) return it->second;
+  std::string name = "s" + std::to_string(prepared_.size());
+  pg_result* res = PQprepare(conn_, name.c_str(), key.c_str(), static_cast<int>(params), nullptr);
+  if (res == nullptr || PQresultStatus(res) != PGRES_COMMAND_OK) {
+    return ResultError(res, "postgres prepare");
   }
+  PQclear(res);
+  prepared_.emplace(std::move(key), name);
+  return name;
+}
+
+namespace {
+std::vector<const char*> Pointers(const Params& params) {
+  const auto& vals = params.values();
   std::vector<const char*> ptrs(vals.size());
   for (size_t i = 0; i < vals.size(); ++i) ptrs[i] = vals[i] ? vals[i]->c_str() : nullptr;
-  pg_result* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(vals.size()),
-                                  ptrs.data(), nullptr, nullptr, /*resultFormat=*/0);
+  return ptrs;
+}
+}  // namespace
+
+Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+  RIVULET_ASSIGN_OR_RETURN(std::string name, Prepared(sql, params.values().size()));
+  std::vector<const char*> ptrs = Pointers(params);
+  pg_result* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(ptrs.size()), ptrs.data(),
+                                  nullptr, nullptr, /*resultFormat=*/0);
   ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) return ResultError(res, "postgres query");
   return Rows(res);
+}
+
+Result<std::vector<Rows>> Connection::QueryPipelined(
+    const std::vector<std::pair<std::string_view, Params>>& statements) {
+  std::vector<std::string> names;
+  for (const auto& [sql, params] : statements) {
+    RIVULET_ASSIGN_OR_RETURN(std::string name, Prepared(sql, params.values().size()));
+    names.push_back(std::move(name));
+  }
+  if (PQenterPipelineMode(conn_) != 1) return ResultError(nullptr, "postgres pipeline");
+  bool sent = true;
+  for (size_t i = 0; i < statements.size() && sent; ++i) {
+    std::vector<const char*> ptrs = Pointers(statements[i].second);
+    sent = PQsendQueryPrepared(conn_, names[i].c_str(), static_cast<int>(ptrs.size()), ptrs.data(),
+                               nullptr, nullptr, /*resultFormat=*/0) == 1;
+  }
+  sent = sent && PQpipelineSync(conn_) == 1;
+  if (!sent) {
+    (void)PQexitPipelineMode(conn_);
+    return ResultError(nullptr, "postgres pipeline");
+  }
+  // One result (then NULL) per statement, then the sync's result; all must be read before
+  // the connection leaves pipeline mode.
+  std::vector<Rows> out;
+  Status first_error;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    pg_result* res = PQgetResult(conn_);
+    ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+      out.emplace_back(res);
+    } else if (res == nullptr) {
+      first_error = ResultError(nullptr, "postgres pipeline");
+      break;
+    } else if (first_error.ok()) {
+      first_error = ResultError(res, "postgres query");
+    } else {
+      PQclear(res);
+    }
+    while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);
+  }
+  while (pg_result* res = PQgetResult(conn_)) {
+    bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+    PQclear(res);
+    if (sync) break;
+  }
+  if (PQexitPipelineMode(conn_) != 1 && first_error.ok()) {
+    first_error = ResultError(nullptr, "postgres pipeline");
+  }
+  if (!first_error.ok()) return first_error;
+  return out;
 }
 
 }  // namespace rivulet::store::postgres

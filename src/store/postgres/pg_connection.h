@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -101,6 +102,12 @@ class Connection {
   core::Status Exec(std::string_view sql);
   // Prepares sql once per connection, then executes it with params.
   core::Result<Rows> Query(std::string_view sql, const Params& params = {});
+  // Runs the statements in order in one round trip (libpq pipeline mode), each prepared as
+  // Query does; each sees the effects of those before it, as with separate Query calls.
+  // Returns every statement's rows, or the first error (later statements do not run).
+  // Outside a transaction block the statements run as one implicit transaction.
+  core::Result<std::vector<Rows>> QueryPipelined(
+      const std::vector<std::pair<std::string_view, Params>>& statements);
   // False once the server went away; the connection must then be replaced.
   bool ok() const;
   int socket() const;
@@ -109,6 +116,8 @@ class Connection {
  private:
   explicit Connection(pg_conn* conn) : conn_(conn) {}
   core::Status ResultError(pg_result* res, std::string_view what);
+  // The name of sql's prepared statement, preparing it on first use.
+  core::Result<std::string> Prepared(std::string_view sql, size_t params);
 
   pg_conn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name

@@ -248,19 +248,20 @@ Result<int64_t> PgTxn::CountTokens(int64_t ws, const TokenFilter& f) {
 }
 
 Result<std::vector<Token>> PgTxn::TokensOfContact(int64_t automation_id, int64_t contact_id) {
-  if (for_write_) {
-    // Enrollment reads this to enforce uniqueToken and re-entry rules; the lock makes two
-    // processes enrolling the same contact take turns, as SQLite's single writer does.
-    RIVULET_RETURN_IF_ERROR(conn_
-                                .Query("SELECT pg_advisory_xact_lock(hashint8($1), hashint8($2))",
-                                       Params().Add(automation_id).Add(contact_id))
-                                .status());
-  }
-  return All<Token>(
-      conn_.Query(std::string(kTokenCols) + "WHERE t.automation_id = $1 AND t.contact_id = $2 "
-                                            "ORDER BY t.id DESC LIMIT 100",
-                  Params().Add(automation_id).Add(contact_id)),
-      ReadToken);
+  std::string select = std::string(kTokenCols) +
+                       "WHERE t.automation_id = $1 AND t.contact_id = $2 "
+                       "ORDER BY t.id DESC LIMIT 100";
+  Params params = Params().Add(automation_id).Add(contact_id);
+  if (!for_write_) return All<Token>(conn_.Query(select, params), ReadToken);
+  // Enrollment reads this to enforce uniqueToken and re-entry rules; the lock makes two
+  // processes enrolling the same contact take turns, as SQLite's single writer does. The
+  // SELECT runs after the lock is granted (so it sees the other's commit), in the same
+  // round trip.
+  RIVULET_ASSIGN_OR_RETURN(
+      std::vector<Rows> rows,
+      conn_.QueryPipelined({{"SELECT pg_advisory_xact_lock(hashint8($1), hashint8($2))", params},
+                            {select, params}}));
+  return All<Token>(std::move(rows[1]), ReadToken);
 }
 
 Result<std::vector<Token>> PgTxn::TokensWaitingFor(int64_t contact_id,
