@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -190,6 +191,97 @@ TEST_F(SmtpSenderTest, SendsFromSeveralThreadsWithAConnectionEach) {
   std::set<int64_t> sessions;
   for (int n = 1; n <= kThreads * kPerThread; ++n) sessions.insert(Meta(n)["session"].as_int64());
   EXPECT_LE(sessions.size(), static_cast<size_t>(kThreads));
+}
+
+TEST_F(SmtpSenderTest, SendManyUsesAFewConnectionsForManyMessagesAndReportsEachOnce) {
+  StartSink();
+  SmtpSenderOptions options;
+  options.connections_per_relay = 3;
+  CurlSmtpSender sender(options);
+  constexpr size_t kMessages = 12;
+  std::vector<EmailMessage> messages(kMessages, Message());
+  for (size_t i = 0; i < kMessages; ++i) {
+    messages[i].message_id = "many-" + std::to_string(i) + "@rivulet.test";
+  }
+  messages[4].to_address = "reject-5xx@example.org";  // 550 at RCPT TO
+  messages[7].to_address = "reject-4xx@example.org";  // 451 at RCPT TO
+  messages[9].from_address = "not an address";        // never sent
+  std::vector<EmailJob> jobs;
+  for (const EmailMessage& m : messages) jobs.push_back(EmailJob{&settings_, &m});
+  std::vector<std::optional<Outcome>> got(kMessages);
+  sender.SendMany(jobs, kNow, [&](Completions& done) {
+    ASSERT_FALSE(done.empty());
+    for (auto& [i, outcome] : done) {
+      ASSERT_LT(i, kMessages);
+      EXPECT_FALSE(got[i].has_value()) << "message " << i << " reported twice";
+      got[i] = std::move(outcome);
+    }
+  });
+  for (size_t i = 0; i < kMessages; ++i) {
+    ASSERT_TRUE(got[i].has_value()) << "message " << i << " never reported";
+    if (i == 4) {
+      EXPECT_TRUE(got[i]->permanent()) << got[i]->ToString();
+      EXPECT_EQ(got[i]->code, 550);
+    } else if (i == 7) {
+      EXPECT_TRUE(got[i]->retryable()) << got[i]->ToString();
+      EXPECT_EQ(got[i]->code, 451);
+    } else if (i == 9) {
+      EXPECT_TRUE(got[i]->permanent()) << got[i]->ToString();
+      EXPECT_EQ(got[i]->code, 0);
+    } else {
+      EXPECT_TRUE(got[i]->delivered()) << i << ": " << got[i]->ToString();
+    }
+  }
+  // 9 accepted, each with its own Message-ID, over at most 3 connections.
+  ASSERT_TRUE(WaitFor([&] { return MessageCount() == 9; })) << MessageCount();
+  std::set<int64_t> sessions;
+  std::set<std::string> ids;
+  for (int n = 1; n <= 9; ++n) {
+    sessions.insert(Meta(n)["session"].as_int64());
+    ids.insert(ParseMessage(Eml(n)).Header("Message-ID"));
+  }
+  EXPECT_EQ(ids.size(), 9u);
+  EXPECT_LE(sessions.size(), 3u);
+  EXPECT_FALSE(ids.contains("<many-4@rivulet.test>"));
+
+  // A later call reuses those connections.
+  std::vector<EmailJob> again(3, EmailJob{&settings_, &messages[0]});
+  int delivered = 0;
+  sender.SendMany(again, kNow, [&](Completions& done) {
+    for (auto& [i, outcome] : done) delivered += outcome.delivered();
+  });
+  EXPECT_EQ(delivered, 3);
+  ASSERT_TRUE(WaitFor([&] { return MessageCount() == 12; }));
+  for (int n = 10; n <= 12; ++n) sessions.insert(Meta(n)["session"].as_int64());
+  EXPECT_LE(sessions.size(), 3u);
+}
+
+TEST_F(SmtpSenderTest, SendManyKeepsConnectionsOfDifferentSettingsApart) {
+  StartSink({"--auth", "user:secret"});
+  SmtpSettings with_auth = settings_;
+  with_auth.username = "user";
+  with_auth.password = "secret";
+  SmtpSettings wrong = settings_;
+  wrong.username = "user";
+  wrong.password = "wrong";
+  EmailMessage m = Message();
+  std::vector<EmailJob> jobs = {{&with_auth, &m}, {&wrong, &m}, {&with_auth, &m}, {&wrong, &m}};
+  std::vector<std::optional<Outcome>> got(jobs.size());
+  CurlSmtpSender sender;
+  sender.SendMany(jobs, kNow, [&](Completions& done) {
+    for (auto& [i, outcome] : done) got[i] = std::move(outcome);
+  });
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    ASSERT_TRUE(got[i].has_value());
+    if (i % 2 == 0) {
+      EXPECT_TRUE(got[i]->delivered()) << i << ": " << got[i]->ToString();
+    } else {
+      EXPECT_TRUE(got[i]->permanent()) << i << ": " << got[i]->ToString();  // never rides
+    }                                                                      // an authed session
+  }
+  ASSERT_TRUE(WaitFor([&] { return MessageCount() == 2; }));
+  EXPECT_EQ(Meta(1)["auth_user"], "user");
+  EXPECT_EQ(Meta(2)["auth_user"], "user");
 }
 
 TEST_F(SmtpSenderTest, RecipientRejectedWith4xxIsRetryable) {
