@@ -289,16 +289,23 @@ OutboxWorker::Committer::Committer(OutboxWorker& worker,
                                    const std::vector<core::OutboxMessage>& claimed)
     : worker_(worker), claimed_(claimed), outstanding_(claimed.size()) {}
 
-void OutboxWorker::Committer::Commit(std::vector<Done> done) {
-  thread_local std::mt19937_64 rng(std::random_device{}());
+// Outcomes committed by one write job; rows are fixed once the writer took the group.
+struct OutboxWorker::Committer::Group {
   struct Row {
     core::OutboxMessage message;
     Journeys::DeliveryResult result;
     std::string detail;
     std::optional<core::Millis> retry_at;
+    core::Millis done_at;
   };
-  auto rows = std::make_shared<std::vector<Row>>();
-  rows->reserve(done.size());
+  std::vector<Row> rows;
+  bool taken = false;
+};
+
+void OutboxWorker::Committer::Commit(std::vector<Done> done) {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::vector<Group::Row> rows;
+  rows.reserve(done.size());
   const auto& cfg = worker_.journeys_.config();
   for (Done& d : done) {
     const core::OutboxMessage& m = claimed_[d.position];
@@ -330,28 +337,42 @@ void OutboxWorker::Committer::Commit(std::vector<Done> done) {
       spdlog::warn("delivery of {} message {} attempt {}: {}", m.channel, m.uuid, m.attempts + 1,
                    d.detail);
     }
-    rows->push_back(Row{m, d.result, std::move(d.detail), retry_at});
+    rows.push_back(Group::Row{m, d.result, std::move(d.detail), retry_at, worker_.clock_.Now()});
   }
-  if (rows->empty()) return;
-  size_t count = rows->size();
+  if (rows.empty()) return;
+
+  std::shared_ptr<Group> group;
+  {
+    std::lock_guard lock(mu_);
+    if (open_ && !open_->taken) {  // its write is still queued: ride along
+      for (auto& r : rows) open_->rows.push_back(std::move(r));
+      return;
+    }
+    open_ = group = std::make_shared<Group>();
+    group->rows = std::move(rows);
+  }
   auto effects = std::make_shared<engine::Effects>();
-  core::Millis done_at = worker_.clock_.Now();
   OutboxWorker& w = worker_;
   w.store_.Write(
-      [&w, rows, done_at, effects](store::WriteTxn& txn) -> core::Status {
+      [this, &w, group, effects](store::WriteTxn& txn) -> core::Status {
+        {
+          std::lock_guard lock(mu_);
+          group->taken = true;
+        }
         *effects = engine::Effects();
         std::map<int64_t, core::Automation> automations;
-        for (const Row& r : *rows) {
+        for (const Group::Row& r : group->rows) {
           RIVULET_RETURN_IF_ERROR(w.journeys_.CompleteDelivery(
-              txn, r.message, r.result, r.detail, r.retry_at, done_at, *effects, &automations));
+              txn, r.message, r.result, r.detail, r.retry_at, r.done_at, *effects, &automations));
         }
         return effects->Flush(txn);
       },
-      [this, count, effects](core::Status st) {
+      [this, group, effects](core::Status st) {
         if (st.ok() && worker_.hooks_) worker_.hooks_->After(*effects);
         std::lock_guard lock(mu_);
+        group->taken = true;  // also when the write never ran (queue full)
         if (!st.ok() && first_error_.ok()) first_error_ = st;
-        outstanding_ -= count;
+        outstanding_ -= group->rows.size();
         if (outstanding_ == 0) cv_.notify_all();
       });
 }

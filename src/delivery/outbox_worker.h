@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -61,8 +62,10 @@ class OutboxWorker {
   struct BatchContext;
   struct Pending;
 
-  // Records outcomes of one claimed batch: Commit queues one write for a group of them, Wait
-  // blocks until every message of the batch was committed and returns the first failure.
+  // Records outcomes of one claimed batch: Commit adds them to the group whose write is queued
+  // but not yet started, or queues a write for a new group (so the busier the writer, the
+  // larger the groups); Wait blocks until every message of the batch was committed and
+  // returns the first failure.
   class Committer {
    public:
     struct Done {
@@ -75,9 +78,11 @@ class OutboxWorker {
     core::Status Wait();
 
    private:
+    struct Group;
     OutboxWorker& worker_;
     const std::vector<core::OutboxMessage>& claimed_;
     std::mutex mu_;
+    std::shared_ptr<Group> open_;  // queued, not yet taken by the writer; guarded by mu_
     std::condition_variable cv_;
     size_t outstanding_;
     core::Status first_error_;
