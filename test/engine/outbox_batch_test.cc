@@ -13,6 +13,7 @@ namespace {
 using core::TokenStatus;
 using delivery::Outcome;
 using FakeHttp = testing::FakeHttpSender;
+using testing::Flow;
 using testing::kMinute;
 
 class OutboxBatchTest : public testing::JourneyFixture {};
