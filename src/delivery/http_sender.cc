@@ -133,8 +133,17 @@ std::string Origin(const std::string& url) {
 
 HttpSender::~HttpSender() = default;
 
+void HttpSender::SendMany(std::span<const HttpRequest> requests,
+                          const std::function<void(Completions&)>& done) {
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Completions one;
+    one.emplace_back(i, Send(requests[i]));
+    done(one);
+  }
+}
+
 CurlHttpSender::CurlHttpSender(HttpSenderOptions options)
-    : options_(std::move(options)), handles_(options_.handles_per_thread) {}
+    : options_(std::move(options)), multis_(options_.max_in_flight) {}
 
 Outcome::Kind CurlHttpSender::KindForStatus(long status) {
   if (status >= 200 && status < 300) return Outcome::Kind::kDelivered;
@@ -145,38 +154,54 @@ Outcome::Kind CurlHttpSender::KindForStatus(long status) {
 }
 
 Outcome CurlHttpSender::Send(const HttpRequest& req) {
-  std::string origin = Origin(req.url);
-  if (origin.empty()) return Outcome::Permanent(0, "url must be a valid http:// or https:// URL");
+  Outcome out;
+  SendMany(std::span<const HttpRequest>(&req, 1),
+           [&out](Completions& c) { out = std::move(c.front().second); });
+  return out;
+}
+
+namespace {
+
+// What one request needs while libcurl runs it; lives until its outcome is known.
+struct Transfer {
+  const HttpRequest* req = nullptr;
+  curl_slist* headers = nullptr;
+  ResponseSink sink;
+  SocketGate gate;
+  char errbuf[CURL_ERROR_SIZE] = "";
+
+  ~Transfer() { curl_slist_free_all(headers); }
+};
+
+// Empty when req may be sent (and t->headers is built), else why not.
+std::string Prepare(const HttpRequest& req, Transfer* t) {
+  if (Origin(req.url).empty()) return "url must be a valid http:// or https:// URL";
   if (req.method.empty() || !std::all_of(req.method.begin(), req.method.end(),
                                          [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    return Outcome::Permanent(0, "method must be an upper-case token");
+    return "method must be an upper-case token";
   }
-  curl_slist* headers = nullptr;
   bool has_content_type = false;
   for (const auto& [name, value] : req.headers) {
     std::string problem = CheckHeader(name, value);
-    if (!problem.empty()) {
-      curl_slist_free_all(headers);
-      return Outcome::Permanent(0, problem);
-    }
+    if (!problem.empty()) return problem;
     has_content_type = has_content_type || EqualsNoCase(name, "Content-Type");
     // "Name;" is libcurl's spelling of a header with an empty value.
     std::string line = value.empty() ? name + ";" : name + ": " + value;
-    headers = curl_slist_append(headers, line.c_str());
+    t->headers = curl_slist_append(t->headers, line.c_str());
   }
-  if (!has_content_type) headers = curl_slist_append(headers, "Content-Type:");
-  headers = curl_slist_append(headers, "Expect:");
+  if (!has_content_type) t->headers = curl_slist_append(t->headers, "Content-Type:");
+  t->headers = curl_slist_append(t->headers, "Expect:");
+  t->req = &req;
+  t->sink.max = req.max_response_bytes;
+  return {};
+}
 
-  CURL* h = handles_.Acquire(origin);
-  ResponseSink sink;
-  sink.max = req.max_response_bytes;
-  SocketGate gate;
-  gate.allow = &options_.allow_address;
-  gate.policy = &options_.address_policy;
-  char errbuf[CURL_ERROR_SIZE] = "";
-
+void Configure(CURL* h, Transfer& t, const HttpSenderOptions& options) {
+  const HttpRequest& req = *t.req;
+  t.gate.allow = &options.allow_address;
+  t.gate.policy = &options.address_policy;
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.errbuf);
   curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -187,12 +212,12 @@ Outcome CurlHttpSender::Send(const HttpRequest& req) {
   curl_easy_setopt(h, CURLOPT_PROXY, "");
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout_ms));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout_ms));
-  curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, t.headers);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Write);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t.sink);
   curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &OpenSocket);
-  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &gate);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &t.gate);
 
   const std::string& m = req.method;
   bool send_body = !req.body.empty() || m == "POST" || m == "PUT" || m == "PATCH";
@@ -207,20 +232,14 @@ Outcome CurlHttpSender::Send(const HttpRequest& req) {
     }
     if (m != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, m.c_str());
   }
+}
 
-  CURLcode rc = curl_easy_perform(h);
+Outcome Finish(CURL* h, CURLcode rc, Transfer& t) {
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-
-  // The handle outlives this call: leave it no pointer into this frame or the request.
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
-  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, nullptr);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
-  curl_slist_free_all(headers);
-
-  std::string error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+  std::string error = t.errbuf[0] != '\0' ? t.errbuf : curl_easy_strerror(rc);
+  const ResponseSink& sink = t.sink;
+  const SocketGate& gate = t.gate;
   Outcome out;
   if (gate.denied && rc == CURLE_COULDNT_CONNECT) {
     std::string detail = "address not allowed: " + gate.denied_address;
@@ -230,7 +249,7 @@ Outcome CurlHttpSender::Send(const HttpRequest& req) {
     }
     out = Outcome::Permanent(0, detail);
   } else if (status != 0) {
-    Outcome::Kind kind = KindForStatus(status);
+    Outcome::Kind kind = CurlHttpSender::KindForStatus(status);
     std::string detail;
     if (status >= 300 && status < 400) detail = "redirect not followed";
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && sink.truncated)) {
@@ -260,9 +279,49 @@ Outcome CurlHttpSender::Send(const HttpRequest& req) {
         break;
     }
   }
-  out.response_body = std::move(sink.body);
+  out.response_body = std::move(t.sink.body);
   out.response_truncated = sink.truncated;
   return out;
+}
+
+}  // namespace
+
+void CurlHttpSender::SendMany(std::span<const HttpRequest> requests,
+                              const std::function<void(Completions&)>& done) {
+  std::vector<Transfer> transfers(requests.size());
+  std::vector<size_t> runnable;  // indexes into requests
+  runnable.reserve(requests.size());
+  Completions completions;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    std::string problem = Prepare(requests[i], &transfers[i]);
+    if (problem.empty()) {
+      runnable.push_back(i);
+    } else {
+      completions.emplace_back(i, Outcome::Permanent(0, problem));
+    }
+  }
+  if (!completions.empty()) {
+    done(completions);
+    completions.clear();
+  }
+  if (runnable.empty()) return;
+  CurlMulti& multi = multis_.Acquire("");
+  multi.Run(
+      runnable.size(), [&](size_t k, CURL* h) { Configure(h, transfers[runnable[k]], options_); },
+      [&](size_t k, CURL* h, CURLcode rc) {
+        size_t i = runnable[k];
+        completions.emplace_back(i, Finish(h, rc, transfers[i]));
+        // The handle is reused: leave it no pointer into transfers or the requests.
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
+        curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, nullptr);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
+      },
+      [&] {
+        done(completions);
+        completions.clear();
+      });
 }
 
 }  // namespace rivulet::delivery

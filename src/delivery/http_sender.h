@@ -6,12 +6,13 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "delivery/address_policy.h"
-#include "delivery/curl_handle_pool.h"
+#include "delivery/curl_multi_pool.h"
 #include "delivery/outcome.h"
 
 namespace rivulet::delivery {
@@ -35,6 +36,14 @@ class HttpSender {
   virtual ~HttpSender();
   // Never throws. Thread-safe in implementations.
   virtual Outcome Send(const HttpRequest& request) = 0;
+
+  // Sends every request, concurrently where the implementation can, and reports outcomes as
+  // they come: `done` is called on the calling thread with one or more completions at a time
+  // (each request exactly once, in completion order; done may move the outcomes out) and
+  // SendMany returns once all were reported. The default sends them one by one with Send
+  // and reports each alone. Never throws (unless done does); thread-safe like Send.
+  virtual void SendMany(std::span<const HttpRequest> requests,
+                        const std::function<void(Completions&)>& done);
 };
 
 struct HttpSenderOptions {
@@ -47,11 +56,15 @@ struct HttpSenderOptions {
   // ("address not allowed: 127.0.0.1 is loopback ..."). Unset: no policy.
   std::optional<AddressPolicy> address_policy;
   std::string user_agent = "Rivulet";  // a User-Agent request header overrides it
-  size_t handles_per_thread = 8;
+  // Requests one SendMany call keeps in flight at once (each on its own connection), per
+  // calling thread.
+  size_t max_in_flight = 64;
 };
 
-// HttpSender over libcurl. Redirects are not followed; proxies from the environment are
-// ignored; each thread reuses one connection per scheme://host:port (libcurl drops
+// HttpSender over libcurl's multi interface: SendMany runs up to max_in_flight requests at
+// once on the calling thread (decision 16). Redirects are not followed; proxies from the
+// environment are ignored; each thread keeps its connections (up to max_in_flight, to any
+// hosts) and reuses them for later requests to the same scheme://host:port (libcurl drops
 // connections idle for more than 118 s).
 //
 // Outcomes, decided by the status whenever a status line arrived:
@@ -70,14 +83,16 @@ struct HttpSenderOptions {
 class CurlHttpSender final : public HttpSender {
  public:
   explicit CurlHttpSender(HttpSenderOptions options = {});
-  Outcome Send(const HttpRequest& request) override;
+  Outcome Send(const HttpRequest& request) override;  // SendMany of one
+  void SendMany(std::span<const HttpRequest> requests,
+                const std::function<void(Completions&)>& done) override;
 
   // The status mapping above (status != 0).
   static Outcome::Kind KindForStatus(long status);
 
  private:
   HttpSenderOptions options_;
-  CurlHandlePool handles_;
+  CurlMultiPool multis_;
 };
 
 }  // namespace rivulet::delivery

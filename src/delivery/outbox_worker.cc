@@ -8,10 +8,10 @@
 #include <map>
 #include <random>
 
+#include "core/json_text.h"
 #include "core/template.h"
 #include "delivery/smtp_setting.h"
 #include "delivery/webhook_signature.h"
-#include "core/json_text.h"
 
 namespace rivulet::delivery {
 namespace json = boost::json;
@@ -38,9 +38,12 @@ Journeys::DeliveryResult FromOutcome(const Outcome& o, std::string* detail) {
   *detail = o.detail;
   if (o.code) *detail = std::to_string(o.code) + " " + *detail;
   switch (o.kind) {
-    case Outcome::Kind::kDelivered: return Journeys::DeliveryResult::kDelivered;
-    case Outcome::Kind::kRetryable: return Journeys::DeliveryResult::kRetry;
-    case Outcome::Kind::kPermanent: return Journeys::DeliveryResult::kFailed;
+    case Outcome::Kind::kDelivered:
+      return Journeys::DeliveryResult::kDelivered;
+    case Outcome::Kind::kRetryable:
+      return Journeys::DeliveryResult::kRetry;
+    case Outcome::Kind::kPermanent:
+      return Journeys::DeliveryResult::kFailed;
   }
   return Journeys::DeliveryResult::kFailed;
 }
@@ -108,9 +111,10 @@ core::Status OutboxWorker::ReadBatchContext(const std::vector<core::OutboxMessag
                                             BatchContext& ctx) {
   ctx.wanted.assign(claimed.size(), true);
   return store_.Read([&](store::ReadTxn& txn) -> core::Status {
+    std::map<int64_t, core::Automation> automations;
     for (size_t i = 0; i < claimed.size(); ++i) {
       const auto& m = claimed[i];
-      auto w = Journeys::StillWanted(txn, m);
+      auto w = Journeys::StillWanted(txn, m, &automations);
       if (w.ok()) ctx.wanted[i] = *w;
       auto key = std::make_pair(m.workspace_id, std::string(SettingTypeFor(m)));
       if (!ctx.settings.contains(key))
@@ -120,17 +124,26 @@ core::Status OutboxWorker::ReadBatchContext(const std::vector<core::OutboxMessag
   });
 }
 
-Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
-                                               const BatchContext& ctx, std::string* detail) {
+// One claimed message on its way: what to send, or the result it already has.
+struct OutboxWorker::Pending {
+  std::optional<Journeys::DeliveryResult> result;  // set when decided without sending
+  std::string detail;
+  SmtpSettings smtp;
+  EmailMessage email;
+  HttpRequest http;
+};
+
+void OutboxWorker::Prepare(const core::OutboxMessage& m, const BatchContext& ctx, core::Millis now,
+                           Pending& out) {
+  auto fail = [&out](std::string detail) {
+    out.result = Journeys::DeliveryResult::kFailed;
+    out.detail = std::move(detail);
+  };
   json::object p = core::ParseJsonObject(m.payload_json);
-  core::Millis now = clock_.Now();
   if (m.channel == "email") {
     const json::object& smtp = ctx.Setting(m.workspace_id, "SMTP");
-    if (Str(smtp, "url").empty()) {
-      *detail = "the workspace has no SMTP setting";
-      return Journeys::DeliveryResult::kFailed;
-    }
-    EmailMessage e;
+    if (Str(smtp, "url").empty()) return fail("the workspace has no SMTP setting");
+    EmailMessage& e = out.email;
     e.from_name = Str(p, "from_name");
     e.from_address = Str(p, "from_address");
     e.reply_to = Str(p, "reply_to");
@@ -142,10 +155,8 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
     e.list_unsubscribe_url = Str(p, "list_unsubscribe_url");
     // EHLO with the sending domain unless the setting names one; relays reject bare host names.
     auto settings = SmtpSettingsFromValue(json::serialize(smtp), e.from_address);
-    if (!settings.ok()) {
-      *detail = settings.status().message();
-      return Journeys::DeliveryResult::kFailed;
-    }
+    if (!settings.ok()) return fail(settings.status().message());
+    out.smtp = std::move(settings).value();
     std::string mailto = Str(smtp, "unsubscribe_mailto");
     if (mailto.empty()) {
       auto at = e.from_address.find('@');
@@ -154,29 +165,24 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
     if (!mailto.empty()) {
       e.list_unsubscribe_mailto = "mailto:" + mailto + "?subject=unsubscribe%20" + m.uuid;
     }
-    return FromOutcome(email_.Send(*settings, e, now), detail);
+    return;
   }
 
-  HttpRequest req;
+  HttpRequest& req = out.http;
   req.method = "POST";
   if (m.channel == "sms") {
     const json::object& gw = ctx.Setting(m.workspace_id, "SMS_GATEWAY");
     req.url = Str(gw, "url");
-    if (req.url.empty()) {
-      *detail = "the workspace has no SMS_GATEWAY setting";
-      return Journeys::DeliveryResult::kFailed;
-    }
+    if (req.url.empty()) return fail("the workspace has no SMS_GATEWAY setting");
     json::object vars{{"to", Str(p, "to")}, {"text", Str(p, "text")}, {"message_id", m.uuid}};
     std::string body_template = Str(gw, "body");
     if (body_template.empty()) {
       req.body = json::serialize(vars);
     } else {
       auto t = core::Template::Parse(body_template);
-      auto rendered = t.ok() ? t->Render(vars, core::Escape::kJson) : core::Result<std::string>(t.status());
-      if (!rendered.ok()) {
-        *detail = "SMS_GATEWAY body: " + rendered.status().message();
-        return Journeys::DeliveryResult::kFailed;
-      }
+      auto rendered =
+          t.ok() ? t->Render(vars, core::Escape::kJson) : core::Result<std::string>(t.status());
+      if (!rendered.ok()) return fail("SMS_GATEWAY body: " + rendered.status().message());
       req.body = std::move(rendered).value();
     }
     if (auto* h = gw.if_contains("headers"); h && h->is_object()) {
@@ -194,16 +200,18 @@ Journeys::DeliveryResult OutboxWorker::Deliver(const core::OutboxMessage& m,
     }
     const json::object& signing = ctx.Setting(m.workspace_id, "WEBHOOK_SIGNING");
     if (std::string secret = Str(signing, "secret"); !secret.empty()) {
-      req.headers.emplace_back(std::string(kWebhookSignatureHeader), SignWebhook(secret, now, req.body));
+      req.headers.emplace_back(std::string(kWebhookSignatureHeader),
+                               SignWebhook(secret, now, req.body));
     }
   }
   bool has_type = false;
-  for (const auto& [k, v] : req.headers) has_type = has_type || strcasecmp(k.c_str(), "Content-Type") == 0;
+  for (const auto& [k, v] : req.headers) {
+    has_type = has_type || strcasecmp(k.c_str(), "Content-Type") == 0;
+  }
   if (!has_type) req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("Idempotency-Key", m.idempotency_key);
   req.timeout_ms = options_.http_timeout_ms;
   req.connect_timeout_ms = std::min(req.connect_timeout_ms, options_.http_timeout_ms);
-  return FromOutcome(http_.Send(req), detail);
 }
 
 DeliveryHealth OutboxWorker::health() const {
@@ -223,68 +231,156 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
   BatchContext ctx;
   RIVULET_RETURN_IF_ERROR(ReadBatchContext(claimed, ctx));
 
-  // Each outcome is queued for commit as soon as it is known (group commit batches them), so
-  // the token moves on at once and a crash repeats as few sends as possible.
-  std::mutex done_mu;
-  std::condition_variable done_cv;
-  size_t pending = claimed.size();
-  core::Status first_error;
-  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::vector<Pending> pending(claimed.size());
+  std::vector<size_t> email_index, http_index;  // positions in claimed
   for (size_t i = 0; i < claimed.size(); ++i) {
-    const core::OutboxMessage& m = claimed[i];
+    if (!ctx.wanted[i]) {
+      pending[i].result = Journeys::DeliveryResult::kSkipped;
+      pending[i].detail = "the contact unsubscribed before delivery";
+      continue;
+    }
+    Prepare(claimed[i], ctx, now, pending[i]);
+    if (pending[i].result) continue;
+    (claimed[i].channel == "email" ? email_index : http_index).push_back(i);
+  }
+
+  // Outcomes are committed as they come, one transaction for each group of sends that
+  // finished together (group commit batches those further), so tokens move on at once and a
+  // crash repeats as few sends as possible.
+  Committer committer(*this, claimed);
+  std::vector<Committer::Done> decided;
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    if (pending[i].result) decided.push_back({i, *pending[i].result, pending[i].detail});
+  }
+  if (!decided.empty()) committer.Commit(std::move(decided));
+
+  if (!http_index.empty()) {
+    std::vector<HttpRequest> requests;
+    requests.reserve(http_index.size());
+    for (size_t i : http_index) requests.push_back(std::move(pending[i].http));
+    http_.SendMany(requests,
+                   [&](Completions& done) { committer.Commit(ToDone(done, http_index)); });
+  }
+  if (!email_index.empty()) {
+    std::vector<EmailJob> jobs;
+    jobs.reserve(email_index.size());
+    for (size_t i : email_index) jobs.push_back(EmailJob{&pending[i].smtp, &pending[i].email});
+    email_.SendMany(jobs, now,
+                    [&](Completions& done) { committer.Commit(ToDone(done, email_index)); });
+  }
+  RIVULET_RETURN_IF_ERROR(committer.Wait());
+  return static_cast<int>(claimed.size());
+}
+
+std::vector<OutboxWorker::Committer::Done> OutboxWorker::ToDone(
+    Completions& completions, const std::vector<size_t>& positions) {
+  std::vector<Committer::Done> out;
+  out.reserve(completions.size());
+  for (auto& [k, outcome] : completions) {
+    Committer::Done d;
+    d.position = positions[k];
+    d.result = FromOutcome(outcome, &d.detail);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+OutboxWorker::Committer::Committer(OutboxWorker& worker,
+                                   const std::vector<core::OutboxMessage>& claimed)
+    : worker_(worker), claimed_(claimed), outstanding_(claimed.size()) {}
+
+// Outcomes committed by one write job; rows are fixed once the writer took the group.
+struct OutboxWorker::Committer::Group {
+  struct Row {
+    core::OutboxMessage message;
+    Journeys::DeliveryResult result;
     std::string detail;
-    bool wanted = ctx.wanted[i];
-    auto result = wanted ? Deliver(m, ctx, &detail) : Journeys::DeliveryResult::kSkipped;
-    if (!wanted) detail = "the contact unsubscribed before delivery";
     std::optional<core::Millis> retry_at;
-    if (result == Journeys::DeliveryResult::kRetry) {
-      const auto& cfg = journeys_.config();
+    core::Millis done_at;
+  };
+  std::vector<Row> rows;
+  bool taken = false;
+};
+
+void OutboxWorker::Committer::Commit(std::vector<Done> done) {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::vector<Group::Row> rows;
+  rows.reserve(done.size());
+  const auto& cfg = worker_.journeys_.config();
+  for (Done& d : done) {
+    const core::OutboxMessage& m = claimed_[d.position];
+    std::optional<core::Millis> retry_at;
+    if (d.result == Journeys::DeliveryResult::kRetry) {
       core::Millis delay = cfg.first_retry_delay << std::min(m.attempts, 20);
       delay = std::min(delay, cfg.max_retry_delay);
       std::uniform_real_distribution<double> jitter(0.5, 1.5);
-      retry_at = clock_.Now() + static_cast<core::Millis>(delay * jitter(rng));
-      retried_++;
-    } else if (result == Journeys::DeliveryResult::kDelivered) {
-      delivered_++;
-    } else {
-      failed_++;
+      retry_at = worker_.clock_.Now() + static_cast<core::Millis>(delay * jitter(rng));
+      worker_.retried_++;
+    } else if (d.result == Journeys::DeliveryResult::kDelivered) {
+      worker_.delivered_++;
+    } else if (d.result == Journeys::DeliveryResult::kFailed) {
+      worker_.failed_++;
     }
     {
-      std::lock_guard lock(health_mu_);
-      if (result == Journeys::DeliveryResult::kDelivered) {
-        health_.consecutive_failures = 0;
-      } else if (result != Journeys::DeliveryResult::kSkipped) {
-        ++health_.consecutive_failures;
-        health_.last_error = m.channel + ": " + detail;
-        health_.last_error_at = clock_.Now();
+      std::lock_guard lock(worker_.health_mu_);
+      DeliveryHealth& health = worker_.health_;
+      if (d.result == Journeys::DeliveryResult::kDelivered) {
+        health.consecutive_failures = 0;
+      } else if (d.result != Journeys::DeliveryResult::kSkipped) {
+        ++health.consecutive_failures;
+        health.last_error = m.channel + ": " + d.detail;
+        health.last_error_at = worker_.clock_.Now();
       }
     }
-    if (result == Journeys::DeliveryResult::kRetry || result == Journeys::DeliveryResult::kFailed) {
+    if (d.result == Journeys::DeliveryResult::kRetry ||
+        d.result == Journeys::DeliveryResult::kFailed) {
       spdlog::warn("delivery of {} message {} attempt {}: {}", m.channel, m.uuid, m.attempts + 1,
-                   detail);
+                   d.detail);
     }
-    auto effects = std::make_shared<engine::Effects>();
-    core::Millis done_at = clock_.Now();
-    store_.Write(
-        [this, m, result, detail, retry_at, done_at, effects](store::WriteTxn& txn) -> core::Status {
-          *effects = engine::Effects();
-          RIVULET_RETURN_IF_ERROR(
-              journeys_.CompleteDelivery(txn, m, result, detail, retry_at, done_at, *effects));
-          return effects->Flush(txn);
-        },
-        [&, effects](core::Status st) {
-          if (st.ok() && hooks_) hooks_->After(*effects);
-          std::lock_guard lock(done_mu);
-          if (!st.ok() && first_error.ok()) first_error = st;
-          if (--pending == 0) done_cv.notify_all();
-        });
+    rows.push_back(Group::Row{m, d.result, std::move(d.detail), retry_at, worker_.clock_.Now()});
   }
+  if (rows.empty()) return;
+
+  std::shared_ptr<Group> group;
   {
-    std::unique_lock lock(done_mu);
-    done_cv.wait(lock, [&] { return pending == 0; });
+    std::lock_guard lock(mu_);
+    if (open_ && !open_->taken) {  // its write is still queued: ride along
+      for (auto& r : rows) open_->rows.push_back(std::move(r));
+      return;
+    }
+    open_ = group = std::make_shared<Group>();
+    group->rows = std::move(rows);
   }
-  RIVULET_RETURN_IF_ERROR(first_error);
-  return static_cast<int>(claimed.size());
+  auto effects = std::make_shared<engine::Effects>();
+  OutboxWorker& w = worker_;
+  w.store_.Write(
+      [this, &w, group, effects](store::WriteTxn& txn) -> core::Status {
+        {
+          std::lock_guard lock(mu_);
+          group->taken = true;
+        }
+        *effects = engine::Effects();
+        std::map<int64_t, core::Automation> automations;
+        for (const Group::Row& r : group->rows) {
+          RIVULET_RETURN_IF_ERROR(w.journeys_.CompleteDelivery(
+              txn, r.message, r.result, r.detail, r.retry_at, r.done_at, *effects, &automations));
+        }
+        return effects->Flush(txn);
+      },
+      [this, group, effects](core::Status st) {
+        if (st.ok() && worker_.hooks_) worker_.hooks_->After(*effects);
+        std::lock_guard lock(mu_);
+        group->taken = true;  // also when the write never ran (queue full)
+        if (!st.ok() && first_error_.ok()) first_error_ = st;
+        outstanding_ -= group->rows.size();
+        if (outstanding_ == 0) cv_.notify_all();
+      });
+}
+
+core::Status OutboxWorker::Committer::Wait() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return outstanding_ == 0; });
+  return first_error_;
 }
 
 void OutboxWorker::Loop() {

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -17,8 +18,8 @@
 namespace rivulet::delivery {
 
 struct OutboxOptions {
-  int threads = 4;  // concurrent deliveries in flight = threads
-  int batch = 32;   // messages claimed per thread and transaction
+  int threads = 4;  // each claims a batch and sends it concurrently (see the senders)
+  int batch = 64;   // messages claimed per thread and transaction
   core::Millis max_sleep = 1000;
   int http_timeout_ms = 10000;  // a whole webhook or SMS-gateway exchange
 };
@@ -32,10 +33,12 @@ struct DeliveryHealth {
 };
 
 // Takes messages from the outbox and delivers them: e-mail over SMTP, SMS through the
-// workspace's HTTP gateway, webhooks over HTTP. A message is claimed under a lease in one
-// transaction, sent outside any transaction, and its outcome recorded (with the token's next
-// step) in another. A crash between send and record lets the lease expire and the message
-// is sent again with the same Message-ID / Idempotency-Key.
+// workspace's HTTP gateway, webhooks over HTTP. Each thread claims a batch under a lease in
+// one transaction and hands it to the senders' SendMany, which send its messages
+// concurrently (decision 16); outcomes are recorded (with each token's next step) as they
+// come, one transaction per group of sends that finished together, outside which nothing is
+// sent. A crash between send and record lets the lease expire and the message is sent again
+// with the same Message-ID / Idempotency-Key; so does a failed record (the whole group).
 class OutboxWorker {
  public:
   OutboxWorker(store::Store& store, engine::Journeys& journeys, const core::Clock& clock,
@@ -57,10 +60,41 @@ class OutboxWorker {
 
  private:
   struct BatchContext;
+  struct Pending;
+
+  // Records outcomes of one claimed batch: Commit adds them to the group whose write is queued
+  // but not yet started, or queues a write for a new group (so the busier the writer, the
+  // larger the groups); Wait blocks until every message of the batch was committed and
+  // returns the first failure.
+  class Committer {
+   public:
+    struct Done {
+      size_t position;  // in the claimed batch
+      engine::Journeys::DeliveryResult result;
+      std::string detail;
+    };
+    Committer(OutboxWorker& worker, const std::vector<core::OutboxMessage>& claimed);
+    void Commit(std::vector<Done> done);
+    core::Status Wait();
+
+   private:
+    struct Group;
+    OutboxWorker& worker_;
+    const std::vector<core::OutboxMessage>& claimed_;
+    std::mutex mu_;
+    std::shared_ptr<Group> open_;  // queued, not yet taken by the writer; guarded by mu_
+    std::condition_variable cv_;
+    size_t outstanding_;
+    core::Status first_error_;
+  };
+
   void Loop();
   core::Status ReadBatchContext(const std::vector<core::OutboxMessage>& claimed, BatchContext& ctx);
-  engine::Journeys::DeliveryResult Deliver(const core::OutboxMessage& m, const BatchContext& ctx,
-                                           std::string* detail);
+  // Builds what m needs sent, or decides its result (kFailed with the reason) without sending.
+  void Prepare(const core::OutboxMessage& m, const BatchContext& ctx, core::Millis now,
+               Pending& out);
+  static std::vector<Committer::Done> ToDone(Completions& completions,
+                                             const std::vector<size_t>& positions);
 
   store::Store& store_;
   engine::Journeys& journeys_;

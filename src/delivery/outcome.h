@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace rivulet::delivery {
 
@@ -80,6 +81,10 @@ struct Outcome {
     return o;
   }
 };
+
+// What a sender's SendMany reports at a time: (index of the message in the call, its outcome)
+// for the messages that finished since the last report.
+using Completions = std::vector<std::pair<size_t, Outcome>>;
 
 }  // namespace rivulet::delivery
 

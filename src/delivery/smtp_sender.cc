@@ -71,7 +71,17 @@ std::string PoolKey(const SmtpSettings& s) {
 
 EmailSender::~EmailSender() = default;
 
-CurlSmtpSender::CurlSmtpSender() = default;
+void EmailSender::SendMany(std::span<const EmailJob> jobs, core::Millis now,
+                           const std::function<void(Completions&)>& done) {
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    Completions one;
+    one.emplace_back(i, Send(*jobs[i].settings, *jobs[i].message, now));
+    done(one);
+  }
+}
+
+CurlSmtpSender::CurlSmtpSender(SmtpSenderOptions options)
+    : multis_(options.connections_per_relay) {}
 
 Outcome CurlSmtpSender::MapResult(CURLcode rc, long smtp_code, const std::string& error) {
   int code = static_cast<int>(smtp_code);
@@ -99,19 +109,29 @@ Outcome CurlSmtpSender::MapResult(CURLcode rc, long smtp_code, const std::string
 
 Outcome CurlSmtpSender::Send(const SmtpSettings& settings, const EmailMessage& message,
                              core::Millis now) {
-  core::Result<std::string> mime = BuildMime(message, now);
-  if (!mime.ok()) return Outcome::Permanent(0, "invalid message: " + mime.status().message());
-  std::string url, error;
-  if (!BuildUrl(settings, &url, &error)) return Outcome::Permanent(0, error);
+  Outcome out;
+  EmailJob job{&settings, &message};
+  SendMany(std::span<const EmailJob>(&job, 1), now,
+           [&out](Completions& c) { out = std::move(c.front().second); });
+  return out;
+}
 
-  CURL* h = handles_.Acquire(PoolKey(settings));
-  Upload upload{&mime.value()};
-  std::string mail_from = "<" + message.from_address + ">";
-  curl_slist* rcpt = curl_slist_append(nullptr, ("<" + message.to_address + ">").c_str());
+namespace {
+
+// What one e-mail needs while libcurl sends it; lives until its outcome is known.
+struct Transfer {
+  std::string mime;
+  Upload upload{nullptr};
+  std::string mail_from;
+  curl_slist* rcpt = nullptr;
   char errbuf[CURL_ERROR_SIZE] = "";
 
+  ~Transfer() { curl_slist_free_all(rcpt); }
+};
+
+void Configure(CURL* h, const SmtpSettings& settings, const std::string& url, Transfer& t) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.errbuf);
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -140,24 +160,82 @@ Outcome CurlSmtpSender::Send(const SmtpSettings& settings, const EmailMessage& m
     curl_easy_setopt(h, CURLOPT_USERNAME, settings.username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, settings.password.c_str());
   }
-  curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from.c_str());
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
+  curl_easy_setopt(h, CURLOPT_MAIL_FROM, t.mail_from.c_str());
+  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, t.rcpt);
   curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(h, CURLOPT_READFUNCTION, &Read);
-  curl_easy_setopt(h, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(mime->size()));
+  curl_easy_setopt(h, CURLOPT_READDATA, &t.upload);
+  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(t.mime.size()));
+}
 
-  CURLcode rc = curl_easy_perform(h);
-  long smtp_code = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &smtp_code);
+}  // namespace
 
-  // The handle outlives this call (and may send QUIT when the pool closes it): leave it no
-  // pointer into this frame.
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, nullptr);
-  curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
-  curl_slist_free_all(rcpt);
-  return MapResult(rc, smtp_code, errbuf);
+void CurlSmtpSender::SendMany(std::span<const EmailJob> jobs, core::Millis now,
+                              const std::function<void(Completions&)>& done) {
+  std::vector<Transfer> transfers(jobs.size());
+  // Runnable jobs grouped by connection key, each group with its URL, in order of first use.
+  struct Group {
+    std::string key;
+    std::string url;
+    std::vector<size_t> jobs;
+  };
+  std::vector<Group> groups;
+  Completions completions;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const SmtpSettings& settings = *jobs[i].settings;
+    const EmailMessage& message = *jobs[i].message;
+    core::Result<std::string> mime = BuildMime(message, now);
+    if (!mime.ok()) {
+      completions.emplace_back(
+          i, Outcome::Permanent(0, "invalid message: " + mime.status().message()));
+      continue;
+    }
+    std::string url, error;
+    if (!BuildUrl(settings, &url, &error)) {
+      completions.emplace_back(i, Outcome::Permanent(0, error));
+      continue;
+    }
+    Transfer& t = transfers[i];
+    t.mime = std::move(mime).value();
+    t.upload.data = &t.mime;
+    t.mail_from = "<" + message.from_address + ">";
+    t.rcpt = curl_slist_append(nullptr, ("<" + message.to_address + ">").c_str());
+    std::string key = PoolKey(settings);
+    auto g =
+        std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.key == key; });
+    if (g == groups.end()) {
+      groups.push_back(Group{std::move(key), std::move(url), {}});
+      g = groups.end() - 1;
+    }
+    g->jobs.push_back(i);
+  }
+  if (!completions.empty()) {
+    done(completions);
+    completions.clear();
+  }
+  for (const Group& group : groups) {
+    CurlMulti& multi = multis_.Acquire(group.key);
+    multi.Run(
+        group.jobs.size(),
+        [&](size_t k, CURL* h) {
+          size_t i = group.jobs[k];
+          Configure(h, *jobs[i].settings, group.url, transfers[i]);
+        },
+        [&](size_t k, CURL* h, CURLcode rc) {
+          size_t i = group.jobs[k];
+          long smtp_code = 0;
+          curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &smtp_code);
+          completions.emplace_back(i, MapResult(rc, smtp_code, transfers[i].errbuf));
+          // The handle is reused: leave it no pointer into transfers.
+          curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+          curl_easy_setopt(h, CURLOPT_MAIL_RCPT, nullptr);
+          curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
+        },
+        [&] {
+          done(completions);
+          completions.clear();
+        });
+  }
 }
 
 }  // namespace rivulet::delivery

@@ -3,10 +3,12 @@
 
 #include <curl/curl.h>
 
+#include <functional>
+#include <span>
 #include <string>
 
 #include "core/clock.h"
-#include "delivery/curl_handle_pool.h"
+#include "delivery/curl_multi_pool.h"
 #include "delivery/mime.h"
 #include "delivery/outcome.h"
 
@@ -26,19 +28,42 @@ struct SmtpSettings {
   std::string helo_domain;  // EHLO argument; empty: libcurl's default (the local host name)
 };
 
-// Sends one e-mail to its one recipient (message.to_address).
+// One e-mail of a SendMany call; both pointers outlive the call.
+struct EmailJob {
+  const SmtpSettings* settings;
+  const EmailMessage* message;
+};
+
+// Sends e-mails, each to its one recipient (message.to_address).
 class EmailSender {
  public:
   virtual ~EmailSender();
   // Never throws. `now` becomes the Date header. Thread-safe in implementations.
   virtual Outcome Send(const SmtpSettings& settings, const EmailMessage& message,
                        core::Millis now) = 0;
+
+  // Sends every job, concurrently where the implementation can, and reports outcomes as they
+  // come: `done` is called on the calling thread with one or more completions at a time (each
+  // job exactly once, in completion order) and SendMany returns once all were reported. The
+  // default sends them one by one with Send and reports each alone. Thread-safe like Send.
+  virtual void SendMany(std::span<const EmailJob> jobs, core::Millis now,
+                        const std::function<void(Completions&)>& done);
 };
 
-// EmailSender over libcurl. Each thread keeps one connection per (url, user, password, TLS
-// settings) and reuses it for consecutive messages (MAIL FROM on the open session; libcurl
-// stops reusing a connection idle for more than 118 s). Proxies from the environment are
-// ignored.
+struct SmtpSenderOptions {
+  // Messages to one relay (one set of SmtpSettings) that one SendMany call keeps in flight at
+  // once, each on its own connection, per calling thread; connections are kept open and
+  // reused by later messages with the same settings.
+  size_t connections_per_relay = 4;
+};
+
+// EmailSender over libcurl's multi interface (decision 16). SendMany sends the jobs that share
+// settings over up to connections_per_relay connections at once, several messages per
+// connection one after the other (MAIL FROM on the open session); jobs with different
+// settings are sent group after group, and connections are never shared between different
+// (url, user, password, TLS settings). Each thread keeps its connections for later calls
+// (libcurl stops reusing a connection idle for more than 118 s). Proxies from the environment
+// are ignored.
 //
 // Outcomes:
 //   kDelivered  the server answered 250 to the end of DATA (code = that reply);
@@ -53,15 +78,17 @@ class EmailSender {
 // Destroying the sender closes its connections (QUIT); no Send may be running then.
 class CurlSmtpSender final : public EmailSender {
  public:
-  CurlSmtpSender();
+  explicit CurlSmtpSender(SmtpSenderOptions options = {});
   Outcome Send(const SmtpSettings& settings, const EmailMessage& message,
-               core::Millis now) override;
+               core::Millis now) override;  // SendMany of one
+  void SendMany(std::span<const EmailJob> jobs, core::Millis now,
+                const std::function<void(Completions&)>& done) override;
 
   // The mapping above, from libcurl's result and CURLINFO_RESPONSE_CODE (last SMTP reply).
   static Outcome MapResult(CURLcode rc, long smtp_code, const std::string& error);
 
  private:
-  CurlHandlePool handles_;
+  CurlMultiPool multis_;
 };
 
 }  // namespace rivulet::delivery

@@ -527,7 +527,8 @@ Result<bool> Journeys::QueueMessage(store::WriteTxn& txn, const Automation& a, c
     auto channel = step.type == StepType::kEmail ? core::Channel::kEmail : core::Channel::kSms;
     if (!core::ChannelActive(ws, channel)) return false;
   }
-  RIVULET_ASSIGN_OR_RETURN(core::Contact contact, txn.FindContactById(a.workspace_id, token.contact_id));
+  RIVULET_ASSIGN_OR_RETURN(core::Contact contact,
+                           txn.FindContactById(a.workspace_id, token.contact_id));
   RIVULET_ASSIGN_OR_RETURN(core::StepSettings settings,
                            core::ParseStepSettings(step.type, step.config_json));
   RIVULET_ASSIGN_OR_RETURN(std::string ctx_text, ContextJson(txn, a, token, contact));
@@ -877,7 +878,28 @@ Result<int> Journeys::RunDue(store::WriteTxn& txn, Millis now, int limit, Effect
   return static_cast<int>(due.size());
 }
 
-Result<bool> Journeys::StillWanted(store::ReadTxn& txn, const core::OutboxMessage& m) {
+namespace {
+
+// The automation with this id, from the cache when given (filled on a miss).
+Result<const Automation*> CachedAutomation(store::ReadTxn& txn, int64_t id,
+                                           std::map<int64_t, Automation>* cache,
+                                           Automation& local) {
+  if (cache) {
+    auto it = cache->find(id);
+    if (it != cache->end()) return &it->second;
+  }
+  RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(id));
+  if (!cache) {
+    local = std::move(a);
+    return &local;
+  }
+  return &cache->emplace(id, std::move(a)).first->second;
+}
+
+}  // namespace
+
+Result<bool> Journeys::StillWanted(store::ReadTxn& txn, const core::OutboxMessage& m,
+                                   std::map<int64_t, Automation>* automations) {
   if (m.channel == "webhook" || BatchNotificationSource(m)) return true;
   auto contact = txn.FindContactById(m.workspace_id, m.contact_id);
   if (!contact.ok()) {
@@ -887,31 +909,36 @@ Result<bool> Journeys::StillWanted(store::ReadTxn& txn, const core::OutboxMessag
   auto channel = m.channel == "email" ? core::Channel::kEmail : core::Channel::kSms;
   RIVULET_ASSIGN_OR_RETURN(core::Workspace ws, txn.FindWorkspaceById(m.workspace_id));
   if (!core::ChannelActive(ws, channel)) return false;  // switched off after it was queued
-  RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(m.automation_id));
-  return IsSubscribed(*contact, channel, a.unsubscribe_group);
+  Automation local;
+  RIVULET_ASSIGN_OR_RETURN(const Automation* a,
+                           CachedAutomation(txn, m.automation_id, automations, local));
+  return IsSubscribed(*contact, channel, a->unsubscribe_group);
 }
 
 Status Journeys::CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage claimed,
                                   DeliveryResult result, const std::string& detail,
-                                  std::optional<Millis> retry_at, Millis now, Effects& effects) {
-  // Re-read: opens, clicks, bounces and unsubscribes may have been recorded while it was sent.
-  RIVULET_ASSIGN_OR_RETURN(core::OutboxMessage m, txn.FindOutboxMessage(claimed.uuid));
-  if (m.status != "sending" || m.attempts != claimed.attempts) {
-    return Status::Ok();  // another worker took it over after our lease ran out
-  }
+                                  std::optional<Millis> retry_at, Millis now, Effects& effects,
+                                  std::map<int64_t, Automation>* automations) {
+  // Only the attempt's own fields are written: opens, clicks, bounces and unsubscribes may
+  // have been recorded while it was sent.
+  core::OutboxMessage m = std::move(claimed);
+  const int claimed_attempts = m.attempts;
   m.attempts += 1;
   m.last_error = result == DeliveryResult::kDelivered ? "" : detail.substr(0, 1000);
   m.lease_until = 0;
-  if (result == DeliveryResult::kRetry && retry_at && m.attempts < config_.max_delivery_attempts) {
-    m.status = "pending";
-    m.next_attempt_at = *retry_at;
-    return txn.UpdateOutboxMessage(m);
-  }
+  bool retry =
+      result == DeliveryResult::kRetry && retry_at && m.attempts < config_.max_delivery_attempts;
   bool skipped = result == DeliveryResult::kSkipped;
   bool ok = result == DeliveryResult::kDelivered || skipped;
-  m.status = skipped ? "skipped" : ok ? "sent" : "failed";
-  if (result == DeliveryResult::kDelivered) m.sent_at = now;
-  RIVULET_RETURN_IF_ERROR(txn.UpdateOutboxMessage(m));
+  if (retry) {
+    m.status = "pending";
+    m.next_attempt_at = *retry_at;
+  } else {
+    m.status = skipped ? "skipped" : ok ? "sent" : "failed";
+    if (result == DeliveryResult::kDelivered) m.sent_at = now;
+  }
+  RIVULET_ASSIGN_OR_RETURN(bool ours, txn.FinishOutboxAttempt(m, claimed_attempts));
+  if (!ours || retry) return Status::Ok();         // not ours: another worker took it over
   if (auto source = BatchNotificationSource(m)) {  // no token, no counters: the source records it
     auto recorded = RecordBatchNotification(txn, m.workspace_id, m.automation_id, *source, ok,
                                             m.last_error, now);
@@ -931,7 +958,10 @@ Status Journeys::CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage clai
     effects.Count(m.automation_id, m.step_uuid, counter::kFailed);
   }
   // Move the token on, if it is still waiting for this message.
-  RIVULET_ASSIGN_OR_RETURN(Automation a, txn.FindAutomationById(m.automation_id));
+  Automation local;
+  RIVULET_ASSIGN_OR_RETURN(const Automation* cached,
+                           CachedAutomation(txn, m.automation_id, automations, local));
+  const Automation& a = *cached;
   auto found = txn.FindTokenById(m.token_id);
   if (!found.ok()) {
     return found.status().code() == core::Code::kNotFound ? Status::Ok() : found.status();

@@ -119,11 +119,14 @@ class Journeys {
   // Whether the message may still go to its contact (subscription to the channel and to the
   // automation's unsubscribe group), checked again for each claimed batch just before its
   // messages are sent.
-  static Result<bool> StillWanted(store::ReadTxn& txn, const core::OutboxMessage& message);
+  // `automations`, when given, caches automations by id across calls in one transaction.
+  static Result<bool> StillWanted(store::ReadTxn& txn, const core::OutboxMessage& message,
+                                  std::map<int64_t, core::Automation>* automations = nullptr);
   Status CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage message,
                                  DeliveryResult result, const std::string& detail,
                                  std::optional<core::Millis> retry_at, core::Millis now,
-                                 Effects& effects);
+                                 Effects& effects,
+                                 std::map<int64_t, core::Automation>* automations = nullptr);
 
   // Claims and advances due tokens. Returns how many were claimed.
   Result<int> RunDue(store::WriteTxn& txn, core::Millis now, int limit, Effects& effects);

@@ -192,6 +192,13 @@ class WriteTxn : public virtual ReadTxn {
   // AlreadyExists when the idempotency key was used before.
   virtual Status InsertOutboxMessage(core::OutboxMessage& m) = 0;
   virtual Status UpdateOutboxMessage(const core::OutboxMessage& m) = 0;
+  // Ends a delivery attempt on a message claimed with `claimed_attempts` attempts: when it is
+  // still 'sending' with that many attempts, writes m's status, attempts, next_attempt_at,
+  // lease_until, last_error and sent_at (tracking facts recorded meanwhile are kept) and
+  // returns true; otherwise (another worker took it over after the lease ran out) changes
+  // nothing and returns false. The default reads the row and calls UpdateOutboxMessage;
+  // backends may do it in one statement.
+  virtual Result<bool> FinishOutboxAttempt(const core::OutboxMessage& m, int claimed_attempts);
   // Pending messages due at now, and sending ones whose lease ran out; marks them sending
   // with a lease until lease_until.
   virtual Result<std::vector<core::OutboxMessage>> ClaimOutbox(core::Millis now, int limit,

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -167,6 +168,96 @@ TEST_F(HttpSenderTest, SendsFromSeveralThreadsWithAConnectionEach) {
   std::set<int64_t> connections;
   for (const json::object& r : Requests()) connections.insert(r.at("connection").as_int64());
   EXPECT_LE(connections.size(), static_cast<size_t>(kThreads));
+}
+
+TEST_F(HttpSenderTest, SendManyRunsRequestsConcurrentlyAndReportsEachOnce) {
+  HttpSenderOptions options;
+  options.max_in_flight = 8;
+  CurlHttpSender sender(options);
+  constexpr size_t kRequests = 16;
+  std::vector<HttpRequest> requests;
+  for (size_t i = 0; i < kRequests; ++i) requests.push_back(Post("/slow/300"));
+  requests[5] = Post("/status/500");
+  requests[9] = Post("/status/404");
+  requests[12].method = "post";  // invalid: never sent
+  std::vector<std::optional<Outcome>> got(kRequests);
+  auto start = SteadyClock::now();
+  size_t reports = 0;
+  sender.SendMany(requests, [&](Completions& done) {
+    ASSERT_FALSE(done.empty());
+    ++reports;
+    for (auto& [i, outcome] : done) {
+      ASSERT_LT(i, kRequests);
+      EXPECT_FALSE(got[i].has_value()) << "request " << i << " reported twice";
+      got[i] = std::move(outcome);
+    }
+  });
+  auto elapsed = SteadyClock::now() - start;
+  // 13 requests of 300 ms, 8 at a time: two rounds, not thirteen.
+  EXPECT_LT(elapsed, std::chrono::milliseconds(2500));
+  EXPECT_GE(reports, 2u);
+  for (size_t i = 0; i < kRequests; ++i) {
+    ASSERT_TRUE(got[i].has_value()) << "request " << i << " never reported";
+    if (i == 5) {
+      EXPECT_TRUE(got[i]->retryable()) << got[i]->ToString();
+      EXPECT_EQ(got[i]->code, 500);
+    } else if (i == 9) {
+      EXPECT_TRUE(got[i]->permanent()) << got[i]->ToString();
+      EXPECT_EQ(got[i]->code, 404);
+    } else if (i == 12) {
+      EXPECT_TRUE(got[i]->permanent()) << got[i]->ToString();
+      EXPECT_NE(got[i]->detail.find("method"), std::string::npos);
+    } else {
+      EXPECT_TRUE(got[i]->delivered()) << i << ": " << got[i]->ToString();
+    }
+  }
+  // A second call reuses the connections: never more than 8 in all.
+  std::vector<HttpRequest> more(8, Post("/more"));
+  size_t delivered = 0;
+  sender.SendMany(more, [&](Completions& done) {
+    for (auto& [i, outcome] : done) delivered += outcome.delivered();
+  });
+  EXPECT_EQ(delivered, 8u);
+  std::set<int64_t> connections;
+  auto logged = RequestsAfterSentinel();
+  EXPECT_EQ(logged.size(), kRequests - 1 + 8);
+  for (const json::object& r : logged) connections.insert(r.at("connection").as_int64());
+  EXPECT_LE(connections.size(), 8u);
+}
+
+TEST_F(HttpSenderTest, SendManyBoundsEveryResponseAndRefusesDeniedAddresses) {
+  HttpSenderOptions options;
+  options.address_policy.emplace();  // loopback denied
+  CurlHttpSender denied(options);
+  std::vector<HttpRequest> requests(3, Post("/never"));
+  size_t permanent = 0;
+  denied.SendMany(requests, [&](Completions& done) {
+    for (auto& [i, outcome] : done) {
+      permanent += outcome.permanent();
+      EXPECT_NE(outcome.detail.find("address not allowed"), std::string::npos) << outcome.detail;
+    }
+  });
+  EXPECT_EQ(permanent, 3u);
+
+  CurlHttpSender sender;
+  std::vector<HttpRequest> big(4, Post("/big/100000"));
+  for (HttpRequest& r : big) r.max_response_bytes = 1000;
+  big[2] = Post("/redirect");
+  sender.SendMany(big, [&](Completions& done) {
+    for (auto& [i, outcome] : done) {
+      if (i == 2) {
+        EXPECT_TRUE(outcome.permanent());
+        EXPECT_EQ(outcome.code, 302);
+      } else {
+        EXPECT_TRUE(outcome.delivered()) << outcome.ToString();
+        EXPECT_TRUE(outcome.response_truncated);
+        EXPECT_EQ(outcome.response_body.size(), 1000u);
+      }
+    }
+  });
+  auto logged = RequestsAfterSentinel();
+  for (const json::object& r : logged) EXPECT_NE(r.at("path"), "/never");
+  for (const json::object& r : logged) EXPECT_NE(r.at("path"), "/ok");  // redirect not followed
 }
 
 TEST_F(HttpSenderTest, ServerErrorsAreRetryable) {

@@ -6,7 +6,9 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -190,6 +192,110 @@ TEST_F(SmtpSenderTest, SendsFromSeveralThreadsWithAConnectionEach) {
   std::set<int64_t> sessions;
   for (int n = 1; n <= kThreads * kPerThread; ++n) sessions.insert(Meta(n)["session"].as_int64());
   EXPECT_LE(sessions.size(), static_cast<size_t>(kThreads));
+}
+
+TEST_F(SmtpSenderTest, SendManyUsesAFewConnectionsForManyMessages) {
+  StartSink();
+  SmtpSenderOptions options;
+  options.connections_per_relay = 3;
+  CurlSmtpSender sender(options);
+  constexpr size_t kMessages = 12;
+  std::vector<EmailMessage> messages(kMessages, Message());
+  for (size_t i = 0; i < kMessages; ++i) {
+    messages[i].message_id = "many-" + std::to_string(i) + "@rivulet.test";
+  }
+  std::vector<EmailJob> jobs;
+  for (const EmailMessage& m : messages) jobs.push_back(EmailJob{&settings_, &m});
+  std::vector<int> reported(kMessages, 0);
+  sender.SendMany(jobs, kNow, [&](Completions& done) {
+    ASSERT_FALSE(done.empty());
+    for (auto& [i, outcome] : done) {
+      ASSERT_LT(i, kMessages);
+      ++reported[i];
+      EXPECT_TRUE(outcome.delivered()) << i << ": " << outcome.ToString();
+    }
+  });
+  EXPECT_EQ(reported, std::vector<int>(kMessages, 1));
+  // A later call reuses the same connections.
+  sender.SendMany(std::span<const EmailJob>(jobs).first(3), kNow, [&](Completions& done) {
+    for (auto& [i, outcome] : done) EXPECT_TRUE(outcome.delivered()) << outcome.ToString();
+  });
+  ASSERT_TRUE(WaitFor([&] { return MessageCount() == 15; })) << MessageCount();
+  std::set<int64_t> sessions;
+  std::set<std::string> ids;
+  for (int n = 1; n <= 15; ++n) {
+    sessions.insert(Meta(n)["session"].as_int64());
+    ids.insert(ParseMessage(Eml(n)).Header("Message-ID").value_or(""));
+  }
+  EXPECT_EQ(ids.size(), kMessages);
+  EXPECT_LE(sessions.size(), 3u);
+  EXPECT_GE(sessions.size(), 2u);  // several at once, not one after the other
+}
+
+TEST_F(SmtpSenderTest, SendManyReportsEachOutcomeOnceWhenSomeFail) {
+  StartSink();
+  SmtpSenderOptions options;
+  options.connections_per_relay = 3;
+  CurlSmtpSender sender(options);
+  constexpr size_t kMessages = 8;
+  std::vector<EmailMessage> messages(kMessages, Message());
+  messages[1].to_address = "reject-5xx@example.org";  // 550 at RCPT TO
+  messages[4].to_address = "reject-4xx@example.org";  // 451 at RCPT TO
+  messages[6].from_address = "not an address";        // never sent
+  std::vector<EmailJob> jobs;
+  for (const EmailMessage& m : messages) jobs.push_back(EmailJob{&settings_, &m});
+  std::vector<std::optional<Outcome>> got(kMessages);
+  sender.SendMany(jobs, kNow, [&](Completions& done) {
+    for (auto& [i, outcome] : done) {
+      ASSERT_LT(i, kMessages);
+      EXPECT_FALSE(got[i].has_value()) << "message " << i << " reported twice";
+      got[i] = std::move(outcome);
+    }
+  });
+  for (size_t i = 0; i < kMessages; ++i) {
+    ASSERT_TRUE(got[i].has_value()) << "message " << i << " never reported";
+    if (i == 1) {
+      EXPECT_TRUE(got[i]->permanent()) << got[i]->ToString();
+      EXPECT_EQ(got[i]->code, 550);
+    } else if (i == 4) {
+      EXPECT_TRUE(got[i]->retryable()) << got[i]->ToString();
+      EXPECT_EQ(got[i]->code, 451);
+    } else if (i == 6) {
+      EXPECT_TRUE(got[i]->permanent()) << got[i]->ToString();
+      EXPECT_EQ(got[i]->code, 0);
+    } else {
+      EXPECT_TRUE(got[i]->delivered()) << i << ": " << got[i]->ToString();
+    }
+  }
+  EXPECT_TRUE(WaitFor([&] { return MessageCount() == 5; })) << MessageCount();
+}
+
+TEST_F(SmtpSenderTest, SendManyKeepsConnectionsOfDifferentSettingsApart) {
+  StartSink({"--auth", "user:secret"});
+  SmtpSettings with_auth = settings_;
+  with_auth.username = "user";
+  with_auth.password = "secret";
+  SmtpSettings wrong = settings_;
+  wrong.username = "user";
+  wrong.password = "wrong";
+  EmailMessage m = Message();
+  std::vector<EmailJob> jobs = {{&with_auth, &m}, {&wrong, &m}, {&with_auth, &m}, {&wrong, &m}};
+  std::vector<std::optional<Outcome>> got(jobs.size());
+  CurlSmtpSender sender;
+  sender.SendMany(jobs, kNow, [&](Completions& done) {
+    for (auto& [i, outcome] : done) got[i] = std::move(outcome);
+  });
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    ASSERT_TRUE(got[i].has_value());
+    if (i % 2 == 0) {
+      EXPECT_TRUE(got[i]->delivered()) << i << ": " << got[i]->ToString();
+    } else {
+      EXPECT_TRUE(got[i]->permanent()) << i << ": " << got[i]->ToString();  // never rides
+    }                                                                       // an authed session
+  }
+  ASSERT_TRUE(WaitFor([&] { return MessageCount() == 2; }));
+  EXPECT_EQ(Meta(1)["auth_user"], "user");
+  EXPECT_EQ(Meta(2)["auth_user"], "user");
 }
 
 TEST_F(SmtpSenderTest, RecipientRejectedWith4xxIsRetryable) {

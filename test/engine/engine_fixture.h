@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
@@ -129,6 +130,22 @@ class FakeHttpSender final : public delivery::HttpSender {
     return o;
   }
 
+  // Like a concurrent sender: SendMany sends every request (in order, through Send), then
+  // reports the outcomes in reverse order, `group` at a time.
+  void ReportOutOfOrder(size_t group) { group_ = group; }
+  void SendMany(std::span<const delivery::HttpRequest> requests,
+                const std::function<void(delivery::Completions&)>& done) override {
+    if (group_ == 0) return HttpSender::SendMany(requests, done);
+    delivery::Completions all;
+    for (size_t i = 0; i < requests.size(); ++i) all.emplace_back(i, Send(requests[i]));
+    std::reverse(all.begin(), all.end());
+    for (size_t start = 0; start < all.size(); start += group_) {
+      delivery::Completions some(all.begin() + start,
+                                 all.begin() + std::min(all.size(), start + group_));
+      done(some);
+    }
+  }
+
   void Script(const std::string& url, std::vector<delivery::Outcome> outcomes) {
     std::lock_guard lock(mu_);
     for (auto& o : outcomes) script_[url].push_back(std::move(o));
@@ -156,6 +173,7 @@ class FakeHttpSender final : public delivery::HttpSender {
 
  private:
   mutable std::mutex mu_;
+  size_t group_ = 0;
   std::vector<delivery::HttpRequest> sent_;
   std::map<std::string, std::deque<delivery::Outcome>> script_;
 };

@@ -84,6 +84,7 @@ class SqliteTxn final : public WriteTxn {
   Result<int64_t> ExitExpiredTokens(int64_t automation_id, core::Millis now) override;
   Status InsertOutboxMessage(core::OutboxMessage& m) override;
   Status UpdateOutboxMessage(const core::OutboxMessage& m) override;
+  Result<bool> FinishOutboxAttempt(const core::OutboxMessage& m, int claimed_attempts) override;
   Result<std::vector<core::OutboxMessage>> ClaimOutbox(core::Millis now, int limit,
                                                       core::Millis lease_until) override;
   Status AddCounters(const std::vector<CounterDelta>& deltas) override;

@@ -1,4 +1,6 @@
-#include "delivery/curl_handle_pool.h"
+#include "delivery/curl_multi_pool.h"
+
+#include <curl/curl.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -16,19 +18,16 @@ void EnsureCurlGlobalInit() {
   });
 }
 
-CurlHandlePool::CurlHandlePool(size_t per_thread) : per_thread_(std::max<size_t>(per_thread, 1)) {
+CurlMultiPool::CurlMultiPool(size_t max_in_flight, size_t per_thread)
+    : max_in_flight_(max_in_flight), per_thread_(std::max<size_t>(per_thread, 1)) {
   EnsureCurlGlobalInit();
 }
 
-CurlHandlePool::~CurlHandlePool() {
-  for (auto& [thread, entries] : by_thread_) {
-    for (Entry& e : entries) curl_easy_cleanup(e.handle);
-  }
-}
+CurlMultiPool::~CurlMultiPool() = default;
 
-CURL* CurlHandlePool::Acquire(const std::string& key) {
-  CURL* handle = nullptr;
-  CURL* evicted = nullptr;
+CurlMulti& CurlMultiPool::Acquire(const std::string& key) {
+  std::unique_ptr<CurlMulti> evicted;
+  CurlMulti* multi = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<Entry>& entries = by_thread_[std::this_thread::get_id()];
@@ -36,30 +35,25 @@ CURL* CurlHandlePool::Acquire(const std::string& key) {
     for (Entry& e : entries) {
       if (e.key == key) {
         e.last_used = tick_;
-        handle = e.handle;
+        multi = e.multi.get();
         break;
       }
     }
-    if (handle == nullptr) {
+    if (multi == nullptr) {
       if (entries.size() >= per_thread_) {
         auto oldest = std::min_element(
             entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.last_used < b.last_used; });
-        evicted = oldest->handle;
+        evicted = std::move(oldest->multi);
         entries.erase(oldest);
       }
-      handle = curl_easy_init();
-      if (handle == nullptr) {
-        std::fprintf(stderr, "rivulet: curl_easy_init failed\n");
-        std::abort();
-      }
-      entries.push_back(Entry{key, handle, tick_});
+      entries.push_back(Entry{key, std::make_unique<CurlMulti>(max_in_flight_), tick_});
+      multi = entries.back().multi.get();
     }
   }
-  // Closing may talk to the peer (SMTP QUIT): never under the lock.
-  if (evicted != nullptr) curl_easy_cleanup(evicted);
-  curl_easy_reset(handle);
-  return handle;
+  // Closing may talk to the peer (SMTP QUIT): never under the lock (evicted dies here).
+  evicted.reset();
+  return *multi;
 }
 
 }  // namespace rivulet::delivery
