@@ -62,7 +62,7 @@ struct HttpSenderOptions {
 };
 
 // HttpSender over libcurl's multi interface: SendMany runs up to max_in_flight requests at
-// once on the calling thread (decision 16). Redirects are not followed; proxies from the
+// once on the calling thread (decision 17). Redirects are not followed; proxies from the
 // environment are ignored; each thread keeps its connections (up to max_in_flight, to any
 // hosts) and reuses them for later requests to the same scheme://host:port (libcurl drops
 // connections idle for more than 118 s).

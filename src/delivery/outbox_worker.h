@@ -35,7 +35,7 @@ struct DeliveryHealth {
 // Takes messages from the outbox and delivers them: e-mail over SMTP, SMS through the
 // workspace's HTTP gateway, webhooks over HTTP. Each thread claims a batch under a lease in
 // one transaction and hands it to the senders' SendMany, which send its messages
-// concurrently (decision 16); outcomes are recorded (with each token's next step) as they
+// concurrently (decision 17); outcomes are recorded (with each token's next step) as they
 // come, one transaction per group of sends that finished together, outside which nothing is
 // sent. A crash between send and record lets the lease expire and the message is sent again
 // with the same Message-ID / Idempotency-Key; so does a failed record (the whole group).

@@ -57,7 +57,7 @@ struct SmtpSenderOptions {
   size_t connections_per_relay = 4;
 };
 
-// EmailSender over libcurl's multi interface (decision 16). SendMany sends the jobs that share
+// EmailSender over libcurl's multi interface (decision 17). SendMany sends the jobs that share
 // settings over up to connections_per_relay connections at once, several messages per
 // connection one after the other (MAIL FROM on the open session); jobs with different
 // settings are sent group after group, and connections are never shared between different
