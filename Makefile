@@ -13,7 +13,7 @@ FUZZ_SECONDS ?= 5
 FUZZ ?= 1
 CMAKE_GEN := -G Ninja
 
-.PHONY: all deps deps-build release debug run test unit integration soak bench fuzz fmt lint clean
+.PHONY: all deps deps-build deps-bench release debug run test unit integration soak bench fuzz fmt lint clean
 
 all: release
 
@@ -22,6 +22,9 @@ deps:
 
 deps-build:
 	@scripts/install-deps --build-only
+
+deps-bench:
+	@scripts/install-deps --bench
 
 $(RELEASE_DIR)/build.ninja:
 	cmake -S . -B $(RELEASE_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DRIVULET_TESTS=OFF -DRIVULET_BENCH=ON
@@ -72,7 +75,7 @@ soak: deps build/$(SOAK_BUILD)/build.ninja
 	cd test/integration && RIVULET_SOAK=1 RIVULET_BIN=$(CURDIR)/build/$(SOAK_BUILD)/rivulet \
 	  /usr/bin/python3 -m unittest -v test_crash_consistency test_hostile_http
 
-bench: deps release
+bench: deps-bench release
 	bench/run-all
 
 fmt:
