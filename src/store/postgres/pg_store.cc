@@ -313,6 +313,17 @@ Status PgStore::Read(const ReadFn& fn) {
   if (!conn) return error;
   // One snapshot for the whole function, as the contract promises.
   Status begin = conn->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (!begin.ok() && !conn->ok()) {
+    // An idle connection cut while the server restarted fails only when used. Nothing has run
+    // yet, so take a fresh one; the other idle ones were most likely cut too.
+    {
+      std::lock_guard lock(readers_mu_);
+      idle_readers_.clear();
+    }
+    conn = AcquireReader(&error);
+    if (!conn) return error;
+    begin = conn->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  }
   if (!begin.ok()) return begin;
   PgTxn txn(*conn, /*for_write=*/false);
   Status st = fn(txn);
