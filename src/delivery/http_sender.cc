@@ -9,6 +9,9 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/clock.h"
+#include "delivery/webhook_signature.h"
+
 namespace rivulet::delivery {
 namespace {
 
@@ -198,6 +201,11 @@ std::string Prepare(const HttpRequest& req, Transfer* t) {
 
 void Configure(CURL* h, Transfer& t, const HttpSenderOptions& options) {
   const HttpRequest& req = *t.req;
+  if (!req.signing_secret.empty()) {
+    std::string line = std::string(kWebhookSignatureHeader) + ": " +
+                       SignWebhook(req.signing_secret, core::SystemClock::Get().Now(), req.body);
+    t.headers = curl_slist_append(t.headers, line.c_str());
+  }
   t.gate.allow = &options.allow_address;
   t.gate.policy = &options.address_policy;
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

@@ -26,6 +26,10 @@ struct HttpRequest {
   // x-www-form-urlencoded default is removed); "Expect: 100-continue" is never sent.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  // sent for POST, PUT, PATCH, and for other methods when non-empty
+  // When set, an X-Rivulet-Signature header of body under this secret (webhook_signature.h)
+  // is added as the transfer starts, so that its t is the moment of sending, however long
+  // the request waited for its turn.
+  std::string signing_secret;
   int connect_timeout_ms = 5000;
   int timeout_ms = 10000;  // the whole exchange
   size_t max_response_bytes = 64 * 1024;

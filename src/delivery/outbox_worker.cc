@@ -133,8 +133,7 @@ struct OutboxWorker::Pending {
   HttpRequest http;
 };
 
-void OutboxWorker::Prepare(const core::OutboxMessage& m, const BatchContext& ctx, core::Millis now,
-                           Pending& out) {
+void OutboxWorker::Prepare(const core::OutboxMessage& m, const BatchContext& ctx, Pending& out) {
   auto fail = [&out](std::string detail) {
     out.result = Journeys::DeliveryResult::kFailed;
     out.detail = std::move(detail);
@@ -199,10 +198,7 @@ void OutboxWorker::Prepare(const core::OutboxMessage& m, const BatchContext& ctx
       }
     }
     const json::object& signing = ctx.Setting(m.workspace_id, "WEBHOOK_SIGNING");
-    if (std::string secret = Str(signing, "secret"); !secret.empty()) {
-      req.headers.emplace_back(std::string(kWebhookSignatureHeader),
-                               SignWebhook(secret, now, req.body));
-    }
+    req.signing_secret = Str(signing, "secret");
   }
   bool has_type = false;
   for (const auto& [k, v] : req.headers) {
@@ -239,7 +235,7 @@ core::Result<int> OutboxWorker::DeliverDueNow() {
       pending[i].detail = "the contact unsubscribed before delivery";
       continue;
     }
-    Prepare(claimed[i], ctx, now, pending[i]);
+    Prepare(claimed[i], ctx, pending[i]);
     if (pending[i].result) continue;
     (claimed[i].channel == "email" ? email_index : http_index).push_back(i);
   }

@@ -91,8 +91,7 @@ class OutboxWorker {
   void Loop();
   core::Status ReadBatchContext(const std::vector<core::OutboxMessage>& claimed, BatchContext& ctx);
   // Builds what m needs sent, or decides its result (kFailed with the reason) without sending.
-  void Prepare(const core::OutboxMessage& m, const BatchContext& ctx, core::Millis now,
-               Pending& out);
+  void Prepare(const core::OutboxMessage& m, const BatchContext& ctx, Pending& out);
   static std::vector<Committer::Done> ToDone(Completions& completions,
                                              const std::vector<size_t>& positions);
 
