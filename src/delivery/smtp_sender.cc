@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/crypto.h"
+#include "delivery/socket_gate.h"
 
 namespace rivulet::delivery {
 namespace {
@@ -71,7 +72,7 @@ std::string PoolKey(const SmtpSettings& s) {
 
 EmailSender::~EmailSender() = default;
 
-CurlSmtpSender::CurlSmtpSender() = default;
+CurlSmtpSender::CurlSmtpSender(SmtpSenderOptions options) : options_(std::move(options)) {}
 
 Outcome CurlSmtpSender::MapResult(CURLcode rc, long smtp_code, const std::string& error) {
   int code = static_cast<int>(smtp_code);
@@ -109,10 +110,12 @@ Outcome CurlSmtpSender::Send(const SmtpSettings& settings, const EmailMessage& m
   std::string mail_from = "<" + message.from_address + ">";
   curl_slist* rcpt = curl_slist_append(nullptr, ("<" + message.to_address + ">").c_str());
   char errbuf[CURL_ERROR_SIZE] = "";
+  SocketGate gate(&options_.allow_address, &options_.address_policy);
 
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  gate.Install(h);
 #if LIBCURL_VERSION_NUM >= 0x075500
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 #else
@@ -156,7 +159,9 @@ Outcome CurlSmtpSender::Send(const SmtpSettings& settings, const EmailMessage& m
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(h, CURLOPT_MAIL_RCPT, nullptr);
   curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
+  gate.Remove(h);
   curl_slist_free_all(rcpt);
+  if (gate.Refused(rc)) return Outcome::Permanent(0, gate.Detail());
   return MapResult(rc, smtp_code, errbuf);
 }
 

@@ -3,9 +3,12 @@
 
 #include <curl/curl.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
+#include "delivery/address_policy.h"
 #include "delivery/curl_handle_pool.h"
 #include "delivery/mime.h"
 #include "delivery/outcome.h"
@@ -35,6 +38,15 @@ class EmailSender {
                        core::Millis now) = 0;
 };
 
+struct SmtpSenderOptions {
+  // Checked with each resolved address of the SMTP server before a new connection is opened
+  // to it, exactly as HttpSenderOptions (one SocketGate, socket_gate.h): a refused address is
+  // kPermanent "address not allowed: <ip> is <reason> (...)" and nothing is sent. Unset: no
+  // policy. A reused connection was allowed when it was opened.
+  std::function<bool(const std::string& ip)> allow_address;
+  std::optional<AddressPolicy> address_policy;
+};
+
 // EmailSender over libcurl. Each thread keeps one connection per (url, user, password, TLS
 // settings) and reuses it for consecutive messages (MAIL FROM on the open session; libcurl
 // stops reusing a connection idle for more than 118 s). Proxies from the environment are
@@ -53,7 +65,7 @@ class EmailSender {
 // Destroying the sender closes its connections (QUIT); no Send may be running then.
 class CurlSmtpSender final : public EmailSender {
  public:
-  CurlSmtpSender();
+  explicit CurlSmtpSender(SmtpSenderOptions options = {});
   Outcome Send(const SmtpSettings& settings, const EmailMessage& message,
                core::Millis now) override;
 
@@ -61,6 +73,7 @@ class CurlSmtpSender final : public EmailSender {
   static Outcome MapResult(CURLcode rc, long smtp_code, const std::string& error);
 
  private:
+  SmtpSenderOptions options_;
   CurlHandlePool handles_;
 };
 

@@ -145,11 +145,22 @@ class PostgresCluster:
             try:
                 self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-l", self.log,
                            "-w", "-t", "60", "-o", opts, "start"])
+                self._opts = opts
                 return self
             except subprocess.CalledProcessError:
                 if attempt == 4:
                     raise RuntimeError("PostgreSQL did not start:\n" + self.server_log())
         return self
+
+    def halt(self, mode="immediate"):
+        """Stops the server but keeps its data and port, as a database crash (mode
+        "immediate") or a restart ("fast") looks to clients; resume() starts it again."""
+        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-m", mode, "-w", "stop"])
+
+    def resume(self):
+        """Starts a halted server again on the same port with the same settings."""
+        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-l", self.log,
+                   "-w", "-t", "60", "-o", self._opts, "start"])
 
     def server_log(self):
         try:
