@@ -18,7 +18,7 @@ import time
 import unittest
 import uuid as uuidlib
 
-from rivulet_harness import RivuletTestCase
+from rivulet_harness import BACKEND, RivuletTestCase
 
 
 def new_uuid():
@@ -211,14 +211,22 @@ class TokenAuthTest(RivuletTestCase):
         token = srv.oauth_token()
         self.assertEqual(srv.client(token).get("/v1/contacts").status, 200)
         srv.stop()
-        # Age every token past its expiry (the process is stopped; its cache is gone).
-        db = sqlite3.connect(srv.database)
-        try:
-            n = db.execute("UPDATE access_tokens SET expires_at = ?",
-                           (int(time.time() * 1000) - 1000,)).rowcount
-            db.commit()
-        finally:
-            db.close()
+        # Age every token past its expiry (the process is stopped; its cache is gone), in the
+        # SQLite file or the PostgreSQL database.
+        past = int(time.time() * 1000) - 1000
+        if BACKEND == "postgres":
+            from pg_cluster import PostgresCluster
+            out = PostgresCluster.shared().scalar(
+                srv.database, "WITH aged AS (UPDATE access_tokens SET expires_at = %d "
+                "RETURNING 1) SELECT count(*) FROM aged" % past)
+            n = int(out)
+        else:
+            db = sqlite3.connect(srv.database)
+            try:
+                n = db.execute("UPDATE access_tokens SET expires_at = ?", (past,)).rowcount
+                db.commit()
+            finally:
+                db.close()
         self.assertGreaterEqual(n, 1)
         srv.start()
         r = srv.client(token).get("/v1/contacts")
