@@ -25,7 +25,7 @@ from rivulet_harness import RivuletTestCase
 MATRIX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vendor_isolation_matrix.json")
 # Failed authentications are the point of VendorAuthTest: no rate limit in the way.
 NO_AUTH_LIMIT = ["--auth-failures-per-client", "0", "--auth-failures-per-address", "0"]
-PLACEHOLDER = re.compile(r"<(a|b)\.(\w+)(:int)?>|<unknown>|<fresh>")
+PLACEHOLDER = re.compile(r"<(a|b)\.(\w+)(:int)?>|<unknown>")
 
 
 def new_uuid():
@@ -170,16 +170,12 @@ class VendorIsolationMatrixTest(RivuletTestCase):
         def one(m):
             if m.group(0) == "<unknown>":
                 return new_uuid()
-            if m.group(0) == "<fresh>":
-                return new_uuid()
-            objects = a.objects if m.group(1) == "a" else b.objects
-            key = m.group(2)
-            if key == "template_id" and "/api/" in text and "/contactflow/" not in text:
-                key = "template_id_at"
-            return objects[key]
+            return (a.objects if m.group(1) == "a" else b.objects)[m.group(2)]
         return PLACEHOLDER.sub(one, text)
 
     def fill_value(self, value, a, b, allstech):
+        """fill() inside a JSON value; "<x.y:int>" becomes a number, and in AllsTechnology
+        forms template_id is that face's template id."""
         if isinstance(value, str):
             m = PLACEHOLDER.fullmatch(value)
             if m and m.group(3) == ":int":
