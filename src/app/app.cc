@@ -123,9 +123,12 @@ core::Status Serve(const Config& config, bool demo) {
 
   // The engine's workers: timers, then delivery; hooks wake them after commits.
   engine::Scheduler scheduler(*store, engine.journeys, clock, &engine.hooks);
-  delivery::CurlSmtpSender smtp;
-  delivery::HttpSenderOptions http_options;
+  // One outbound address policy for SMTP servers, webhooks and SMS gateways.
   RIVULET_ASSIGN_OR_RETURN(auto outbound_allow, delivery::ParseCidrList(config.outbound_allow));
+  delivery::SmtpSenderOptions smtp_options;
+  smtp_options.address_policy.emplace(outbound_allow);
+  delivery::CurlSmtpSender smtp(std::move(smtp_options));
+  delivery::HttpSenderOptions http_options;
   http_options.address_policy.emplace(std::move(outbound_allow));
   delivery::CurlHttpSender http_sender(std::move(http_options));
   delivery::OutboxOptions outbox_options;

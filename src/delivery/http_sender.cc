@@ -1,15 +1,14 @@
 #include "delivery/http_sender.h"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string_view>
 
 #include "core/clock.h"
+#include "delivery/socket_gate.h"
 #include "delivery/webhook_signature.h"
 
 namespace rivulet::delivery {
@@ -32,55 +31,6 @@ size_t Write(char* data, size_t size, size_t nmemb, void* userdata) {
   }
   sink->body.append(data, n);
   return n;
-}
-
-struct SocketGate {
-  const std::function<bool(const std::string&)>* allow = nullptr;
-  const std::optional<AddressPolicy>* policy = nullptr;
-  bool denied = false;
-  std::string denied_address;
-  std::string denied_reason;
-};
-
-std::string AddressText(const curl_sockaddr* address) {
-  char buf[INET6_ADDRSTRLEN] = "";
-  if (address->family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
-    inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf));
-  } else if (address->family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
-    inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf));
-  }
-  return buf;
-}
-
-curl_socket_t OpenSocket(void* clientp, curlsocktype purpose, curl_sockaddr* address) {
-  auto* gate = static_cast<SocketGate*>(clientp);
-  if (purpose == CURLSOCKTYPE_IPCXN && (*gate->allow || gate->policy->has_value())) {
-    std::string ip = AddressText(address);
-    bool allowed = !ip.empty();
-    if (allowed && *gate->allow) {
-      try {
-        allowed = (*gate->allow)(ip);
-      } catch (...) {
-        allowed = false;
-      }
-    }
-    if (allowed && gate->policy->has_value()) {
-      std::string why = (*gate->policy)->DenialReason(ip);
-      if (!why.empty()) {
-        allowed = false;
-        gate->denied_reason = std::move(why);
-      }
-    }
-    if (!allowed) {
-      gate->denied = true;
-      gate->denied_address = ip;
-      return CURL_SOCKET_BAD;
-    }
-  }
-  // CLOEXEC: a child process started meanwhile must not inherit the connection.
-  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 bool IsTchar(unsigned char c) {
@@ -170,7 +120,7 @@ struct Transfer {
   const HttpRequest* req = nullptr;
   curl_slist* headers = nullptr;
   ResponseSink sink;
-  SocketGate gate;
+  std::optional<SocketGate> gate;  // set when the handle is configured
   char errbuf[CURL_ERROR_SIZE] = "";
 
   ~Transfer() { curl_slist_free_all(headers); }
@@ -206,8 +156,6 @@ void Configure(CURL* h, Transfer& t, const HttpSenderOptions& options) {
                        SignWebhook(req.signing_secret, core::SystemClock::Get().Now(), req.body);
     t.headers = curl_slist_append(t.headers, line.c_str());
   }
-  t.gate.allow = &options.allow_address;
-  t.gate.policy = &options.address_policy;
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.errbuf);
   curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
@@ -224,8 +172,8 @@ void Configure(CURL* h, Transfer& t, const HttpSenderOptions& options) {
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, t.headers);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Write);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &t.sink);
-  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &OpenSocket);
-  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &t.gate);
+  t.gate.emplace(&options.allow_address, &options.address_policy);
+  t.gate->Install(h);
 
   const std::string& m = req.method;
   bool send_body = !req.body.empty() || m == "POST" || m == "PUT" || m == "PATCH";
@@ -247,15 +195,10 @@ Outcome Finish(CURL* h, CURLcode rc, Transfer& t) {
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   std::string error = t.errbuf[0] != '\0' ? t.errbuf : curl_easy_strerror(rc);
   const ResponseSink& sink = t.sink;
-  const SocketGate& gate = t.gate;
+  const SocketGate& gate = *t.gate;
   Outcome out;
-  if (gate.denied && rc == CURLE_COULDNT_CONNECT) {
-    std::string detail = "address not allowed: " + gate.denied_address;
-    if (!gate.denied_reason.empty()) {
-      detail += " is " + gate.denied_reason +
-                " (private, loopback and link-local networks must be listed in outbound_allow)";
-    }
-    out = Outcome::Permanent(0, detail);
+  if (gate.Refused(rc)) {
+    out = Outcome::Permanent(0, gate.Detail());
   } else if (status != 0) {
     Outcome::Kind kind = CurlHttpSender::KindForStatus(status);
     std::string detail;
@@ -323,7 +266,7 @@ void CurlHttpSender::SendMany(std::span<const HttpRequest> requests,
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
-        curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, nullptr);
+        transfers[i].gate->Remove(h);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
       },
       [&] {

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/crypto.h"
+#include "delivery/socket_gate.h"
 
 namespace rivulet::delivery {
 namespace {
@@ -81,7 +82,7 @@ void EmailSender::SendMany(std::span<const EmailJob> jobs, core::Millis now,
 }
 
 CurlSmtpSender::CurlSmtpSender(SmtpSenderOptions options)
-    : multis_(options.connections_per_relay) {}
+    : options_(std::move(options)), multis_(options_.connections_per_relay) {}
 
 Outcome CurlSmtpSender::MapResult(CURLcode rc, long smtp_code, const std::string& error) {
   int code = static_cast<int>(smtp_code);
@@ -125,14 +126,18 @@ struct Transfer {
   std::string mail_from;
   curl_slist* rcpt = nullptr;
   char errbuf[CURL_ERROR_SIZE] = "";
+  std::optional<SocketGate> gate;  // set when the handle is configured
 
   ~Transfer() { curl_slist_free_all(rcpt); }
 };
 
-void Configure(CURL* h, const SmtpSettings& settings, const std::string& url, Transfer& t) {
+void Configure(CURL* h, const SmtpSettings& settings, const std::string& url,
+               const SmtpSenderOptions& options, Transfer& t) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.errbuf);
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  t.gate.emplace(&options.allow_address, &options.address_policy);
+  t.gate->Install(h);
 #if LIBCURL_VERSION_NUM >= 0x075500
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 #else
@@ -219,17 +224,21 @@ void CurlSmtpSender::SendMany(std::span<const EmailJob> jobs, core::Millis now,
         group.jobs.size(),
         [&](size_t k, CURL* h) {
           size_t i = group.jobs[k];
-          Configure(h, *jobs[i].settings, group.url, transfers[i]);
+          Configure(h, *jobs[i].settings, group.url, options_, transfers[i]);
         },
         [&](size_t k, CURL* h, CURLcode rc) {
           size_t i = group.jobs[k];
           long smtp_code = 0;
           curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &smtp_code);
-          completions.emplace_back(i, MapResult(rc, smtp_code, transfers[i].errbuf));
+          Transfer& t = transfers[i];
+          completions.emplace_back(i, t.gate->Refused(rc)
+                                          ? Outcome::Permanent(0, t.gate->Detail())
+                                          : MapResult(rc, smtp_code, t.errbuf));
           // The handle is reused: leave it no pointer into transfers.
           curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
           curl_easy_setopt(h, CURLOPT_MAIL_RCPT, nullptr);
           curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
+          t.gate->Remove(h);
         },
         [&] {
           done(completions);

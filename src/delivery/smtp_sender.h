@@ -4,10 +4,12 @@
 #include <curl/curl.h>
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "core/clock.h"
+#include "delivery/address_policy.h"
 #include "delivery/curl_multi_pool.h"
 #include "delivery/mime.h"
 #include "delivery/outcome.h"
@@ -55,6 +57,12 @@ struct SmtpSenderOptions {
   // once, each on its own connection, per calling thread; connections are kept open and
   // reused by later messages with the same settings.
   size_t connections_per_relay = 4;
+  // Checked with each resolved address of the SMTP server before a new connection is opened
+  // to it, exactly as HttpSenderOptions (one SocketGate, socket_gate.h): a refused address is
+  // kPermanent "address not allowed: <ip> is <reason> (...)" and nothing is sent. Unset: no
+  // policy. A reused connection was allowed when it was opened.
+  std::function<bool(const std::string& ip)> allow_address;
+  std::optional<AddressPolicy> address_policy;
 };
 
 // EmailSender over libcurl's multi interface (decision 17). SendMany sends the jobs that share
@@ -88,6 +96,7 @@ class CurlSmtpSender final : public EmailSender {
   static Outcome MapResult(CURLcode rc, long smtp_code, const std::string& error);
 
  private:
+  SmtpSenderOptions options_;
   CurlMultiPool multis_;
 };
 

@@ -58,6 +58,13 @@ void Router::Add(const Face* face, std::string method, std::string pattern, Hand
   }
 }
 
+std::vector<const Route*> Router::Routes() const {
+  std::vector<const Route*> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.push_back(r.get());
+  return out;
+}
+
 Router::Match Router::Find(std::string_view method, std::string_view path,
                            const Request* request) const {
   Match best;

@@ -102,6 +102,10 @@ class Router {
   // The face whose prefix owns path (longest prefix), or nullptr.
   const Face* FaceFor(std::string_view path) const;
 
+  // Every registered route, in registration order; valid while the router lives. For tests
+  // that check that every route is documented or covered.
+  std::vector<const Route*> Routes() const;
+
  private:
   // The routes that may match a path of n segments whose first is s: those with n segments
   // whose first is the literal s or a parameter, in the order they were added.

@@ -410,6 +410,48 @@ TEST_F(SmtpSenderTest, InvalidSettingsArePermanent) {
   EXPECT_TRUE(sender.Send(s, Message(), kNow).permanent());
 }
 
+// SMTP servers are under the outbound address policy like webhooks: a relay on loopback is
+// refused before any connection unless outbound_allow lists it.
+TEST_F(SmtpSenderTest, TheAddressPolicyRefusesALoopbackRelayAndSendsNothing) {
+  StartSink();
+  SmtpSenderOptions options;
+  options.address_policy.emplace();
+  CurlSmtpSender sender(std::move(options));
+  Outcome out = sender.Send(settings_, Message(), kNow);
+  ASSERT_TRUE(out.permanent()) << out.ToString();
+  EXPECT_EQ(out.code, 0);
+  EXPECT_NE(out.detail.find("address not allowed: 127.0.0.1 is loopback"), std::string::npos)
+      << out.detail;
+  EXPECT_NE(out.detail.find("outbound_allow"), std::string::npos) << out.detail;
+  // By host name, too: the policy judges the resolved address.
+  SmtpSettings by_name = settings_;
+  by_name.url = "smtp://localhost:" + std::to_string(sink_->port());
+  Outcome named = sender.Send(by_name, Message(), kNow);
+  ASSERT_TRUE(named.permanent()) << named.ToString();
+  EXPECT_NE(named.detail.find("address not allowed"), std::string::npos) << named.detail;
+  EXPECT_EQ(MessageCount(), 0);
+}
+
+TEST_F(SmtpSenderTest, AnAllowedNetworkIsReachedAndAPredicateCanRefuse) {
+  StartSink();
+  auto allow = ParseCidrList("127.0.0.0/8");
+  ASSERT_TRUE(allow.ok());
+  SmtpSenderOptions options;
+  options.address_policy.emplace(*allow);
+  CurlSmtpSender allowed(std::move(options));
+  Outcome out = allowed.Send(settings_, Message(), kNow);
+  ASSERT_TRUE(out.delivered()) << out.ToString();
+  EXPECT_EQ(MessageCount(), 1);
+
+  SmtpSenderOptions refusing;
+  refusing.allow_address = [](const std::string& ip) { return ip != "127.0.0.1"; };
+  CurlSmtpSender refused(std::move(refusing));
+  Outcome no = refused.Send(settings_, Message(), kNow);
+  ASSERT_TRUE(no.permanent()) << no.ToString();
+  EXPECT_EQ(no.detail, "address not allowed: 127.0.0.1");
+  EXPECT_EQ(MessageCount(), 1);
+}
+
 TEST(SmtpOutcomeTest, MapsLibcurlResults) {
   EXPECT_TRUE(CurlSmtpSender::MapResult(CURLE_OK, 250, "").delivered());
   EXPECT_TRUE(CurlSmtpSender::MapResult(CURLE_LOGIN_DENIED, 535, "").permanent());

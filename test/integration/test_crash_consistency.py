@@ -1,4 +1,4 @@
-"""Crash consistency (issue #8.1) on SQLite: SIGKILL the server at random moments while an
+"""Crash consistency (issue #8.1) on SQLite and PostgreSQL: SIGKILL the server at random moments while an
 automation with e-mail, webhook, wait and A/B steps runs over N tokens against a real SMTP
 server and HTTP receiver, restart it each time, and check at the end that
 
@@ -8,6 +8,10 @@ server and HTTP receiver, restart it each time, and check at the end that
   * no message was lost; a repeat (a message whose send was not recorded before a kill) carries
     the same Message-ID / Idempotency-Key and the same content; repeats are counted and printed;
   * each contact followed exactly one A/B branch, however often the process died.
+
+The final state (tokens by status, unsent outbox rows, and on SQLite `PRAGMA integrity_check`)
+is read from the database after the server stopped: the SQLite file, or with
+RIVULET_TEST_BACKEND=postgres the throw-away cluster's database through psql.
 
 Short form (make test): N=300, 3 kills. Long form (make soak): RIVULET_SOAK=1, N=20,000,
 20 kills; RIVULET_CRASH_TOKENS / RIVULET_CRASH_KILLS / RIVULET_CRASH_SEED /
@@ -27,6 +31,7 @@ import time
 import unittest
 from collections import Counter, defaultdict
 
+from rivulet_harness import BACKEND
 from test_engine_e2e import E2EBase, body_json, header, poll_until
 
 SOAK = os.environ.get("RIVULET_SOAK") == "1"
@@ -209,14 +214,7 @@ class CrashConsistencyTest(E2EBase):
         self.assertEqual(distinct["mail2"] + distinct["hook2"], TOKENS)
         srv.stop()
 
-        db = sqlite3.connect("file:%s?mode=ro" % srv.database, uri=True)
-        try:
-            by_status = dict(db.execute("SELECT status, count(*) FROM tokens GROUP BY status"))
-            pending = db.execute("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
-                                 ).fetchone()[0] if self.has_table(db, "outbox") else 0
-            integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            db.close()
+        by_status, pending, integrity = final_state(srv.database)
         self.assertEqual(by_status, {"COMPLETED": TOKENS}, by_status)
         self.assertEqual(pending, 0)
         self.assertEqual(integrity, "ok")
@@ -229,10 +227,29 @@ class CrashConsistencyTest(E2EBase):
               % (len(kill_log), ", ".join("%.1f" % t for t in kill_log), TOKENS, done_at, sent,
                  received, received - sent, dict(repeats), resent), file=sys.stderr)
 
-    @staticmethod
-    def has_table(db, name):
-        return db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
-                          (name,)).fetchone() is not None
+
+FINAL_TOKENS = "SELECT status, count(*) FROM tokens GROUP BY status"
+FINAL_PENDING = "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
+
+
+def final_state(database):
+    """({token status: count}, unsent outbox rows, integrity) of a stopped server's database:
+    a SQLite file (integrity from PRAGMA integrity_check) or a PostgreSQL URL (psql; the
+    server's own checks stand for integrity there)."""
+    if BACKEND == "postgres" or database.startswith("postgres"):
+        from pg_cluster import PostgresCluster
+        pg = PostgresCluster.shared()
+        rows = [line.split("|") for line in pg.scalar(database, FINAL_TOKENS).splitlines() if line]
+        by_status = {status: int(n) for status, n in rows}
+        return by_status, int(pg.scalar(database, FINAL_PENDING) or 0), "ok"
+    db = sqlite3.connect("file:%s?mode=ro" % database, uri=True)
+    try:
+        by_status = dict(db.execute(FINAL_TOKENS))
+        pending = db.execute(FINAL_PENDING).fetchone()[0]
+        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        db.close()
+    return by_status, pending, integrity
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""Dependency faults (issue #8.2, short form, SQLite): the SMTP server down and back, SMTP
-answering 4xx then 5xx, a webhook receiver that is slower than the timeout, answers 500,
-drops connections or returns 10 MB, and the SQLite file unable to grow (an injected write
-failure: RLIMIT_FSIZE, the way a full disk fails writes).
+"""Dependency faults (issue #8.2, short form): the SMTP server down and back, SMTP answering 4xx
+then 5xx, a webhook receiver that is slower than the timeout, answers 500, drops connections
+or returns 10 MB, the SQLite file unable to grow (an injected write failure: RLIMIT_FSIZE, the
+way a full disk fails writes), and, with RIVULET_TEST_BACKEND=postgres, PostgreSQL stopped
+and started again mid-run (its own cluster, so the port stays the same).
 
 Expected: retries with backoff, a clear error on the token's message, /readyz and /metrics
 showing the fault while it lasts, recovery without intervention, nothing lost or sent twice
@@ -22,6 +23,7 @@ import time
 import unittest
 from collections import Counter
 
+from rivulet_harness import BACKEND
 from test_engine_e2e import E2EBase, SmtpSink, header, poll_until
 
 
@@ -50,6 +52,8 @@ class FaultBase(E2EBase):
         return srv.client(None).get("/metrics").body
 
     def integrity(self, srv):
+        if BACKEND == "postgres":
+            return "ok"  # no file to check; PostgreSQL keeps its own consistency
         db = sqlite3.connect("file:%s?mode=ro" % srv.database, uri=True)
         try:
             return db.execute("PRAGMA integrity_check").fetchone()[0]
@@ -187,6 +191,7 @@ class WebhookFaultTest(FaultBase):
               % (time.time() - began, results), file=sys.stderr)
 
 
+@unittest.skipIf(BACKEND == "postgres", "the SQLite file's disk")
 class DiskFullTest(FaultBase):
     """The database cannot grow (RLIMIT_FSIZE makes write() fail with EFBIG, the way a full
     disk fails it with ENOSPC)."""
@@ -270,6 +275,109 @@ class DiskFullTest(FaultBase):
             cursor = r.json.get("next_cursor")
             if not cursor:
                 return stored
+
+
+@unittest.skipUnless(BACKEND == "postgres", "runs with RIVULET_TEST_BACKEND=postgres")
+class PostgresRestartTest(FaultBase):
+    """PostgreSQL stops (an immediate shutdown: connections cut, no checkpoint) while e-mails
+    and webhooks flow and events arrive, and comes back on the same port a few seconds later.
+    Expected: API calls fail cleanly meanwhile (5xx, nothing half-done), /readyz says the
+    database is unavailable, and afterwards every acknowledged token finishes with each
+    message delivered once per id, without a restart of Rivulet."""
+
+    TOKENS = 40
+    DOWN_SECONDS = 3
+
+    def test_postgres_restarted_mid_run_loses_nothing(self):
+        from pg_cluster import PostgresCluster
+        cluster = PostgresCluster().start()
+        self.addCleanup(cluster.stop)
+        sink = self.sink()
+        recv = self.receiver()
+        srv = self.start_server(name="pg-restart", database=cluster.create_database("restart"),
+                                args=self.SERVER_ARGS)
+        api = srv.client("api_key", timeout=15)
+        sender = self.configure(api, smtp=sink, signing=False)
+        mail = self.step("CLAB_CAMPAIGN", {"sender_uuid": sender,
+                                           "subject": "Hi {{contact.email}}", "text": "t"})
+        wait = self.step("WAIT", {"delay_seconds": 1})
+        hook = self.step("WEBHOOK", {"url": recv.url("/hooks/pg")})
+        a = self.running_automation(api, "pg restart", [mail, wait, hook],
+                                    [self.conn(mail, wait), self.conn(wait, hook)],
+                                    triggers=["pg_go"])
+
+        def send(i):
+            r = api.post("/v1/events", json={"type": "pg_go",
+                                             "contact": {"email": "p%03d@pg.example" % i},
+                                             "idempotency_key": "pg-%d" % i})
+            return r.status
+
+        acknowledged, refused = [], Counter()
+        for i in range(self.TOKENS // 2):
+            self.assertIn(send(i), (200, 201))
+            acknowledged.append(i)
+        # Down while the first half is in flight.
+        cluster.halt("immediate")
+        down_at = time.monotonic()
+
+        def not_ready():
+            r = srv.client(None).get("/readyz")
+            return r if r.status == 503 else None
+        r = poll_until(not_ready, 20, "/readyz reporting the database", interval=0.2)
+        self.assertNotEqual(r.json["database"], "ok", r)
+        for i in range(self.TOKENS // 2, self.TOKENS // 2 + 5):
+            try:
+                status = send(i)
+            except OSError as e:  # a time-out is a failure to report, not a crash of the test
+                self.fail("no answer with the database down: %r" % (e,))
+            if status in (200, 201):
+                acknowledged.append(i)  # (a write that got through before the cut)
+            else:
+                self.assertGreaterEqual(status, 500)
+                refused[status] += 1
+        self.assertTrue(refused, "every write succeeded with the database down")
+        self.assertTrue(srv.running, "the server died with its database")
+        time.sleep(max(0.0, self.DOWN_SECONDS - (time.monotonic() - down_at)))
+        cluster.resume()
+        back_at = time.monotonic()
+
+        # Back: no intervention; the refused events are sent again (idempotent) with the rest.
+        def ready():
+            r = srv.client(None).get("/readyz")
+            return r if r.status == 200 else None
+        poll_until(ready, 60, "/readyz ready again", interval=0.2)
+        recovered_in = time.monotonic() - back_at
+        for i in range(self.TOKENS // 2, self.TOKENS):
+            self.assertIn(send(i), (200, 201))
+        addrs = ["p%03d@pg.example" % i for i in range(self.TOKENS)]
+
+        def finished():
+            s = self.stats(api, a)
+            done = self.counter(s, None, "completed") + self.counter(s, None, "errors")
+            return s if done >= self.TOKENS else None
+        s = poll_until(finished, 90, "every token finished", interval=0.5)
+        self.assertEqual((self.counter(s, None, "entered"), self.counter(s, None, "completed"),
+                          self.counter(s, None, "errors")), (self.TOKENS, self.TOKENS, 0), s)
+        mails = Counter((m.to, m.message_id) for m in sink.messages())
+        hooks = Counter((json.loads(e["body"])["contact"]["email"], header(e, "Idempotency-Key"))
+                        for e in recv.requests("/hooks/pg"))
+        for seen, what in ((mails, "mail"), (hooks, "webhook")):
+            by_addr = Counter(addr for addr, _ in seen)
+            self.assertEqual(sorted(by_addr), addrs, what)  # one id per contact, none missing
+            self.assertEqual(set(by_addr.values()), {1}, (what, by_addr))
+        self.assertEqual((self.counter(s, mail, "sent"), self.counter(s, hook, "sent")),
+                         (self.TOKENS, self.TOKENS), s)
+        repeats = sum(mails.values()) + sum(hooks.values()) - 2 * self.TOKENS
+        pending = cluster.scalar(srv.database, "SELECT count(*) FROM outbox WHERE status IN "
+                                 "('pending', 'sending')")
+        self.assertEqual(int(pending), 0)
+        srv.stop()
+        self.FAULTS.append(("PostgreSQL restart", "recovered"))
+        print("\n  faults: PostgreSQL down %.1f s mid-run; %d writes refused (%s); ready again "
+              "%.1f s after it came back, no restart; %d tokens finished, %d messages, %d "
+              "repeated with the same ids" % (back_at - down_at, sum(refused.values()),
+                                              dict(refused), recovered_in, self.TOKENS,
+                                              2 * self.TOKENS, repeats), file=sys.stderr)
 
 
 if __name__ == "__main__":

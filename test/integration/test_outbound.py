@@ -1,5 +1,5 @@
-"""Outbound safety (issue #8.6): webhook and SMS-gateway calls only reach addresses the
-policy allows, decided on the RESOLVED address, and redirects are not followed.
+"""Outbound safety (issue #8.6): webhook and SMS-gateway calls and SMTP connections only reach
+addresses the policy allows, decided on the RESOLVED address, and redirects are not followed.
 
 Private, loopback and link-local networks are refused unless `outbound_allow` lists them.
 The harness passes --outbound-allow 127.0.0.0/8,::1/128 so other suites can use loopback
@@ -13,7 +13,7 @@ import unittest
 import urllib.request
 
 from rivulet_harness import run_cli
-from test_engine_e2e import E2EBase, poll_until
+from test_engine_e2e import E2EBase, SmtpSink, poll_until
 
 
 class OutboundPolicyTest(E2EBase):
@@ -61,6 +61,50 @@ class OutboundPolicyTest(E2EBase):
         poll_until(lambda: recv.requests("/sentinel"), 10, "the sentinel request")
         self.assertEqual([e["path"] for e in recv.requests()], ["/sentinel"])
         srv.stop()
+
+    def test_loopback_smtp_relay_is_refused_without_the_setting_and_nothing_is_sent(self):
+        sink = self.start_peer(SmtpSink())
+        srv = self.start_server(name="smtp-policy", outbound_allow=None, args=self.SERVER_ARGS)
+        api = srv.client("api_key")
+        sender = self.configure(api, smtp=sink, signing=False)
+        mail = self.step("CLAB_CAMPAIGN", {"sender_uuid": sender, "subject": "Hi",
+                                           "text": "Hello {{contact.email}}"})
+        a = self.running_automation(api, "smtp by ip", [mail], [])
+        t = self.assert_refused(api, a, "smtp-ip@outbound.example", None)
+        self.assertIn("127.0.0.1 is loopback", t["error_message"], t)
+        # By host name: refused on the resolved address, the same way.
+        self.ok(api.put("/v1/settings/%s" % self.smtp_setting(api), json={
+            "type": "SMTP", "value": {"url": "smtp://localhost:%d" % sink.port,
+                                      "tls": "none"}}), 200)
+        t = self.assert_refused(api, a, "smtp-name@outbound.example", None)
+        self.assertIn("loopback", t["error_message"], t)
+        # Contactflow's test e-mail goes through the same sender and policy.
+        token = srv.oauth_token()
+        cf = srv.client({"Authorization": "Bearer " + token, "Node": srv.creds.workspace_uuid})
+        r = cf.post("/contactflow/external-contents/test-email", json={
+            "senderEmail": "news@shop.example", "email": "test@outbound.example",
+            "subject": "s", "textContent": "t"})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("address not allowed", r.json["message"], r)
+        self.assertEqual(sink.messages(), [])
+        self.assertEqual(self.stats(api, a)["automation"].get("sent", 0), 0)
+
+        # Listed in outbound_allow, the same relay gets the mail.
+        srv.stop()
+        srv.outbound_allow = "127.0.0.0/8"
+        srv.start()
+        api = srv.client("api_key")
+        t = self.wait_token(api, self.enroll(api, a, {"email": "allowed@outbound.example"})["uuid"],
+                            {"ERROR", "COMPLETED"}, 20)
+        self.assertEqual(t["status"], "COMPLETED", t)
+        poll_until(lambda: [m for m in sink.messages() if m.to == "allowed@outbound.example"],
+                   10, "the allowed mail")
+        self.assertEqual(len(sink.messages()), 1)
+        srv.stop()
+
+    def smtp_setting(self, api):
+        settings = self.ok(api.get("/v1/settings"), 200)["data"]
+        return [s["uuid"] for s in settings if s["type"] == "SMTP"][0]
 
     def test_allowed_network_is_delivered_and_redirects_are_not_followed(self):
         recv = self.receiver()

@@ -163,6 +163,15 @@ class PostgresCluster:
         """Starts the server stopped by stop_server() again, on the same port."""
         self._pg_ctl_start()
 
+    def halt(self, mode="immediate"):
+        """Stops the server but keeps its data and port, as a database crash (mode
+        "immediate") or a restart ("fast") looks to clients; resume() starts it again."""
+        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-m", mode, "-w", "stop"])
+
+    def resume(self):
+        """Starts a halted server again on the same port with the same settings."""
+        self._pg_ctl_start()
+
     def server_log(self):
         try:
             with open(self.log) as f:
