@@ -31,7 +31,7 @@ struct Services {
   // Counts failed authentications outside the dispatcher (token endpoints); may be null.
   http::AuthLimiter* auth_limiter = nullptr;
   // How outbound delivery is going (shown by /readyz); may be empty.
-  std::function<delivery::DeliveryHealth()> delivery_health;
+  std::function<delivery::DeliveryHealth()> delivery_health = nullptr;
   // Told after commits that create due work (e.g. a released batch); may be null.
   const engine::EngineHooks* hooks = nullptr;
 };

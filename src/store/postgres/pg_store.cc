@@ -41,18 +41,15 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(PgOptions options) {
   return store;
 }
 
-PgStore::PgStore(PgOptions options) : options_(std::move(options)) {
+PgStore::PgStore(PgOptions options)
+    : options_(std::move(options)), queue_(options_.max_queue) {
   std::random_device rd;
   // Bounded: at most 64 rows per counter however often processes restart.
   counter_shard_ = static_cast<int64_t>(rd() % 64);
 }
 
 PgStore::~PgStore() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
+  queue_.Stop();
   if (writer_.joinable()) writer_.join();
   {
     std::lock_guard lock(completion_mu_);
@@ -62,11 +59,6 @@ PgStore::~PgStore() {
   if (completer_.joinable()) completer_.join();
   listen_stop_ = true;
   if (listener_.joinable()) listener_.join();
-}
-
-bool PgStore::Stopping() {
-  std::lock_guard lock(queue_mu_);
-  return stopping_;
 }
 
 Result<int> PgStore::Migrate() {
@@ -108,38 +100,11 @@ Result<int> PgStore::Migrate() {
   return reached;
 }
 
-void PgStore::Write(WriteFn fn, Done done) {
-  {
-    std::lock_guard lock(queue_mu_);
-    if (stopping_) {
-      done(core::Unavailable("store is shutting down"));
-      return;
-    }
-    if (queue_.size() >= options_.max_queue) {
-      done(Status(core::Code::kResourceExhausted, "write queue full", /*retryable=*/true));
-      return;
-    }
-    queue_.push_back(Job{std::move(fn), std::move(done)});
-  }
-  queue_cv_.notify_one();
-}
+void PgStore::Write(WriteFn fn, Done done) { queue_.Push(std::move(fn), std::move(done)); }
 
 void PgStore::WriterLoop() {
   std::vector<Job> batch;
-  while (true) {
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      size_t n = std::min(queue_.size(), options_.max_batch);
-      batch.clear();
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    CommitBatch(batch);
-  }
+  while (queue_.TakeBatch(batch, options_.max_batch)) CommitBatch(batch);
 }
 
 void PgStore::Complete(std::vector<std::pair<Done, Status>> dones) {
@@ -169,7 +134,7 @@ bool PgStore::EnsureWriter(Status* error) {
   if (backoff_ > 0) {
     // Sleep off the back-off, but never hold up shutdown for long.
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(backoff_);
-    while (std::chrono::steady_clock::now() < until && !Stopping()) {
+    while (std::chrono::steady_clock::now() < until && !queue_.stopping()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
@@ -339,10 +304,7 @@ StoreStats PgStore::Stats() const {
   s.failed_commits = failed_commits_;
   s.max_batch = max_batch_;
   s.syncs = commits_;  // the server flushes its WAL once per COMMIT
-  {
-    std::lock_guard lock(const_cast<std::mutex&>(queue_mu_));
-    s.queue_depth = queue_.size();
-  }
+  s.queue_depth = queue_.size();
   return s;
 }
 

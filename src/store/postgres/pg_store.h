@@ -14,6 +14,7 @@
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_txn.h"
 #include "store/store.h"
+#include "store/write_queue.h"
 
 namespace rivulet::store::postgres {
 
@@ -64,10 +65,7 @@ class PgStore final : public Store {
   const std::string& owner() const { return options_.owner; }
 
  private:
-  struct Job {
-    WriteFn fn;
-    Done done;
-  };
+  using Job = WriteQueue::Job;
 
   explicit PgStore(PgOptions options);
   void WriterLoop();
@@ -86,7 +84,6 @@ class PgStore final : public Store {
   bool EnsureWriter(Status* error);
   std::unique_ptr<Connection> AcquireReader(Status* error);
   void ReleaseReader(std::unique_ptr<Connection> conn);
-  bool Stopping();
 
   PgOptions options_;
   int64_t counter_shard_;
@@ -94,10 +91,7 @@ class PgStore final : public Store {
   core::Millis backoff_ = 0;
   EventBuffer event_buffer_;  // writer thread only
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
+  WriteQueue queue_;
   std::thread writer_;
 
   std::mutex completion_mu_;

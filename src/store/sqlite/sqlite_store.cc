@@ -30,14 +30,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
   return store;
 }
 
-SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
+SqliteStore::SqliteStore(SqliteOptions options)
+    : options_(std::move(options)), queue_(options_.max_queue) {}
 
 SqliteStore::~SqliteStore() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
+  queue_.Stop();
   if (writer_.joinable()) writer_.join();
   {
     std::lock_guard lock(completion_mu_);
@@ -127,38 +124,11 @@ Result<int> SqliteStore::Migrate() {
   return reached;
 }
 
-void SqliteStore::Write(WriteFn fn, Done done) {
-  {
-    std::lock_guard lock(queue_mu_);
-    if (stopping_) {
-      done(core::Unavailable("store is shutting down"));
-      return;
-    }
-    if (queue_.size() >= options_.max_queue) {
-      done(Status(core::Code::kResourceExhausted, "write queue full", /*retryable=*/true));
-      return;
-    }
-    queue_.push_back(Job{std::move(fn), std::move(done)});
-  }
-  queue_cv_.notify_one();
-}
+void SqliteStore::Write(WriteFn fn, Done done) { queue_.Push(std::move(fn), std::move(done)); }
 
 void SqliteStore::WriterLoop() {
   std::vector<Job> batch;
-  while (true) {
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      size_t n = std::min(queue_.size(), options_.max_batch);
-      batch.clear();
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    CommitBatch(batch);
-  }
+  while (queue_.TakeBatch(batch, options_.max_batch)) CommitBatch(batch);
 }
 
 void SqliteStore::Complete(Dones dones, bool committed) {
@@ -306,10 +276,7 @@ StoreStats SqliteStore::Stats() const {
   s.failed_commits = failed_commits_;
   s.max_batch = max_batch_;
   s.syncs = syncs_;
-  {
-    std::lock_guard lock(const_cast<std::mutex&>(queue_mu_));
-    s.queue_depth = queue_.size();
-  }
+  s.queue_depth = queue_.size();
   return s;
 }
 

@@ -13,6 +13,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/wal_sync.h"
 #include "store/store.h"
+#include "store/write_queue.h"
 
 namespace rivulet::store::sqlite {
 
@@ -42,10 +43,7 @@ class SqliteStore final : public Store {
   StoreStats Stats() const override;
 
  private:
-  struct Job {
-    WriteFn fn;
-    Done done;
-  };
+  using Job = WriteQueue::Job;
 
   explicit SqliteStore(SqliteOptions options);
   void WriterLoop();
@@ -69,10 +67,7 @@ class SqliteStore final : public Store {
   const SqliteOptions options_;
   std::unique_ptr<Connection> writer_conn_;
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
+  WriteQueue queue_;
   std::thread writer_;
 
   std::mutex completion_mu_;

@@ -1,0 +1,54 @@
+#include "store/write_queue.h"
+
+#include <algorithm>
+
+namespace rivulet::store {
+
+void WriteQueue::Push(Store::WriteFn fn, Store::Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      done(core::Unavailable("store is shutting down"));
+      return;
+    }
+    if (jobs_.size() >= max_jobs_) {
+      done(Status(core::Code::kResourceExhausted, "write queue full", /*retryable=*/true));
+      return;
+    }
+    jobs_.push_back(Job{std::move(fn), std::move(done)});
+  }
+  cv_.notify_one();
+}
+
+bool WriteQueue::TakeBatch(std::vector<Job>& batch, size_t max) {
+  batch.clear();
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+  if (jobs_.empty()) return false;  // stopping and drained
+  size_t n = std::min(jobs_.size(), max);
+  for (size_t i = 0; i < n; ++i) {
+    batch.push_back(std::move(jobs_.front()));
+    jobs_.pop_front();
+  }
+  return true;
+}
+
+void WriteQueue::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool WriteQueue::stopping() const {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
+
+size_t WriteQueue::size() const {
+  std::lock_guard lock(mu_);
+  return jobs_.size();
+}
+
+}  // namespace rivulet::store
