@@ -24,7 +24,7 @@ wait_for_line() {
   return 1
 }
 
-# start_rivulet NAME [extra args]: starts a demo server; sets PORT, API_KEY, LOG.
+# start_rivulet NAME [extra args]: starts a demo server; sets PORT, API_KEY, LOG, DB, RIVULET_PID.
 start_rivulet() {
   local name=$1
   shift
@@ -32,11 +32,27 @@ start_rivulet() {
   "$RIVULET_BIN" serve --demo --database "$BENCH_TMP/$name.db" --listen 127.0.0.1:0 \
     --access-log false --log-level warn --outbound-allow 127.0.0.0/8 "$@" >"$LOG" 2>&1 &
   BENCH_PIDS+=($!)
+  RIVULET_PID=$!
   local line
   line=$(wait_for_line "$LOG" "rivulet listening on") || exit 1
   PORT=${line##*:}
   API_KEY=$(grep -m1 "API key  " "$LOG" | awk '{print $3}')
   DB="$BENCH_TMP/$name.db"
+}
+
+# cpu_ticks PID: user + system CPU time the process used so far, in clock ticks.
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# total_ticks: CPU time all cores spent (busy or idle) since boot, in clock ticks.
+total_ticks() {
+  awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t; exit}' /proc/stat
+}
+
+# idle_ticks: of that, the idle and I/O-wait time.
+idle_ticks() {
+  awk '/^cpu / {print $5 + $6; exit}' /proc/stat
 }
 
 # wrk_result FILE KEY: extracts KEY=value from the RESULT line a wrk script printed.

@@ -4,11 +4,8 @@
 #include "api/native/openapi_document.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <boost/json.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -38,6 +35,7 @@
 #include "http/dispatcher.h"
 #include "http/limits.h"
 #include "http/message.h"
+#include "support/api_fixture.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "store/sqlite/sqlite_store.h"
@@ -316,17 +314,6 @@ bool UsesParameterRef(const RouteKey& k, std::string_view ref) {
 bool HasResponse(const json::object& op, std::string_view status) {
   const json::value* r = op.if_contains("responses");
   return r && r->is_object() && r->as_object().contains(status);
-}
-
-std::filesystem::path NewTempDir() {
-  static std::atomic<int> counter{0};
-  const char* base = std::getenv("RIVULET_TEST_TMP");
-  std::filesystem::path root =
-      base && *base ? std::filesystem::path(base) : std::filesystem::temp_directory_path();
-  std::filesystem::path dir = root / ("native_openapi_test_" + std::to_string(::getpid()) + "_" +
-                                      std::to_string(counter++));
-  std::filesystem::create_directories(dir);
-  return dir;
 }
 
 // --- the document on its own ---
@@ -628,31 +615,11 @@ TEST(NativeOpenApiDocumentTest, OperationsAreWellFormed) {
 
 // --- the document against the real routes ---
 
-class NativeOpenApiRoutesTest : public ::testing::Test {
+class NativeOpenApiRoutesTest : public test_support::ApiServicesFixture {
  protected:
   void SetUp() override {
-    dir_ = NewTempDir();
-    store::sqlite::SqliteOptions options;
-    options.path = (dir_ / "rivulet.db").string();
-    auto opened = store::sqlite::SqliteStore::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-    auto migrated = store_->Migrate();
-    ASSERT_TRUE(migrated.ok()) << migrated.status().ToString();
-    // As src/app/app.cc (app::Engine) builds them: the journeys executor first, then the
-    // services that enroll into it. Hooks stay empty: no scheduler or delivery worker runs.
-    engine::EngineConfig config;
-    config.link_secret = "native-openapi-test-link-secret";
-    journeys_ = std::make_unique<engine::Journeys>(config);
-    accounts_ = std::make_unique<engine::Accounts>(*store_, core::SystemClock::Get());
-    contacts_ = std::make_unique<engine::Contacts>(*store_, core::SystemClock::Get(),
-                                                   journeys_.get(), &hooks_);
-    events_ = std::make_unique<engine::Events>(*store_, core::SystemClock::Get(), journeys_.get(),
-                                               &hooks_);
-    automations_ = std::make_unique<engine::Automations>(*store_, core::SystemClock::Get(),
-                                                         *journeys_, &hooks_);
-    services_.reset(new Services{*store_, *accounts_, *contacts_, *events_, *automations_,
-                                 *journeys_, metrics_, core::SystemClock::Get(), http::Limits{}});
+    ApiServicesFixture::SetUp();
+    if (HasFatalFailure()) return;
     router_ = std::make_unique<http::Router>();
     // As src/app/app.cc registers them.
     api::system::RegisterSystemRoutes(*router_, *services_);
@@ -662,15 +629,7 @@ class NativeOpenApiRoutesTest : public ::testing::Test {
 
   void TearDown() override {
     router_.reset();
-    services_.reset();
-    automations_.reset();
-    events_.reset();
-    contacts_.reset();
-    accounts_.reset();
-    journeys_.reset();
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    ApiServicesFixture::TearDown();
   }
 
   // The route serving k's pattern with k's method, or nullptr.
@@ -689,16 +648,6 @@ class NativeOpenApiRoutesTest : public ::testing::Test {
     return got ? std::move(*got) : http::Response{};
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
-  engine::EngineHooks hooks_;
-  std::unique_ptr<engine::Journeys> journeys_;
-  std::unique_ptr<engine::Accounts> accounts_;
-  std::unique_ptr<engine::Contacts> contacts_;
-  std::unique_ptr<engine::Events> events_;
-  std::unique_ptr<engine::Automations> automations_;
-  http::Metrics metrics_;
-  std::unique_ptr<Services> services_;
   std::unique_ptr<http::Router> router_;
 };
 

@@ -3,11 +3,8 @@
 // Contactflow and AllsTechnology faces register, and nothing else: a new endpoint that is
 // not added to the matrix fails here, before it can leak one workspace's data to another.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <boost/json.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -30,6 +27,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/api_fixture.h"
 #include "support/peer_process.h"
 
 namespace rivulet::api {
@@ -56,39 +54,11 @@ class NoHttp final : public delivery::HttpSender {
   delivery::Outcome Send(const delivery::HttpRequest&) override { return {}; }
 };
 
-std::filesystem::path NewTempDir() {
-  static std::atomic<int> counter{0};
-  const char* base = std::getenv("RIVULET_TEST_TMP");
-  std::filesystem::path root =
-      base && *base ? std::filesystem::path(base) : std::filesystem::temp_directory_path();
-  std::filesystem::path dir =
-      root / ("vendor_matrix_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-class VendorIsolationMatrixTest : public ::testing::Test {
+class VendorIsolationMatrixTest : public test_support::ApiServicesFixture {
  protected:
   void SetUp() override {
-    dir_ = NewTempDir();
-    store::sqlite::SqliteOptions options;
-    options.path = (dir_ / "rivulet.db").string();
-    auto opened = store::sqlite::SqliteStore::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-    ASSERT_TRUE(store_->Migrate().ok());
-    engine::EngineConfig config;
-    config.link_secret = "vendor-matrix-test-link-secret";
-    journeys_ = std::make_unique<engine::Journeys>(config);
-    accounts_ = std::make_unique<engine::Accounts>(*store_, core::SystemClock::Get());
-    contacts_ = std::make_unique<engine::Contacts>(*store_, core::SystemClock::Get(),
-                                                   journeys_.get(), &hooks_);
-    events_ = std::make_unique<engine::Events>(*store_, core::SystemClock::Get(), journeys_.get(),
-                                               &hooks_);
-    automations_ = std::make_unique<engine::Automations>(*store_, core::SystemClock::Get(),
-                                                         *journeys_, &hooks_);
-    services_.reset(new Services{*store_, *accounts_, *contacts_, *events_, *automations_,
-                                 *journeys_, metrics_, core::SystemClock::Get(), http::Limits{}});
+    ApiServicesFixture::SetUp();
+    if (HasFatalFailure()) return;
     worker_ = std::make_unique<contactflow::Worker>(email_, http_);
     // As src/app/app.cc registers the vendor faces.
     leat::RegisterLeatApi(router_, *services_);
@@ -98,15 +68,7 @@ class VendorIsolationMatrixTest : public ::testing::Test {
 
   void TearDown() override {
     worker_.reset();
-    services_.reset();
-    automations_.reset();
-    events_.reset();
-    contacts_.reset();
-    accounts_.reset();
-    journeys_.reset();
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    ApiServicesFixture::TearDown();
   }
 
   // The authenticated routes of the three faces (public ones, such as the OpenAPI document,
@@ -120,18 +82,8 @@ class VendorIsolationMatrixTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
-  engine::EngineHooks hooks_;
-  std::unique_ptr<engine::Journeys> journeys_;
-  std::unique_ptr<engine::Accounts> accounts_;
-  std::unique_ptr<engine::Contacts> contacts_;
-  std::unique_ptr<engine::Events> events_;
-  std::unique_ptr<engine::Automations> automations_;
-  http::Metrics metrics_;
   NoEmail email_;
   NoHttp http_;
-  std::unique_ptr<Services> services_;
   std::unique_ptr<contactflow::Worker> worker_;
   http::Router router_;
 };
