@@ -45,6 +45,21 @@ cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+# sys_ticks PID: of that, the time in the kernel (system calls, waking threads, I/O).
+sys_ticks() {
+  awk '{print $15}' "/proc/$1/stat"
+}
+
+# context_switches PID: voluntary + involuntary switches of all its threads so far.
+context_switches() {
+  local total=0 n
+  for f in /proc/"$1"/task/*/status; do
+    n=$(awk '/ctxt_switches/ {s += $2} END {print s}' "$f" 2>/dev/null || echo 0)
+    total=$((total + n))
+  done
+  echo "$total"
+}
+
 # total_ticks: CPU time all cores spent (busy or idle) since boot, in clock ticks.
 total_ticks() {
   awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t; exit}' /proc/stat
