@@ -74,6 +74,9 @@ soak: deps build/$(SOAK_BUILD)/build.ninja
 	cmake --build build/$(SOAK_BUILD) -j $(JOBS) --target rivulet
 	cd test/integration && RIVULET_SOAK=1 RIVULET_BIN=$(CURDIR)/build/$(SOAK_BUILD)/rivulet \
 	  /usr/bin/python3 -m unittest -v test_crash_consistency test_hostile_http
+	cd test/integration && RIVULET_SOAK=1 RIVULET_TEST_BACKEND=postgres \
+	  RIVULET_BIN=$(CURDIR)/build/$(SOAK_BUILD)/rivulet \
+	  /usr/bin/python3 -m unittest -v test_crash_consistency
 
 bench: deps-bench release
 	bench/run-all

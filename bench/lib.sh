@@ -7,9 +7,16 @@ BENCH_BIN_DIR="${BENCH_BIN_DIR:-$BENCH_ROOT/build/release}"
 BENCH_TMP="$(mktemp -d /tmp/rivulet-bench.XXXXXX)"
 BENCH_PIDS=()
 
+# Keeps the script's own exit status: a stopped server's status (143) must not become it,
+# or bench/run-all (set -e) would stop after the first script.
 bench_cleanup() {
-  for pid in "${BENCH_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  local rc=$?
+  for pid in "${BENCH_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$BENCH_TMP"
+  exit "$rc"
 }
 trap bench_cleanup EXIT
 
