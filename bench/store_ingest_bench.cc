@@ -23,6 +23,7 @@
 #include "engine/events.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "sqlite_ceiling.h"
 
 namespace {
 
@@ -31,33 +32,6 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-// Raw ceiling: one prepared INSERT of ~400-byte rows, 10,000 per transaction, synchronous=FULL.
-double RawInsertCeiling(const std::string& path, int rows) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-               "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT, payload TEXT)", nullptr, nullptr, nullptr);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO t (k, payload) VALUES (?, ?)", -1, &st, nullptr);
-  std::string payload(380, 'x');
-  auto start = Clock::now();
-  for (int i = 0; i < rows; i += 10'000) {
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    for (int j = i; j < i + 10'000 && j < rows; ++j) {
-      std::string k = "key-" + std::to_string(j);
-      sqlite3_bind_text(st, 1, k.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(st, 2, payload.c_str(), -1, SQLITE_STATIC);
-      sqlite3_step(st);
-      sqlite3_reset(st);
-    }
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-  }
-  double secs = Seconds(start);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return rows / secs;
 }
 
 // Raw ceiling on PostgreSQL: multi-row INSERTs of the same rows, 10,000 per transaction.
@@ -97,7 +71,7 @@ int main(int argc, char** argv) {
   std::string mode = argc > 3 ? argv[3] : "FULL";
   bool pg = store::postgres::IsPostgresUrl(mode);
   double ceiling = pg ? PgInsertCeiling(mode, total)
-                      : RawInsertCeiling((dir / "raw.db").string(), total);
+                      : bench::SqliteInsertCeiling((dir / "raw.db").string(), total);
 
   std::unique_ptr<store::Store> opened_store;
   if (pg) {
