@@ -29,13 +29,7 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      }
     ],
     "responses": {
@@ -115,23 +109,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -211,13 +192,7 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
       "name": "portfolioUuid",
@@ -238,27 +213,10 @@ constexpr const char* kOpenApi = R"json({
       }
      },
      {
-      "name": "page",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 0,
-       "default": 0
-      },
-      "description": "The requested page (0-based)"
+      "$ref": "#/components/parameters/PageQuery"
      },
      {
-      "name": "size",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000,
-       "default": 20
-      },
-      "description": "The number of elements in the page"
+      "$ref": "#/components/parameters/SizeQuery"
      }
     ],
     "responses": {
@@ -336,13 +294,7 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      }
     ],
     "responses": {
@@ -432,22 +384,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "nodeUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/NodeUuidPath"
      }
     ],
     "responses": {
@@ -525,22 +465,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "nodeUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/NodeUuidPath"
      }
     ],
     "responses": {
@@ -611,22 +539,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "nodeUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/NodeUuidPath"
      }
     ],
     "responses": {
@@ -714,22 +630,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "nodeUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/NodeUuidPath"
      }
     ],
     "responses": {
@@ -819,23 +723,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
       "name": "Category",
@@ -932,23 +823,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -1038,32 +916,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "settingUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/SettingUuidPath"
      }
     ],
     "responses": {
@@ -1141,32 +1000,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "settingUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/SettingUuidPath"
      }
     ],
     "responses": {
@@ -1254,32 +1094,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "settingUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/SettingUuidPath"
      }
     ],
     "responses": {
@@ -1352,157 +1173,46 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "name",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Filter by name"
+      "$ref": "#/components/parameters/NameQuery"
      },
      {
-      "name": "description",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Filter by description"
+      "$ref": "#/components/parameters/DescriptionQuery"
      },
      {
-      "name": "status",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "array",
-       "items": {
-        "type": "string",
-        "enum": [
-         "COMMITTED",
-         "PAUSED",
-         "RUNNING",
-         "ARCHIVED",
-         "DRAFT",
-         "ERROR",
-         "TO_ARCHIVE",
-         "TO_DELETE"
-        ]
-       }
-      }
+      "$ref": "#/components/parameters/StatusQuery"
      },
      {
-      "name": "category",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "array",
-       "items": {
-        "$ref": "#/components/schemas/AutomationCategory"
-       }
-      }
+      "$ref": "#/components/parameters/CategoryQuery"
      },
      {
-      "name": "startDateBefore",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/StartDateBeforeQuery"
      },
      {
-      "name": "startDateAfter",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/StartDateAfterQuery"
      },
      {
-      "name": "endDateBefore",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/EndDateBeforeQuery"
      },
      {
-      "name": "endDateAfter",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/EndDateAfterQuery"
      },
      {
-      "name": "createdBefore",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/CreatedBeforeQuery"
      },
      {
-      "name": "createdAfter",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/CreatedAfterQuery"
      },
      {
-      "name": "stepType",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "enum": [
-        "CLAB_CAMPAIGN",
-        "CLAB_CAMPAIGN_SMS",
-        "WEBHOOK",
-        "TAG",
-        "WAIT",
-        "FROM_LAST_STEP",
-        "WAIT_AND_CHECK",
-        "WAIT_FOR_TRIGGER",
-        "AB_TEST",
-        "NO_ACTION",
-        "ISSUE_CREDITS"
-       ]
-      }
+      "$ref": "#/components/parameters/StepTypeQuery"
      },
      {
-      "name": "hasTrigger",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "boolean",
-       "default": false
-      }
+      "$ref": "#/components/parameters/HasTriggerQuery"
      },
      {
       "name": "style",
@@ -1514,27 +1224,10 @@ constexpr const char* kOpenApi = R"json({
       "description": "compact: fewer fields"
      },
      {
-      "name": "page",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 0,
-       "default": 0
-      },
-      "description": "The requested page (0-based)"
+      "$ref": "#/components/parameters/PageQuery"
      },
      {
-      "name": "size",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000,
-       "default": 20
-      },
-      "description": "The number of elements in the page"
+      "$ref": "#/components/parameters/SizeQuery"
      }
     ],
     "responses": {
@@ -1612,23 +1305,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -1718,32 +1398,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      }
     ],
     "responses": {
@@ -1821,41 +1482,16 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      },
      {
-      "name": "removeExpiredCustomers",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "boolean",
-       "default": false
-      }
+      "$ref": "#/components/parameters/RemoveExpiredCustomersQuery"
      }
     ],
     "responses": {
@@ -1943,41 +1579,16 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      },
      {
-      "name": "removeExpiredCustomers",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "boolean",
-       "default": false
-      }
+      "$ref": "#/components/parameters/RemoveExpiredCustomersQuery"
      }
     ],
     "responses": {
@@ -2065,32 +1676,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      }
     ],
     "responses": {
@@ -2163,32 +1755,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      },
      {
       "name": "stepUuid",
@@ -2277,32 +1850,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      }
     ],
     "responses": {
@@ -2382,166 +1936,49 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidQuery"
      },
      {
-      "name": "name",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Filter by name"
+      "$ref": "#/components/parameters/NameQuery"
      },
      {
-      "name": "description",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Filter by description"
+      "$ref": "#/components/parameters/DescriptionQuery"
      },
      {
-      "name": "status",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "array",
-       "items": {
-        "type": "string",
-        "enum": [
-         "COMMITTED",
-         "PAUSED",
-         "RUNNING",
-         "ARCHIVED",
-         "DRAFT",
-         "ERROR",
-         "TO_ARCHIVE",
-         "TO_DELETE"
-        ]
-       }
-      }
+      "$ref": "#/components/parameters/StatusQuery"
      },
      {
-      "name": "category",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "array",
-       "items": {
-        "$ref": "#/components/schemas/AutomationCategory"
-       }
-      }
+      "$ref": "#/components/parameters/CategoryQuery"
      },
      {
-      "name": "startDateBefore",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/StartDateBeforeQuery"
      },
      {
-      "name": "startDateAfter",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/StartDateAfterQuery"
      },
      {
-      "name": "endDateBefore",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/EndDateBeforeQuery"
      },
      {
-      "name": "endDateAfter",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/EndDateAfterQuery"
      },
      {
-      "name": "createdBefore",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/CreatedBeforeQuery"
      },
      {
-      "name": "createdAfter",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "date-time"
-      }
+      "$ref": "#/components/parameters/CreatedAfterQuery"
      },
      {
-      "name": "stepType",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "enum": [
-        "CLAB_CAMPAIGN",
-        "CLAB_CAMPAIGN_SMS",
-        "WEBHOOK",
-        "TAG",
-        "WAIT",
-        "FROM_LAST_STEP",
-        "WAIT_AND_CHECK",
-        "WAIT_FOR_TRIGGER",
-        "AB_TEST",
-        "NO_ACTION",
-        "ISSUE_CREDITS"
-       ]
-      }
+      "$ref": "#/components/parameters/StepTypeQuery"
      },
      {
-      "name": "hasTrigger",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "boolean",
-       "default": false
-      }
+      "$ref": "#/components/parameters/HasTriggerQuery"
      },
      {
       "name": "filename",
@@ -2630,23 +2067,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -2727,32 +2151,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      }
     ],
     "responses": {
@@ -2842,32 +2247,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      },
      {
       "name": "customerUuid",
@@ -2949,32 +2335,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      }
     ],
     "responses": {
@@ -3062,32 +2429,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidPath"
      },
      {
       "name": "sourceUuid",
@@ -3169,23 +2517,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
       "name": "tokenUuid",
@@ -3274,93 +2609,31 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidQuery"
      },
      {
-      "name": "stepUuid",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/StepUuidQuery"
      },
      {
-      "name": "clabUuid",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/ClabUuidQuery"
      },
      {
-      "name": "recipient",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/RecipientQuery"
      },
      {
-      "name": "aggregatedStatus",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "enum": [
-        "RUNNING",
-        "COMPLETED",
-        "ERROR"
-       ]
-      }
+      "$ref": "#/components/parameters/AggregatedStatusQuery"
      },
      {
-      "name": "page",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 0,
-       "default": 0
-      },
-      "description": "The requested page (0-based)"
+      "$ref": "#/components/parameters/PageQuery"
      },
      {
-      "name": "size",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000,
-       "default": 20
-      },
-      "description": "The number of elements in the page"
+      "$ref": "#/components/parameters/SizeQuery"
      },
      {
       "name": "style",
@@ -3463,70 +2736,25 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "automationUuid",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/AutomationUuidQuery"
      },
      {
-      "name": "stepUuid",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      }
+      "$ref": "#/components/parameters/StepUuidQuery"
      },
      {
-      "name": "clabUuid",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/ClabUuidQuery"
      },
      {
-      "name": "recipient",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/RecipientQuery"
      },
      {
-      "name": "aggregatedStatus",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string",
-       "enum": [
-        "RUNNING",
-        "COMPLETED",
-        "ERROR"
-       ]
-      }
+      "$ref": "#/components/parameters/AggregatedStatusQuery"
      },
      {
       "name": "filename",
@@ -3616,23 +2844,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -3712,23 +2927,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -3808,23 +3010,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -3904,46 +3093,16 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "page",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 0,
-       "default": 0
-      },
-      "description": "The requested page (0-based)"
+      "$ref": "#/components/parameters/PageQuery"
      },
      {
-      "name": "size",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000,
-       "default": 20
-      },
-      "description": "The number of elements in the page"
+      "$ref": "#/components/parameters/SizeQuery"
      }
     ],
     "responses": {
@@ -4023,54 +3182,19 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "templateId",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "integer"
-      }
+      "$ref": "#/components/parameters/TemplateIdPath"
      },
      {
-      "name": "page",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 0,
-       "default": 0
-      },
-      "description": "The requested page (0-based)"
+      "$ref": "#/components/parameters/PageQuery"
      },
      {
-      "name": "size",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000,
-       "default": 20
-      },
-      "description": "The number of elements in the page"
+      "$ref": "#/components/parameters/SizeQuery"
      }
     ],
     "responses": {
@@ -4150,31 +3274,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      },
      {
-      "name": "templateId",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "integer"
-      }
+      "$ref": "#/components/parameters/TemplateIdPath"
      },
      {
       "name": "pageId",
@@ -4262,23 +3368,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -4361,23 +3454,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -4457,36 +3537,13 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "page",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 0,
-       "default": 0
-      },
-      "description": "The requested page (0-based)"
+      "$ref": "#/components/parameters/PageQuery"
      },
      {
-      "name": "size",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000,
-       "default": 20
-      },
-      "description": "The number of elements in the page"
+      "$ref": "#/components/parameters/SizeQuery"
      }
     ],
     "responses": {
@@ -4566,23 +3623,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -4662,23 +3706,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -4758,23 +3789,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -4854,23 +3872,10 @@ constexpr const char* kOpenApi = R"json({
     ],
     "parameters": [
      {
-      "name": "Authorization",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string"
-      },
-      "description": "A valid OAuth2 token"
+      "$ref": "#/components/parameters/AuthorizationHeader"
      },
      {
-      "name": "Node",
-      "in": "header",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "format": "uuid"
-      },
-      "description": "The UUID of the node to operate on"
+      "$ref": "#/components/parameters/NodeHeader"
      }
     ],
     "responses": {
@@ -6254,6 +5259,275 @@ constexpr const char* kOpenApi = R"json({
    "Definitions": {
     "type": "object",
     "additionalProperties": true
+   }
+  },
+  "parameters": {
+   "AggregatedStatusQuery": {
+    "in": "query",
+    "name": "aggregatedStatus",
+    "required": false,
+    "schema": {
+     "enum": [
+      "RUNNING",
+      "COMPLETED",
+      "ERROR"
+     ],
+     "type": "string"
+    }
+   },
+   "AuthorizationHeader": {
+    "description": "A valid OAuth2 token",
+    "in": "header",
+    "name": "Authorization",
+    "required": true,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "AutomationUuidPath": {
+    "in": "path",
+    "name": "automationUuid",
+    "required": true,
+    "schema": {
+     "format": "uuid",
+     "type": "string"
+    }
+   },
+   "AutomationUuidQuery": {
+    "in": "query",
+    "name": "automationUuid",
+    "required": false,
+    "schema": {
+     "format": "uuid",
+     "type": "string"
+    }
+   },
+   "CategoryQuery": {
+    "in": "query",
+    "name": "category",
+    "required": false,
+    "schema": {
+     "items": {
+      "$ref": "#/components/schemas/AutomationCategory"
+     },
+     "type": "array"
+    }
+   },
+   "ClabUuidQuery": {
+    "in": "query",
+    "name": "clabUuid",
+    "required": false,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "CreatedAfterQuery": {
+    "in": "query",
+    "name": "createdAfter",
+    "required": false,
+    "schema": {
+     "format": "date-time",
+     "type": "string"
+    }
+   },
+   "CreatedBeforeQuery": {
+    "in": "query",
+    "name": "createdBefore",
+    "required": false,
+    "schema": {
+     "format": "date-time",
+     "type": "string"
+    }
+   },
+   "DescriptionQuery": {
+    "description": "Filter by description",
+    "in": "query",
+    "name": "description",
+    "required": false,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "EndDateAfterQuery": {
+    "in": "query",
+    "name": "endDateAfter",
+    "required": false,
+    "schema": {
+     "format": "date-time",
+     "type": "string"
+    }
+   },
+   "EndDateBeforeQuery": {
+    "in": "query",
+    "name": "endDateBefore",
+    "required": false,
+    "schema": {
+     "format": "date-time",
+     "type": "string"
+    }
+   },
+   "HasTriggerQuery": {
+    "in": "query",
+    "name": "hasTrigger",
+    "required": false,
+    "schema": {
+     "default": false,
+     "type": "boolean"
+    }
+   },
+   "NameQuery": {
+    "description": "Filter by name",
+    "in": "query",
+    "name": "name",
+    "required": false,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "NodeHeader": {
+    "description": "The UUID of the node to operate on",
+    "in": "header",
+    "name": "Node",
+    "required": true,
+    "schema": {
+     "format": "uuid",
+     "type": "string"
+    }
+   },
+   "NodeUuidPath": {
+    "in": "path",
+    "name": "nodeUuid",
+    "required": true,
+    "schema": {
+     "format": "uuid",
+     "type": "string"
+    }
+   },
+   "PageQuery": {
+    "description": "The requested page (0-based)",
+    "in": "query",
+    "name": "page",
+    "required": false,
+    "schema": {
+     "default": 0,
+     "minimum": 0,
+     "type": "integer"
+    }
+   },
+   "RecipientQuery": {
+    "in": "query",
+    "name": "recipient",
+    "required": false,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "RemoveExpiredCustomersQuery": {
+    "in": "query",
+    "name": "removeExpiredCustomers",
+    "required": false,
+    "schema": {
+     "default": false,
+     "type": "boolean"
+    }
+   },
+   "SettingUuidPath": {
+    "in": "path",
+    "name": "settingUuid",
+    "required": true,
+    "schema": {
+     "format": "uuid",
+     "type": "string"
+    }
+   },
+   "SizeQuery": {
+    "description": "The number of elements in the page",
+    "in": "query",
+    "name": "size",
+    "required": false,
+    "schema": {
+     "default": 20,
+     "maximum": 1000,
+     "minimum": 1,
+     "type": "integer"
+    }
+   },
+   "StartDateAfterQuery": {
+    "in": "query",
+    "name": "startDateAfter",
+    "required": false,
+    "schema": {
+     "format": "date-time",
+     "type": "string"
+    }
+   },
+   "StartDateBeforeQuery": {
+    "in": "query",
+    "name": "startDateBefore",
+    "required": false,
+    "schema": {
+     "format": "date-time",
+     "type": "string"
+    }
+   },
+   "StatusQuery": {
+    "in": "query",
+    "name": "status",
+    "required": false,
+    "schema": {
+     "items": {
+      "enum": [
+       "COMMITTED",
+       "PAUSED",
+       "RUNNING",
+       "ARCHIVED",
+       "DRAFT",
+       "ERROR",
+       "TO_ARCHIVE",
+       "TO_DELETE"
+      ],
+      "type": "string"
+     },
+     "type": "array"
+    }
+   },
+   "StepTypeQuery": {
+    "in": "query",
+    "name": "stepType",
+    "required": false,
+    "schema": {
+     "enum": [
+      "CLAB_CAMPAIGN",
+      "CLAB_CAMPAIGN_SMS",
+      "WEBHOOK",
+      "TAG",
+      "WAIT",
+      "FROM_LAST_STEP",
+      "WAIT_AND_CHECK",
+      "WAIT_FOR_TRIGGER",
+      "AB_TEST",
+      "NO_ACTION",
+      "ISSUE_CREDITS"
+     ],
+     "type": "string"
+    }
+   },
+   "StepUuidQuery": {
+    "in": "query",
+    "name": "stepUuid",
+    "required": false,
+    "schema": {
+     "format": "uuid",
+     "type": "string"
+    }
+   },
+   "TemplateIdPath": {
+    "in": "path",
+    "name": "templateId",
+    "required": true,
+    "schema": {
+     "type": "integer"
+    }
    }
   },
   "securitySchemes": {
