@@ -195,8 +195,10 @@ int Transitions(int n) {
   std::printf("== %d tokens through TAG -> AB_TEST -> NO_ACTION -> end (%s)\n", n,
               b.backend.c_str());
   std::printf("%-46s %12.0f\n", "enrollment incl. new contacts (tokens/s)", n / enroll_s);
-  std::printf("%-46s %12.0f   target >= 100000\n", "durable step transitions (steps/s)",
-              scheduler.transitions() / secs);
+  // Issue #3's target on SQLite, issue #7's on PostgreSQL.
+  const char* target = b.backend == "PostgreSQL" ? "50000" : "100000";
+  std::printf("%-46s %12.0f   target >= %s\n", "durable step transitions (steps/s)",
+              scheduler.transitions() / secs, target);
   std::printf("%-46s %12.0f\n", "tokens completed (tokens/s)", completed / secs);
   std::printf("%-46s %12lld / %d\n", "tokens completed / enrolled", (long long)completed, n);
   if (b.backend.rfind("SQLite", 0) == 0) {  // the raw ceiling, after the run it is beside
