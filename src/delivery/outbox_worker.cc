@@ -10,6 +10,7 @@
 
 #include "core/json_text.h"
 #include "core/template.h"
+#include "core/thread_name.h"
 #include "delivery/smtp_setting.h"
 #include "delivery/webhook_signature.h"
 
@@ -380,6 +381,7 @@ core::Status OutboxWorker::Committer::Wait() {
 }
 
 void OutboxWorker::Loop() {
+  core::NameThisThread("rivulet-outbox");
   while (true) {
     uint64_t generation;
     {

@@ -645,7 +645,7 @@ Result<Journeys::StepOutcome> Journeys::RunStep(store::WriteTxn& txn, const Auto
       // cannot trigger each other in an endless loop.
       if (ApplyContactInput(c, in)) {
         c.updated_at = now;
-        RIVULET_RETURN_IF_ERROR(txn.UpdateContact(c));
+        RIVULET_RETURN_IF_ERROR(txn.UpdateContactData(c));
       }
       return StepOutcome::Next(std::string(core::kBranchDefault));
     }
@@ -661,7 +661,7 @@ Result<Journeys::StepOutcome> Journeys::RunStep(store::WriteTxn& txn, const Auto
       attrs.as_object()["credits"] = balance;
       c.attributes_json = json::serialize(attrs);
       c.updated_at = now;
-      RIVULET_RETURN_IF_ERROR(txn.UpdateContact(c));
+      RIVULET_RETURN_IF_ERROR(txn.UpdateContactData(c));
       core::Event e;
       e.workspace_id = a.workspace_id;
       e.uuid = core::NewUuidV7(now);
@@ -864,6 +864,10 @@ Status Journeys::Advance(store::WriteTxn& txn, const Automation& a, Token& token
 
 Result<int> Journeys::RunDue(store::WriteTxn& txn, Millis now, int limit, Effects& effects) {
   RIVULET_ASSIGN_OR_RETURN(auto due, txn.ClaimDueTokens(now, limit));
+  std::vector<int64_t> contact_ids;
+  contact_ids.reserve(due.size());
+  for (const Token& t : due) contact_ids.push_back(t.contact_id);
+  RIVULET_RETURN_IF_ERROR(txn.PrefetchContacts(contact_ids));
   std::map<int64_t, Automation> automations;
   for (Token& t : due) {
     auto it = automations.find(t.automation_id);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/thread_name.h"
+
 namespace rivulet::engine {
 
 void Scheduler::Start() {
@@ -60,6 +62,7 @@ Result<int> Scheduler::RunDueNow() {
 }
 
 void Scheduler::Loop() {
+  core::NameThisThread("rivulet-sched");
   while (true) {
     {
       std::lock_guard lock(mu_);

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_name.h"
 #include "engine/secret_redaction.h"
 
 namespace rivulet::http {
@@ -36,7 +37,8 @@ struct Connection {
 bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
   res.set(bhttp::field::server, "rivulet");
-  if (!r.content_type.empty() && r.status != 204) res.set(bhttp::field::content_type, r.content_type);
+  if (!r.content_type.empty() && r.status != 204)
+    res.set(bhttp::field::content_type, r.content_type);
   for (const auto& [k, v] : r.headers.items()) res.insert(k, v);
   res.body() = std::move(r.body);
   res.keep_alive(keep_alive);
@@ -83,7 +85,12 @@ class Server::Impl {
     });
     asio::co_spawn(ioc_, Accept(), asio::detached);
     std::vector<std::thread> threads;
-    for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+    for (int i = 1; i < options_.threads; ++i) {
+      threads.emplace_back([this] {
+        core::NameThisThread("rivulet-http");
+        ioc_.run();
+      });
+    }
     ioc_.run();
     for (auto& t : threads) t.join();
   }
@@ -105,8 +112,8 @@ class Server::Impl {
       }
       // Give in-flight requests the grace period, then stop regardless.
       auto timer = std::make_shared<asio::steady_timer>(ioc_);
-      auto deadline = std::chrono::steady_clock::now() +
-                      std::chrono::seconds(options_.shutdown_grace_seconds);
+      auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
       WaitDrained(timer, deadline);
     });
   }
@@ -188,14 +195,15 @@ class Server::Impl {
       conn.idle = false;
       if (ec) {
         if (ec == bhttp::error::header_limit) {
-          co_await WriteError(stream, "/", 431,
-                              core::PayloadTooLarge("request headers exceed " +
-                                                    std::to_string(limits.max_header_bytes) +
-                                                    " bytes"));
+          co_await WriteError(
+              stream, "/", 431,
+              core::PayloadTooLarge("request headers exceed " +
+                                    std::to_string(limits.max_header_bytes) + " bytes"));
         } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                    ec != asio::error::operation_aborted && ec != asio::error::eof &&
                    ec != asio::error::connection_reset) {
-          co_await WriteError(stream, "/", 400, core::InvalidArgument("malformed request: " + ec.message()));
+          co_await WriteError(stream, "/", 400,
+                              core::InvalidArgument("malformed request: " + ec.message()));
         }
         break;
       }
@@ -209,9 +217,9 @@ class Server::Impl {
         body_limit = dispatcher_.BodyLimitFor(method, target);
       }
       if (length && *length > body_limit) {
-        co_await WriteError(stream, target, 413,
-                            core::PayloadTooLarge("request body exceeds " +
-                                                  std::to_string(body_limit) + " bytes"));
+        co_await WriteError(
+            stream, target, 413,
+            core::PayloadTooLarge("request body exceeds " + std::to_string(body_limit) + " bytes"));
         break;
       }
       parser.body_limit(body_limit);  // enforced while reading a chunked body
@@ -233,7 +241,8 @@ class Server::Impl {
                                                     std::to_string(body_limit) + " bytes"));
         } else if (ec != beast::error::timeout && ec != asio::error::eof &&
                    ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset) {
-          co_await WriteError(stream, target, 400, core::InvalidArgument("malformed request body: " + ec.message()));
+          co_await WriteError(stream, target, 400,
+                              core::InvalidArgument("malformed request body: " + ec.message()));
         }
         break;
       }
@@ -244,11 +253,14 @@ class Server::Impl {
       Request request;
       request.method = std::move(method);
       request.target = std::move(target);
-      for (const auto& f : req) request.headers.Add(std::string(f.name_string()), std::string(f.value()));
+      for (const auto& f : req)
+        request.headers.Add(std::string(f.name_string()), std::string(f.value()));
       request.body = std::move(req.body());
       request.remote_address = remote;
-      if (auto id = request.headers.Get("X-Request-Id"); id && id->size() <= 64 &&
-          id->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
+      if (auto id = request.headers.Get("X-Request-Id");
+          id && id->size() <= 64 &&
+          id->find_first_not_of(
+              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
               std::string_view::npos) {
         request.request_id = std::string(*id);
       }
@@ -269,14 +281,15 @@ class Server::Impl {
         boost::system::error_code wait_ec;
         co_await signal->async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
       }
-      Response response = *slot ? std::move(**slot)
-                                : dispatcher_.ErrorFor(log_target, core::Unavailable("request timed out"));
+      Response response =
+          *slot ? std::move(**slot)
+                : dispatcher_.ErrorFor(log_target, core::Unavailable("request timed out"));
       int status = response.status;
       size_t bytes = 0;
       if (response.stream) {
-        bool complete = co_await WriteStreamed(stream, std::move(response), version, keep_alive,
-                                               std::chrono::seconds(limits.read_timeout_seconds),
-                                               bytes, ec);
+        bool complete =
+            co_await WriteStreamed(stream, std::move(response), version, keep_alive,
+                                   std::chrono::seconds(limits.read_timeout_seconds), bytes, ec);
         if (!complete) keep_alive = false;
       } else {
         auto res = ToBeast(std::move(response), version, keep_alive);
@@ -284,7 +297,9 @@ class Server::Impl {
         co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       }
       if (options_.access_log) {
-        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
         spdlog::info("access remote={} method={} target=\"{}\" status={} bytes={} ms={:.2f}",
                      remote, log_method, engine::RedactSecrets(log_target), status, bytes, ms);
       }
@@ -301,8 +316,8 @@ class Server::Impl {
   // client within `timeout`. Returns false when the body was cut short (producer error or
   // a write failure); the connection must then be closed.
   asio::awaitable<bool> WriteStreamed(beast::tcp_stream& stream, Response&& r, unsigned version,
-                                      bool keep_alive, std::chrono::seconds timeout,
-                                      size_t& bytes, boost::system::error_code& ec) {
+                                      bool keep_alive, std::chrono::seconds timeout, size_t& bytes,
+                                      boost::system::error_code& ec) {
     BodyProducer produce = std::move(r.stream);
     bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(r.status), version};
     res.set(bhttp::field::server, "rivulet");
@@ -354,7 +369,9 @@ class Server::Impl {
     std::lock_guard lock(conns_mu_);
     conns_.erase(c);
   }
-  void dispatcher_metrics_connections(int delta) { dispatcher_.metrics().open_connections += delta; }
+  void dispatcher_metrics_connections(int delta) {
+    dispatcher_.metrics().open_connections += delta;
+  }
 
   ServerOptions options_;
   Dispatcher& dispatcher_;

@@ -94,6 +94,13 @@ class ReadTxn {
 
   virtual Result<core::Contact> FindContact(int64_t workspace_id, const core::ContactRef& ref) = 0;
   virtual Result<core::Contact> FindContactById(int64_t workspace_id, int64_t id) = 0;
+  // A hint that FindContactById will soon be asked for these contacts: a store whose reads
+  // cost a round trip loads them in one. In a write transaction the loaded contacts stay
+  // current through this transaction's own changes.
+  virtual Status PrefetchContacts(const std::vector<int64_t>& ids) {
+    (void)ids;
+    return Status::Ok();
+  }
   virtual Result<std::vector<core::Contact>> ListContacts(int64_t workspace_id,
                                                           const ContactFilter& filter) = 0;
   virtual Result<int64_t> CountContacts(int64_t workspace_id) = 0;
@@ -172,6 +179,10 @@ class WriteTxn : public virtual ReadTxn {
 
   virtual Status InsertContact(core::Contact& c) = 0;
   virtual Status UpdateContact(const core::Contact& c) = 0;
+  // Writes only the contact's attributes, tags and updated_at: unlike UpdateContact it
+  // cannot collide with another contact's identifiers, so a store may defer it (its
+  // NotFound may then surface at a later statement of the same job).
+  virtual Status UpdateContactData(const core::Contact& c) = 0;
   // Erases the contact and every event about it (GDPR erasure).
   virtual Status DeleteContact(int64_t workspace_id, int64_t contact_id) = 0;
 

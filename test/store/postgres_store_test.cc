@@ -107,6 +107,62 @@ TEST(PgConnectionTest, PipelinedStatementsRunInOrderAndStopAtTheFirstError) {
   ASSERT_TRUE(c.Exec("COMMIT").ok());
 }
 
+TEST(PgConnectionTest, DeferredWritesTravelWithTheNextStatementAndFailIt) {
+  std::string skip;
+  auto b = testing::TestBackend::Make("postgres", &skip);
+  if (!b) {
+    if (skip.find("unavailable:") != std::string::npos) GTEST_SKIP() << skip;
+    FAIL() << skip;
+  }
+  auto* pg = static_cast<testing::PostgresBackend*>(b.get());
+  auto conn = postgres::Connection::Open(pg->url(), {});
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  postgres::Connection& c = **conn;
+  ASSERT_TRUE(c.Exec("CREATE TABLE d (id BIGINT PRIMARY KEY, note TEXT)").ok());
+  ASSERT_TRUE(c.Exec("INSERT INTO d VALUES (1, 'a'), (2, 'b'), (3, 'c')").ok());
+  static const postgres::BulkForm kNotes{
+      "UPDATE d SET note = v.note FROM unnest($1::text[], $2::bigint[]) AS v(note, id) "
+      "WHERE d.id = v.id",
+      /*key_param=*/1};
+  ASSERT_TRUE(c.Exec("BEGIN").ok());
+  c.Defer("UPDATE d SET note = $1 WHERE id = $2", postgres::Params().Add("plain").Add(1), "row");
+  // Quotes, backslashes, commas, braces and NULL survive the array literal; the later row
+  // of key 2 wins.
+  c.DeferRow(kNotes, postgres::Params().Add("first").Add(2), "row");
+  c.DeferRow(kNotes, postgres::Params().Add("x\"y\\z,{}").Add(3), "row");
+  c.DeferRow(kNotes, postgres::Params().Add("second").Add(2), "row");
+  EXPECT_EQ(c.deferred(), 4u);
+  auto rows = c.Query("SELECT id, note FROM d ORDER BY id");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(c.deferred(), 0u);
+  ASSERT_EQ(rows->size(), 3);
+  EXPECT_EQ(rows->Text(0, 1), "plain");
+  EXPECT_EQ(rows->Text(1, 1), "second");
+  EXPECT_EQ(rows->Text(2, 1), "x\"y\\z,{}");
+  c.DeferRow(kNotes, postgres::Params().Null().Add(3), "row");
+  ASSERT_TRUE(c.Exec("SAVEPOINT s").ok());  // Exec sends the queue too
+  auto null_note = c.Query("SELECT note IS NULL FROM d WHERE id = 3");
+  ASSERT_TRUE(null_note.ok()) << null_note.status().ToString();
+  EXPECT_TRUE(null_note->Bool(0, 0));
+
+  // A deferred row that changes nothing fails the statement that carries it.
+  c.DeferRow(kNotes, postgres::Params().Add("ghost").Add(99), "row");
+  auto failed = c.Query("SELECT 1");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Code::kNotFound) << failed.status().ToString();
+  // So does a deferred statement the server refuses; discarded ones are never sent.
+  c.Defer("UPDATE d SET id = $1 WHERE id = $2", postgres::Params().Add(2).Add(1));
+  auto refused = c.Exec("SELECT 1");
+  EXPECT_EQ(refused.code(), Code::kAlreadyExists) << refused.ToString();
+  ASSERT_TRUE(c.Exec("ROLLBACK TO s").ok());
+  c.Defer("DELETE FROM d WHERE id = $1", postgres::Params().Add(1));
+  c.DiscardDeferred();
+  ASSERT_TRUE(c.Exec("COMMIT").ok());
+  auto count = c.Query("SELECT COUNT(*) FROM d");
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(count->Int(0, 0), 3);
+}
+
 // Two stores on one database, as two processes would have.
 class PgSharingTest : public ::testing::Test {
  protected:

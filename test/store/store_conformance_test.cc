@@ -535,6 +535,55 @@ TEST_P(StoreConformanceTest, UniqueViolationsMapToAlreadyExists) {
   EXPECT_EQ(st.code(), Code::kAlreadyExists) << st.ToString();
 }
 
+TEST_P(StoreConformanceTest, PrefetchedContactsStayCurrentThroughTheTransactionsWrites) {
+  Workspace ws = AddWorkspace("w");
+  Workspace other = AddWorkspace("other");
+  Contact a = AddContact(ws.id, "a@example.com");
+  Contact b = AddContact(ws.id, "b@example.com");
+  Contact o = AddContact(other.id, "o@example.com");
+  Status st = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
+    RIVULET_RETURN_IF_ERROR(txn.PrefetchContacts({a.id, b.id, o.id, 999999}));
+    // Workspace scoping still holds for prefetched contacts.
+    EXPECT_EQ(txn.FindContactById(ws.id, o.id).status().code(), Code::kNotFound);
+    RIVULET_ASSIGN_OR_RETURN(Contact got, txn.FindContactById(ws.id, a.id));
+    got.tags_json = R"(["seen"])";
+    got.attributes_json = R"({"n":1})";
+    got.updated_at = kT0 + 5;
+    RIVULET_RETURN_IF_ERROR(txn.UpdateContactData(got));
+    RIVULET_ASSIGN_OR_RETURN(Contact again, txn.FindContactById(ws.id, a.id));
+    EXPECT_EQ(again.tags_json, R"(["seen"])");
+    EXPECT_EQ(again.attributes_json, R"({"n":1})");
+    again.email = "a2@example.com";
+    RIVULET_RETURN_IF_ERROR(txn.UpdateContact(again));
+    RIVULET_ASSIGN_OR_RETURN(Contact renamed, txn.FindContactById(ws.id, a.id));
+    EXPECT_EQ(renamed.email, "a2@example.com");
+    RIVULET_RETURN_IF_ERROR(txn.DeleteContact(ws.id, b.id));
+    EXPECT_EQ(txn.FindContactById(ws.id, b.id).status().code(), Code::kNotFound);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  // Data written for a contact that does not exist fails the job (a store may report it
+  // only when the job's writes are sent), and nothing of the job stays.
+  Status ghost = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(Contact got, txn.FindContactById(ws.id, a.id));
+    got.tags_json = R"(["lost"])";
+    RIVULET_RETURN_IF_ERROR(txn.UpdateContactData(got));
+    Contact missing = got;
+    missing.id = 999999;
+    return txn.UpdateContactData(missing);
+  });
+  EXPECT_EQ(ghost.code(), Code::kNotFound) << ghost.ToString();
+  Status rs = store_->Read([&](ReadTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(Contact found, txn.FindContactById(ws.id, a.id));
+    EXPECT_EQ(found.tags_json, R"(["seen"])");
+    EXPECT_EQ(found.email, "a2@example.com");
+    EXPECT_EQ(txn.FindContactById(ws.id, b.id).status().code(), Code::kNotFound);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(rs.ok()) << rs.ToString();
+}
+
 TEST_P(StoreConformanceTest, ContactsWithoutIdentifiersDoNotCollide) {
   Workspace ws = AddWorkspace("w");
   AddContact(ws.id, std::nullopt);

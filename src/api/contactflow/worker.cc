@@ -1,5 +1,7 @@
 #include "api/contactflow/worker.h"
 
+#include "core/thread_name.h"
+
 namespace rivulet::api::contactflow {
 
 void Worker::Start() {
@@ -35,6 +37,7 @@ void Worker::Post(std::function<void()> job) {
 }
 
 void Worker::Run() {
+  core::NameThisThread("rivulet-batches");
   while (true) {
     std::function<void()> job;
     {

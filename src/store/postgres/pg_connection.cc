@@ -176,7 +176,75 @@ Status Connection::ResultError(pg_result* res, std::string_view what) {
   return st;
 }
 
+namespace {
+// values as a PostgreSQL array literal in text form: {"a","b\"c",NULL}.
+std::string ArrayLiteral(const std::vector<const std::optional<std::string>*>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    if (!*values[i]) {
+      out += "NULL";
+      continue;
+    }
+    out += '"';
+    for (char c : **values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+}  // namespace
+
+std::vector<Connection::BulkRows> Connection::CoalesceBulk(const std::vector<Deferred>& deferred) {
+  std::vector<BulkRows> out;
+  // Per form, in order of first use: each key's position in order[form].
+  std::vector<std::pair<const BulkForm*, std::unordered_map<std::string, size_t>>> last;
+  std::vector<std::vector<size_t>> order;  // per form: the deferred index of each key's row
+  for (size_t i = 0; i < deferred.size(); ++i) {
+    const Deferred& d = deferred[i];
+    if (!d.bulk) continue;
+    size_t f = 0;
+    while (f < last.size() && last[f].first != d.bulk) ++f;
+    if (f == last.size()) {
+      last.emplace_back(d.bulk, std::unordered_map<std::string, size_t>{});
+      order.emplace_back();
+      out.push_back(BulkRows{d.bulk, Params(), d.expect_row, 0});
+    }
+    const auto& key = d.params.values()[d.bulk->key_param];
+    auto [it, fresh] = last[f].second.try_emplace(key.value_or(""), order[f].size());
+    if (fresh) {
+      order[f].push_back(i);
+    } else {
+      order[f][it->second] = i;  // the later row replaces the earlier one in its place
+    }
+  }
+  for (size_t f = 0; f < out.size(); ++f) {
+    const size_t columns = deferred[order[f].front()].params.values().size();
+    for (size_t c = 0; c < columns; ++c) {
+      std::vector<const std::optional<std::string>*> column;
+      column.reserve(order[f].size());
+      for (size_t idx : order[f]) column.push_back(&deferred[idx].params.values()[c]);
+      out[f].params.Add(ArrayLiteral(column));
+    }
+    out[f].rows = static_cast<int64_t>(order[f].size());
+  }
+  return out;
+}
+
+void Connection::Defer(std::string_view sql, Params params, const char* expect_row) {
+  deferred_.push_back(Deferred{std::string(sql), std::move(params), expect_row, nullptr});
+}
+
+void Connection::DeferRow(const BulkForm& form, Params row, const char* expect_row) {
+  deferred_.push_back(Deferred{std::string(), std::move(row), expect_row, &form});
+}
+
 Status Connection::Exec(std::string_view sql) {
+  // Exec's simple-query protocol cannot join a pipeline: the queue goes first, on its own.
+  if (!deferred_.empty()) RIVULET_RETURN_IF_ERROR(RunPipeline({}).status());
   std::string text(sql);
   pg_result* res = PQexec(conn_, text.c_str());
   ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -209,6 +277,10 @@ std::vector<const char*> Pointers(const Params& params) {
 }  // namespace
 
 Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+  if (!deferred_.empty()) {
+    RIVULET_ASSIGN_OR_RETURN(std::vector<Rows> rows, RunPipeline({{sql, params}}));
+    return std::move(rows.back());
+  }
   RIVULET_ASSIGN_OR_RETURN(std::string name, Prepared(sql, params.values().size()));
   std::vector<const char*> ptrs = Pointers(params);
   pg_result* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(ptrs.size()), ptrs.data(),
@@ -220,15 +292,44 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
 
 Result<std::vector<Rows>> Connection::QueryPipelined(
     const std::vector<std::pair<std::string_view, Params>>& statements) {
+  return RunPipeline(statements);
+}
+
+Result<std::vector<Rows>> Connection::RunPipeline(
+    const std::vector<std::pair<std::string_view, Params>>& statements) {
+  std::vector<Deferred> deferred = std::move(deferred_);
+  deferred_.clear();
+  // Every statement of the pipeline, deferred ones first, each with the rows it must change.
+  std::vector<std::pair<std::string_view, const Params*>> all;
+  struct Expect {
+    const char* row;  // nullptr: no expectation
+    int64_t rows;
+  };
+  std::vector<Expect> expects;
+  std::vector<BulkRows> bulks = CoalesceBulk(deferred);
+  all.reserve(deferred.size() + bulks.size() + statements.size());
+  for (const auto& d : deferred) {
+    if (d.bulk) continue;
+    all.emplace_back(d.sql, &d.params);
+    expects.push_back({d.expect_row, 1});
+  }
+  for (const auto& b : bulks) {
+    all.emplace_back(b.form->sql, &b.params);
+    expects.push_back({b.expect_row, b.rows});
+  }
+  const size_t deferred_statements = all.size();
+  for (const auto& [sql, params] : statements) all.emplace_back(sql, &params);
+  if (all.empty()) return std::vector<Rows>{};
   std::vector<std::string> names;
-  for (const auto& [sql, params] : statements) {
-    RIVULET_ASSIGN_OR_RETURN(std::string name, Prepared(sql, params.values().size()));
+  names.reserve(all.size());
+  for (const auto& [sql, params] : all) {
+    RIVULET_ASSIGN_OR_RETURN(std::string name, Prepared(sql, params->values().size()));
     names.push_back(std::move(name));
   }
   if (PQenterPipelineMode(conn_) != 1) return ResultError(nullptr, "postgres pipeline");
   bool sent = true;
-  for (size_t i = 0; i < statements.size() && sent; ++i) {
-    std::vector<const char*> ptrs = Pointers(statements[i].second);
+  for (size_t i = 0; i < all.size() && sent; ++i) {
+    std::vector<const char*> ptrs = Pointers(*all[i].second);
     sent = PQsendQueryPrepared(conn_, names[i].c_str(), static_cast<int>(ptrs.size()), ptrs.data(),
                                nullptr, nullptr, /*resultFormat=*/0) == 1;
   }
@@ -241,11 +342,16 @@ Result<std::vector<Rows>> Connection::QueryPipelined(
   // the connection leaves pipeline mode.
   std::vector<Rows> out;
   Status first_error;
-  for (size_t i = 0; i < statements.size(); ++i) {
+  for (size_t i = 0; i < all.size(); ++i) {
     pg_result* res = PQgetResult(conn_);
     ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
-      out.emplace_back(res);
+      Rows rows(res);
+      if (i >= deferred_statements) {
+        out.push_back(std::move(rows));
+      } else if (expects[i].row && rows.affected() != expects[i].rows && first_error.ok()) {
+        first_error = core::NotFound(std::string(expects[i].row) + " not found");
+      }
     } else if (res == nullptr) {
       first_error = ResultError(nullptr, "postgres pipeline");
       break;

@@ -77,6 +77,17 @@ class Rows {
   pg_result* res_;
 };
 
+// How deferred rows of one statement are written together (Connection::DeferRow): `sql` is
+// the statement's multi-row form, taking each parameter of the single form as an array, in
+// the same order (… FROM unnest($1::text[], $2::bigint[], …) AS v(…)); key_param is the
+// parameter that identifies the row. Only the last deferred row per key is written, as
+// running the single statements in order would leave it. A bulk form's rows are written
+// after the other deferred statements, so they must commute with them (another table).
+struct BulkForm {
+  const char* sql;
+  size_t key_param;
+};
+
 // Session settings every connection gets at open.
 struct SessionOptions {
   int connect_timeout_seconds = 5;
@@ -108,6 +119,18 @@ class Connection {
   // Outside a transaction block the statements run as one implicit transaction.
   core::Result<std::vector<Rows>> QueryPipelined(
       const std::vector<std::pair<std::string_view, Params>>& statements);
+  // Queues a data-changing statement whose only outcome is success or failure; it is sent
+  // in the same round trip as the next statement this connection runs (pipeline mode), so a
+  // run of such writes costs no round trip of its own. With expect_row, a statement that
+  // changes no row fails with NotFound("<expect_row> not found"). A deferred statement's
+  // error is the error of that next Query, Exec or QueryPipelined, which sends the queue
+  // first: nothing read afterwards can miss a deferred change.
+  void Defer(std::string_view sql, Params params, const char* expect_row = nullptr);
+  // Defers one row of a bulk form: the deferred rows of a form become one statement.
+  void DeferRow(const BulkForm& form, Params row, const char* expect_row = nullptr);
+  // Forgets the queued statements unsent, before a rollback would undo them anyway.
+  void DiscardDeferred() { deferred_.clear(); }
+  size_t deferred() const { return deferred_.size(); }
   // False once the server went away; the connection must then be replaced.
   bool ok() const;
   int socket() const;
@@ -119,8 +142,28 @@ class Connection {
   // The name of sql's prepared statement, preparing it on first use.
   core::Result<std::string> Prepared(std::string_view sql, size_t params);
 
+  struct Deferred {
+    std::string sql;
+    Params params;
+    const char* expect_row;
+    const BulkForm* bulk;
+  };
+  // The deferred rows of each bulk form as one statement's array parameters.
+  struct BulkRows {
+    const BulkForm* form;
+    Params params;
+    const char* expect_row;
+    int64_t rows;
+  };
+  static std::vector<BulkRows> CoalesceBulk(const std::vector<Deferred>& deferred);
+  // Runs the deferred statements, then `statements`, in one pipeline; returns the rows of
+  // `statements` only.
+  core::Result<std::vector<Rows>> RunPipeline(
+      const std::vector<std::pair<std::string_view, Params>>& statements);
+
   pg_conn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+  std::vector<Deferred> deferred_;
 };
 
 // Maps an SQLSTATE to a Status code: unique violation -> AlreadyExists, other integrity

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "core/clock.h"
+#include "core/thread_name.h"
 #include "store/migrations/migrations.h"
 #include "store/postgres/pg_rows.h"
 
@@ -41,8 +42,7 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(PgOptions options) {
   return store;
 }
 
-PgStore::PgStore(PgOptions options)
-    : options_(std::move(options)), queue_(options_.max_queue) {
+PgStore::PgStore(PgOptions options) : options_(std::move(options)), queue_(options_.max_queue) {
   std::random_device rd;
   // Bounded: at most 64 rows per counter however often processes restart.
   counter_shard_ = static_cast<int64_t>(rd() % 64);
@@ -103,6 +103,7 @@ Result<int> PgStore::Migrate() {
 void PgStore::Write(WriteFn fn, Done done) { queue_.Push(std::move(fn), std::move(done)); }
 
 void PgStore::WriterLoop() {
+  core::NameThisThread("rivulet-writer");
   std::vector<Job> batch;
   while (queue_.TakeBatch(batch, options_.max_batch)) CommitBatch(batch);
 }
@@ -116,6 +117,7 @@ void PgStore::Complete(std::vector<std::pair<Done, Status>> dones) {
 }
 
 void PgStore::CompletionLoop() {
+  core::NameThisThread("rivulet-sync");
   while (true) {
     std::vector<std::pair<Done, Status>> batch;
     {
@@ -175,6 +177,7 @@ Status PgStore::RunJob(Job& job, TxnSignals& signals, EventBuffer* events, bool 
     }
     if (events) events->RollbackJob();
     // Undoes the job; its savepoint stays, empty, for the next attempt or the next job.
+    conn.DiscardDeferred();
     Status rb = conn.Exec("ROLLBACK TO job");
     if (!rb.ok()) return rb;                        // the connection is gone; the batch fails
     if (events && events->failed()) return result;  // the batch runs again unbuffered
@@ -207,6 +210,7 @@ bool PgStore::TryCommitBatch(std::vector<Job>& batch, EventBuffer* events) {
   // Each job runs inside the savepoint `job` (RunJob); the first is opened with the BEGIN.
   Status begin = writer_conn_->Exec("BEGIN; SAVEPOINT job");
   if (!begin.ok()) {
+    writer_conn_->DiscardDeferred();
     (void)writer_conn_->Exec("ROLLBACK");
     return fail_all(begin);
   }
@@ -222,6 +226,7 @@ bool PgStore::TryCommitBatch(std::vector<Job>& batch, EventBuffer* events) {
   if (events && !events->failed() && writer_conn_->ok()) (void)events->Flush(*writer_conn_);
   if (events && events->failed() && writer_conn_->ok()) {
     events->Reset();
+    writer_conn_->DiscardDeferred();
     Status rb = writer_conn_->Exec("ROLLBACK");
     if (rb.ok()) return false;
   }
@@ -233,6 +238,7 @@ bool PgStore::TryCommitBatch(std::vector<Job>& batch, EventBuffer* events) {
   Status commit = writer_conn_->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
+    writer_conn_->DiscardDeferred();
     (void)writer_conn_->Exec("ROLLBACK");
     return fail_all(Status(core::Code::kUnavailable, "database commit failed: " + commit.message(),
                            /*retryable=*/true));
@@ -314,6 +320,7 @@ void PgStore::SetWorkListener(std::function<void()> fn) {
 }
 
 void PgStore::ListenLoop() {
+  core::NameThisThread("rivulet-listen");
   core::Millis backoff = 0;
   while (!listen_stop_) {
     if (backoff > 0) {

@@ -182,9 +182,28 @@ Result<Contact> PgTxn::FindContact(int64_t workspace_id, const core::ContactRef&
 }
 
 Result<Contact> PgTxn::FindContactById(int64_t workspace_id, int64_t id) {
+  if (auto it = contacts_.find(id); it != contacts_.end() && it->second.workspace_id == workspace_id)
+    return it->second;
   return One<Contact>(conn_.Query(std::string(kContactCols) + "WHERE workspace_id = $1 AND id = $2",
                                   Params().Add(workspace_id).Add(id)),
                       ReadContact, "contact");
+}
+
+Status PgTxn::PrefetchContacts(const std::vector<int64_t>& ids) {
+  if (ids.empty()) return Status::Ok();
+  std::string list = "{";
+  for (size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+  list += "}";
+  // Locked in id order, so that two processes prefetching overlapping sets cannot deadlock.
+  RIVULET_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query(std::string(kContactCols) + "WHERE id = ANY($1::bigint[]) ORDER BY id" +
+                                 Lock(),
+                             Params().Add(list)));
+  for (int i = 0; i < rows.size(); ++i) {
+    Contact c = ReadContact(rows, i);
+    contacts_.insert_or_assign(c.id, std::move(c));
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<Contact>> PgTxn::ListContacts(int64_t workspace_id, const ContactFilter& f) {
@@ -266,6 +285,7 @@ Status PgTxn::UpdateWorkspace(const Workspace& ws) {
 }
 
 Status PgTxn::DeleteWorkspace(int64_t id) {
+  contacts_.clear();
   RIVULET_RETURN_IF_ERROR(FlushEvents());  // the delete cascades to events
   return ExpectChange(conn_.Query("DELETE FROM workspaces WHERE id = $1", Params().Add(id)),
                       "workspace");
@@ -349,6 +369,7 @@ Status PgTxn::InsertContact(Contact& c) {
 }
 
 Status PgTxn::UpdateContact(const Contact& c) {
+  if (auto it = contacts_.find(c.id); it != contacts_.end()) it->second = c;
   return ExpectChange(conn_.Query("UPDATE contacts SET email = $1, phone = $2, external_id = $3, "
                                   "attributes = $4, tags = $5, timezone = $6, subscriptions = $7, "
                                   "updated_at = $8 WHERE workspace_id = $9 AND id = $10",
@@ -366,7 +387,32 @@ Status PgTxn::UpdateContact(const Contact& c) {
                       "contact");
 }
 
+Status PgTxn::UpdateContactData(const Contact& c) {
+  if (auto it = contacts_.find(c.id); it != contacts_.end()) {
+    it->second.attributes_json = c.attributes_json;
+    it->second.tags_json = c.tags_json;
+    it->second.updated_at = c.updated_at;
+  }
+  // Deferred and coalesced with the other contacts' data of the job (Connection::DeferRow).
+  static const BulkForm kUpdateContactData{
+      "UPDATE contacts AS c SET attributes = v.attributes, tags = v.tags, "
+      "updated_at = v.updated_at FROM unnest($1::text[], $2::text[], $3::bigint[], "
+      "$4::bigint[], $5::bigint[]) AS v(attributes, tags, updated_at, workspace_id, id) "
+      "WHERE c.workspace_id = v.workspace_id AND c.id = v.id",
+      /*key_param=*/4};
+  conn_.DeferRow(kUpdateContactData,
+                 Params()
+                     .Add(c.attributes_json)
+                     .Add(c.tags_json)
+                     .Add(c.updated_at)
+                     .Add(c.workspace_id)
+                     .Add(c.id),
+                 "contact");
+  return Status::Ok();
+}
+
 Status PgTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
+  contacts_.erase(contact_id);
   // Everything that holds the contact's personal data goes with it; counters stay.
   RIVULET_RETURN_IF_ERROR(FlushEvents());
   for (const char* sql : {"DELETE FROM events WHERE contact_id = $1 AND workspace_id = $2",

@@ -2,6 +2,8 @@
 #define RIVULET_STORE_POSTGRES_PG_TXN_H_
 
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_event_buffer.h"
@@ -47,6 +49,8 @@ class PgTxn final : public WriteTxn {
   Result<core::AccessToken> FindAccessToken(const std::string& token_hash) override;
   Result<core::Contact> FindContact(int64_t workspace_id, const core::ContactRef& ref) override;
   Result<core::Contact> FindContactById(int64_t workspace_id, int64_t id) override;
+  // Loads the contacts (locked, in a write transaction) for FindContactById to answer from.
+  Status PrefetchContacts(const std::vector<int64_t>& ids) override;
   Result<std::vector<core::Contact>> ListContacts(int64_t workspace_id,
                                                   const ContactFilter& filter) override;
   Result<int64_t> CountContacts(int64_t workspace_id) override;
@@ -66,6 +70,7 @@ class PgTxn final : public WriteTxn {
   Status DeleteExpiredAccessTokens(core::Millis now) override;
   Status InsertContact(core::Contact& c) override;
   Status UpdateContact(const core::Contact& c) override;
+  Status UpdateContactData(const core::Contact& c) override;
   Status DeleteContact(int64_t workspace_id, int64_t contact_id) override;
   Status InsertEvent(core::Event& e) override;
 
@@ -157,6 +162,8 @@ class PgTxn final : public WriteTxn {
   const std::string owner_;
   TxnSignals* signals_;
   EventBuffer* events_;
+  // Prefetched contacts by id, kept current by this transaction's contact writes.
+  std::unordered_map<int64_t, core::Contact> contacts_;
 };
 
 }  // namespace rivulet::store::postgres

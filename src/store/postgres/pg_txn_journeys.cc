@@ -464,13 +464,21 @@ Status PgTxn::InsertToken(Token& t) {
 Status PgTxn::UpdateToken(const Token& t) {
   Params p = TokenParams(t);
   p.Add(t.id);
-  RIVULET_RETURN_IF_ERROR(ExpectChange(
-      conn_.Query("UPDATE tokens SET step_uuid = $1, phase = $2, wake_at = $3, "
-                  "waiting_event = $4, status = $5, run_data = $6, event = $7, step_data = $8, "
-                  "source_uuid = $9, step_entered_at = $10, updated_at = $11, "
-                  "error_message = $12, error_at = $13 WHERE id = $14",
-                  p),
-      "token"));
+  // Deferred and coalesced (Connection::DeferRow): a scheduler batch updates thousands of
+  // tokens in one statement, and reads none of them back.
+  static const BulkForm kUpdateTokens{
+      "UPDATE tokens AS t SET step_uuid = v.step_uuid, phase = v.phase, wake_at = v.wake_at, "
+      "waiting_event = v.waiting_event, status = v.status, run_data = v.run_data, "
+      "event = v.event, step_data = v.step_data, source_uuid = v.source_uuid, "
+      "step_entered_at = v.step_entered_at, updated_at = v.updated_at, "
+      "error_message = v.error_message, error_at = v.error_at "
+      "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], "
+      "$7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], "
+      "$13::bigint[], $14::bigint[]) AS v(step_uuid, phase, wake_at, waiting_event, status, "
+      "run_data, event, step_data, source_uuid, step_entered_at, updated_at, error_message, "
+      "error_at, id) WHERE t.id = v.id",
+      /*key_param=*/13};
+  conn_.DeferRow(kUpdateTokens, std::move(p), "token");
   Signal(t.wake_at.has_value(), false);
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "core/clock.h"
+#include "core/thread_name.h"
 #include "store/migrations/migrations.h"
 #include "store/sqlite/sqlite_txn.h"
 
@@ -63,6 +64,7 @@ int SqliteStore::OnWalCommit(void* self, sqlite3*, const char*, int pages) {
 }
 
 void SqliteStore::CheckpointLoop() {
+  core::NameThisThread("rivulet-ckpt");
   auto conn = Connection::Open(options_.path, options_.synchronous);
   if (!conn.ok()) {
     spdlog::error("checkpointer cannot open the database: {}", conn.status().ToString());
@@ -127,6 +129,7 @@ Result<int> SqliteStore::Migrate() {
 void SqliteStore::Write(WriteFn fn, Done done) { queue_.Push(std::move(fn), std::move(done)); }
 
 void SqliteStore::WriterLoop() {
+  core::NameThisThread("rivulet-writer");
   std::vector<Job> batch;
   while (queue_.TakeBatch(batch, options_.max_batch)) CommitBatch(batch);
 }
@@ -140,6 +143,7 @@ void SqliteStore::Complete(Dones dones, bool committed) {
 }
 
 void SqliteStore::CompletionLoop() {
+  core::NameThisThread("rivulet-sync");
   std::deque<Completion> ready;
   while (true) {
     {

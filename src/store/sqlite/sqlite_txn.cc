@@ -319,6 +319,15 @@ Status SqliteTxn::UpdateContact(const Contact& c) {
   return ExpectChange(conn_, st, "contact");
 }
 
+Status SqliteTxn::UpdateContactData(const Contact& c) {
+  RIVULET_ASSIGN_OR_RETURN(
+      auto* st, conn_.Prepare("UPDATE contacts SET attributes = ?, tags = ?, updated_at = ? "
+                              "WHERE workspace_id = ? AND id = ?"));
+  st->Bind(1, c.attributes_json).Bind(2, c.tags_json).Bind(3, c.updated_at);
+  st->Bind(4, c.workspace_id).Bind(5, c.id);
+  return ExpectChange(conn_, st, "contact");
+}
+
 Status SqliteTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
   // Everything that holds the contact's personal data goes with it; counters stay.
   for (const char* sql : {"DELETE FROM events WHERE contact_id = ?1 AND workspace_id = ?2",

@@ -43,6 +43,7 @@ class SqliteTxn final : public WriteTxn {
   Status DeleteExpiredAccessTokens(core::Millis now) override;
   Status InsertContact(core::Contact& c) override;
   Status UpdateContact(const core::Contact& c) override;
+  Status UpdateContactData(const core::Contact& c) override;
   Status DeleteContact(int64_t workspace_id, int64_t contact_id) override;
   Status InsertEvent(core::Event& e) override;
 
