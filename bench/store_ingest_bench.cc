@@ -2,11 +2,13 @@
 // commit can make events durable, next to SQLite's raw batched-insert ceiling on this disk.
 //
 // Usage: store_ingest_bench [events=200000] [in_flight=64] [synchronous=FULL | postgres://URL]
-// (RIVULET_BENCH_PG_ROW_BY_ROW=1: PostgreSQL store without multi-row event INSERTs.)
+// (RIVULET_BENCH_PG_ROW_BY_ROW=1: PostgreSQL store without multi-row event INSERTs;
+// RIVULET_BENCH_PG_WRITERS=N: its number of writer connections.)
 // With a PostgreSQL URL the store is PostgreSQL and the ceiling is PostgreSQL's own batched
 // insert (multi-row VALUES, 1,000 rows a statement, 10,000 a transaction) on that server.
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -16,14 +18,13 @@
 #include <filesystem>
 #include <mutex>
 #include <string>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "engine/accounts.h"
 #include "engine/events.h"
+#include "sqlite_ceiling.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
-#include "sqlite_ceiling.h"
 
 namespace {
 
@@ -80,6 +81,9 @@ int main(int argc, char** argv) {
     // RIVULET_BENCH_PG_ROW_BY_ROW=1: one INSERT per event, for comparison.
     const char* row_by_row = std::getenv("RIVULET_BENCH_PG_ROW_BY_ROW");
     options.batch_events = !(row_by_row && std::string(row_by_row) == "1");
+    // RIVULET_BENCH_PG_WRITERS=N: writer connections (default: the store's, 2).
+    if (const char* w = std::getenv("RIVULET_BENCH_PG_WRITERS")) options.writers = std::stoul(w);
+    std::printf("%-46s %12zu\n", "PostgreSQL writer connections", options.writers);
     auto opened = store::postgres::PgStore::Open(options);
     if (opened.ok()) opened_store = std::move(opened).value();
   } else {

@@ -26,6 +26,7 @@ core::Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
     store::postgres::PgOptions options;
     options.url = config.database;
     options.readers = static_cast<size_t>(config.postgres_pool);
+    options.writers = static_cast<size_t>(config.postgres_writers);
     options.session.statement_timeout_ms = config.postgres_statement_timeout_ms;
     RIVULET_ASSIGN_OR_RETURN(store, store::postgres::PgStore::Open(std::move(options)));
   } else {

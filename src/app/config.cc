@@ -1,7 +1,8 @@
 #include "app/config.h"
 
-#include <charconv>
 #include <toml++/toml.h>
+
+#include <charconv>
 
 #include "delivery/address_policy.h"
 
@@ -21,8 +22,8 @@ Setting IntSetting(std::string key, std::string help, T Config::*field, int64_t 
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max) {
-      return BadValue(key, "must be an integer from " + std::to_string(min) + " to " +
-                               std::to_string(max));
+      return BadValue(
+          key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
     }
     c.*field = static_cast<T>(n);
     return core::Status::Ok();
@@ -41,8 +42,8 @@ Setting LimitSetting(std::string key, std::string help, T http::Limits::*field, 
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max) {
-      return BadValue(key, "must be an integer from " + std::to_string(min) + " to " +
-                               std::to_string(max));
+      return BadValue(
+          key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
     }
     c.limits.*field = static_cast<T>(n);
     return core::Status::Ok();
@@ -108,7 +109,8 @@ Setting CidrListSetting(std::string key, std::string help, std::string Config::*
 
 std::string Setting::Flag() const {
   std::string f = "--" + key;
-  for (char& ch : f) if (ch == '_') ch = '-';
+  for (char& ch : f)
+    if (ch == '_') ch = '-';
   return f;
 }
 
@@ -131,12 +133,15 @@ const std::vector<Setting>& Settings() {
       StringSetting("sqlite_synchronous",
                     "SQLite durability: FULL survives power loss, NORMAL survives process crash",
                     &Config::sqlite_synchronous, {"FULL", "NORMAL"}),
-      IntSetting("postgres_pool", "PostgreSQL read connections per process",
-                 &Config::postgres_pool, 1, 256),
+      IntSetting("postgres_pool", "PostgreSQL read connections per process", &Config::postgres_pool,
+                 1, 256),
+      IntSetting("postgres_writers",
+                 "PostgreSQL write connections per process, each committing its own groups",
+                 &Config::postgres_writers, 1, 64),
       IntSetting("postgres_statement_timeout_ms", "PostgreSQL statement_timeout for every session",
                  &Config::postgres_statement_timeout_ms, 100, 3'600'000),
-      IntSetting("token_ttl_seconds", "Lifetime of OAuth2 access tokens", &Config::token_ttl_seconds,
-                 60, 86400 * 30),
+      IntSetting("token_ttl_seconds", "Lifetime of OAuth2 access tokens",
+                 &Config::token_ttl_seconds, 60, 86400 * 30),
       StringSetting("log_level", "Log level", &Config::log_level,
                     {"trace", "debug", "info", "warn", "error", "off"}),
       BoolSetting("access_log", "Log one line per HTTP request", &Config::access_log),
@@ -196,7 +201,8 @@ core::Status ApplyTomlFile(Config& config, const std::string& path) {
     for (const auto& s : Settings()) {
       if (s.key == key) setting = &s;
     }
-    if (!setting) return core::InvalidArgument("config file " + path + ": unknown key '" + key + "'");
+    if (!setting)
+      return core::InvalidArgument("config file " + path + ": unknown key '" + key + "'");
     std::string text;
     if (auto v = node.value<std::string>(); v && node.is_string()) {
       text = *v;

@@ -18,7 +18,8 @@ struct Config {
   std::string public_base_url = "http://127.0.0.1:8080";
   int http_threads = 2;
   std::string sqlite_synchronous = "FULL";
-  int postgres_pool = 8;                        // pooled read connections per process
+  int postgres_pool = 8;                       // pooled read connections per process
+  int postgres_writers = 2;                    // write connections (group commits) per process
   int postgres_statement_timeout_ms = 30'000;  // server-side limit on any one statement
   int token_ttl_seconds = 3600;
   std::string log_level = "info";

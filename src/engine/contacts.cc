@@ -4,9 +4,9 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "core/json_text.h"
 #include "core/uuid.h"
 #include "engine/journeys.h"
-#include "core/json_text.h"
 
 namespace rivulet::engine {
 namespace json = boost::json;
@@ -89,9 +89,10 @@ Status EmitContactEvent(store::WriteTxn& txn, const core::Contact& c, const char
 // Finds the contact by the first identifier in input, in order of strength.
 Result<core::Contact> FindByInput(store::ReadTxn& txn, int64_t ws, const ContactInput& in) {
   using K = core::ContactRef::Kind;
-  std::pair<K, const std::optional<std::string>*> order[] = {
-      {K::kUuid, &in.uuid}, {K::kExternalId, &in.external_id}, {K::kEmail, &in.email},
-      {K::kPhone, &in.phone}};
+  std::pair<K, const std::optional<std::string>*> order[] = {{K::kUuid, &in.uuid},
+                                                             {K::kExternalId, &in.external_id},
+                                                             {K::kEmail, &in.email},
+                                                             {K::kPhone, &in.phone}};
   for (auto& [kind, value] : order) {
     if (!*value) continue;
     auto found = txn.FindContact(ws, core::ContactRef{kind, **value});
@@ -102,9 +103,8 @@ Result<core::Contact> FindByInput(store::ReadTxn& txn, int64_t ws, const Contact
 
 }  // namespace
 
-Status Contacts::RecordEvent(store::WriteTxn& txn, core::Event& event,
-                             const core::Contact& contact, core::Millis now, Journeys* journeys,
-                             Effects& effects) {
+Status Contacts::RecordEvent(store::WriteTxn& txn, core::Event& event, const core::Contact& contact,
+                             core::Millis now, Journeys* journeys, Effects& effects) {
   RIVULET_RETURN_IF_ERROR(txn.InsertEvent(event));
   if (!journeys) return Status::Ok();
   return journeys->OnEvent(txn, event, contact, now, effects);
@@ -113,6 +113,12 @@ Status Contacts::RecordEvent(store::WriteTxn& txn, core::Event& event,
 Result<ContactChange> Contacts::UpsertInTxn(store::WriteTxn& txn, int64_t workspace_id,
                                             const ContactInput& input, core::Millis now, Mode mode,
                                             Journeys* journeys, Effects& effects) {
+  return UpsertOnce(txn, workspace_id, input, now, mode, journeys, effects, /*second_look=*/false);
+}
+
+Result<ContactChange> Contacts::UpsertOnce(store::WriteTxn& txn, int64_t workspace_id,
+                                           const ContactInput& input, core::Millis now, Mode mode,
+                                           Journeys* journeys, Effects& effects, bool second_look) {
   ContactChange out;
   if (mode != Mode::kCreate && input.HasIdentifier()) {
     auto found = FindByInput(txn, workspace_id, input);
@@ -126,7 +132,7 @@ Result<ContactChange> Contacts::UpsertInTxn(store::WriteTxn& txn, int64_t worksp
         out.contact.updated_at = now;
         RIVULET_RETURN_IF_ERROR(txn.UpdateContact(out.contact));
         RIVULET_RETURN_IF_ERROR(
-              EmitContactEvent(txn, out.contact, "contact_updated", now, journeys, effects));
+            EmitContactEvent(txn, out.contact, "contact_updated", now, journeys, effects));
       }
       return out;
     }
@@ -139,6 +145,12 @@ Result<ContactChange> Contacts::UpsertInTxn(store::WriteTxn& txn, int64_t worksp
   c.created_at = c.updated_at = now;
   Status st = txn.InsertContact(c);
   if (st.code() == core::Code::kAlreadyExists) {
+    if (mode != Mode::kCreate && input.HasIdentifier() && !second_look) {
+      // Not found, then a collision: another writer (process) created the contact since we
+      // looked, and it is committed now (InsertContact leaves the transaction usable).
+      return UpsertOnce(txn, workspace_id, input, now, mode, journeys, effects,
+                        /*second_look=*/true);
+    }
     return core::AlreadyExists("a contact with one of these identifiers already exists");
   }
   RIVULET_RETURN_IF_ERROR(st);
@@ -152,7 +164,7 @@ void Contacts::Create(int64_t ws, ContactInput input, Callback<ContactChange> do
   WriteWithEffects<ContactChange>(
       store_, hooks_,
       [ws, input = std::move(input), now, journeys = journeys_](store::WriteTxn& txn,
-                                                                 Effects& effects) {
+                                                                Effects& effects) {
         return UpsertInTxn(txn, ws, input, now, Mode::kCreate, journeys, effects);
       },
       std::move(done));
@@ -163,7 +175,7 @@ void Contacts::Upsert(int64_t ws, ContactInput input, Callback<ContactChange> do
   WriteWithEffects<ContactChange>(
       store_, hooks_,
       [ws, input = std::move(input), now, journeys = journeys_](store::WriteTxn& txn,
-                                                                 Effects& effects) {
+                                                                Effects& effects) {
         return UpsertInTxn(txn, ws, input, now, Mode::kUpsert, journeys, effects);
       },
       std::move(done));
@@ -177,9 +189,8 @@ void Contacts::UpsertBatch(int64_t ws, std::vector<ContactInput> inputs,
   core::Millis now = clock_.Now();
   WriteWithEffects<std::vector<ContactChange>>(
       store_, hooks_,
-      [ws, inputs = std::move(inputs), now, journeys = journeys_](store::WriteTxn& txn,
-                                                                    Effects& effects)
-          -> Result<std::vector<ContactChange>> {
+      [ws, inputs = std::move(inputs), now, journeys = journeys_](
+          store::WriteTxn& txn, Effects& effects) -> Result<std::vector<ContactChange>> {
         std::vector<ContactChange> out;
         out.reserve(inputs.size());
         for (size_t i = 0; i < inputs.size(); ++i) {
@@ -233,8 +244,8 @@ void Contacts::SetSubscription(int64_t ws, core::ContactRef ref, core::Channel c
         RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContact(ws, ref));
         json::object subs = core::ParseJsonObject(c.subscriptions_json);
         if (group) {
-          json::object groups = subs["groups"].is_object() ? subs["groups"].as_object()
-                                                           : json::object();
+          json::object groups =
+              subs["groups"].is_object() ? subs["groups"].as_object() : json::object();
           groups[*group] = subscribed;
           subs["groups"] = std::move(groups);
         } else {

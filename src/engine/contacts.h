@@ -40,7 +40,7 @@ struct ContactInput {
   std::optional<std::string> email;
   std::optional<std::string> phone;
   std::optional<std::string> external_id;
-  std::optional<std::string> attributes_json;  // a JSON object
+  std::optional<std::string> attributes_json;    // a JSON object
   std::optional<std::vector<std::string>> tags;  // replaces the set
   std::vector<std::string> add_tags;
   std::vector<std::string> remove_tags;
@@ -97,6 +97,11 @@ class Contacts {
   static constexpr size_t kMaxBatch = 10'000;
 
  private:
+  // UpsertInTxn; second_look when a first insert collided with a contact created meanwhile.
+  static Result<ContactChange> UpsertOnce(store::WriteTxn& txn, int64_t workspace_id,
+                                          const ContactInput& input, core::Millis now, Mode mode,
+                                          Journeys* journeys, Effects& effects, bool second_look);
+
   store::Store& store_;
   const core::Clock& clock_;
   Journeys* journeys_;

@@ -177,6 +177,7 @@ class WriteTxn : public virtual ReadTxn {
   virtual Status InsertAccessToken(const core::AccessToken& t) = 0;
   virtual Status DeleteExpiredAccessTokens(core::Millis now) = 0;
 
+  // AlreadyExists when an identifier is taken; the transaction stays usable either way.
   virtual Status InsertContact(core::Contact& c) = 0;
   virtual Status UpdateContact(const core::Contact& c) = 0;
   // Writes only the contact's attributes, tags and updated_at: unlike UpdateContact it
@@ -255,6 +256,7 @@ struct StoreStats {
   uint64_t queue_depth = 0;
   uint64_t max_batch = 0;
   uint64_t syncs = 0;  // durability syncs after group commits (one may cover several)
+  uint64_t writers = 1;  // group commits that can be in flight at once
 };
 
 // The database behind Rivulet. Thread-safe.

@@ -52,8 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         boost::system::error_code ec;
         (void)boost::json::parse("\"" + *out + "\"", ec);
         if (ec && http::IsValidUtf8(text) && !HasRawOrDelimiterTag(text) &&
-            text.find('"') == std::string_view::npos &&
-            text.find('\\') == std::string_view::npos) {
+            text.find('"') == std::string_view::npos && text.find('\\') == std::string_view::npos) {
           bool has_control = false;
           for (char c : text) has_control = has_control || static_cast<unsigned char>(c) < 0x20;
           if (!has_control) fuzz::Fail("JSON-escaped render is not a JSON string", text);

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "core/uuid.h"
+#include "engine/contacts.h"
+#include "engine/journeys.h"
 #include "store/migrations/migrations.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_store.h"
@@ -89,8 +91,9 @@ TEST(PgConnectionTest, PipelinedStatementsRunInOrderAndStopAtTheFirstError) {
   postgres::Connection& c = **conn;
   ASSERT_TRUE(c.Exec("CREATE TABLE p (v BIGINT UNIQUE)").ok());
   ASSERT_TRUE(c.Exec("BEGIN").ok());
-  auto rows = c.QueryPipelined({{"INSERT INTO p (v) VALUES ($1)", postgres::Params().Add(7)},
-                                {"SELECT COUNT(*) FROM p WHERE v = $1", postgres::Params().Add(7)}});
+  auto rows =
+      c.QueryPipelined({{"INSERT INTO p (v) VALUES ($1)", postgres::Params().Add(7)},
+                        {"SELECT COUNT(*) FROM p WHERE v = $1", postgres::Params().Add(7)}});
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_EQ((*rows)[1].Int(0, 0), 1);  // the second statement saw the first's row
@@ -229,6 +232,52 @@ class PgSharingTest : public ::testing::Test {
   core::Contact contact_;
   core::Automation automation_;
 };
+
+TEST_F(PgSharingTest, AContactIdentifiedByTwoProcessesAtOnceIsCreatedOnce) {
+  // Process a creates the contact and holds its transaction open; process b, identifying
+  // the same e-mail meanwhile, waits on a's row, then finds it instead of failing.
+  engine::ContactInput input;
+  input.email = "race@example.com";
+  std::promise<void> inserted, release;
+  std::shared_future<void> go = release.get_future().share();
+  int64_t a_id = 0, b_id = 0;
+  auto identify = [&](WriteTxn& txn, int64_t& id) -> Status {
+    engine::Effects effects;
+    RIVULET_ASSIGN_OR_RETURN(
+        engine::ContactChange ch,
+        engine::Contacts::UpsertInTxn(txn, ws_.id, input, kT0, engine::Contacts::Mode::kIdentify,
+                                      nullptr, effects));
+    id = ch.contact.id;
+    return Status::Ok();
+  };
+  Status a_status, b_status;
+  std::thread a([&] {
+    a_status = a_->WriteAndWait([&](WriteTxn& txn) -> Status {
+      RIVULET_RETURN_IF_ERROR(identify(txn, a_id));
+      inserted.set_value();
+      go.wait();
+      return Status::Ok();
+    });
+  });
+  inserted.get_future().wait();
+  std::thread b(
+      [&] { b_status = b_->WriteAndWait([&](WriteTxn& txn) { return identify(txn, b_id); }); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // b is waiting on a's row now
+  release.set_value();
+  a.join();
+  b.join();
+  ASSERT_TRUE(a_status.ok()) << a_status.ToString();
+  ASSERT_TRUE(b_status.ok()) << b_status.ToString();
+  EXPECT_EQ(a_id, b_id);
+  Status rs = a_->Read([&](ReadTxn& txn) -> Status {
+    ContactFilter f;
+    f.email = "race@example.com";
+    RIVULET_ASSIGN_OR_RETURN(auto found, txn.ListContacts(ws_.id, f));
+    EXPECT_EQ(found.size(), 1u);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(rs.ok()) << rs.ToString();
+}
 
 TEST_F(PgSharingTest, ClaimedTokensAreSkippedByTheOtherProcessUntilCommit) {
   ASSERT_TRUE(a_->WriteAndWait([&](WriteTxn& txn) -> Status {

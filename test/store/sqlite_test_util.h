@@ -140,23 +140,29 @@ core::Result<T> Await(const std::function<void(std::function<void(core::Result<T
   return future.get();
 }
 
-// Holds the store's writer thread inside a write job until Open() is called, so that jobs
-// submitted meanwhile are queued and end up in the same group commit.
+// Holds every writer thread of the store inside a write job until Open() is called, so that
+// jobs submitted meanwhile are queued and end up in the same group commit.
 class WriterGate {
  public:
   explicit WriterGate(store::Store& s) : done_(std::make_shared<std::promise<core::Status>>()) {
-    auto entered = std::make_shared<std::promise<void>>();
-    auto entered_f = entered->get_future();
     auto release = release_.get_future().share();
     done_future_ = done_->get_future();
-    s.Write(
-        [entered, release](store::WriteTxn&) {
-          entered->set_value();
-          release.wait();
-          return core::Status::Ok();
-        },
-        [done = done_](core::Status st) { done->set_value(std::move(st)); });
-    entered_f.wait();  // the writer is now busy with this job; others queue up behind it
+    for (uint64_t i = 0; i < s.Stats().writers; ++i) {
+      auto entered = std::make_shared<std::promise<void>>();
+      auto entered_f = entered->get_future();
+      // The first gate job reports the result; the others only hold their writers.
+      std::shared_ptr<std::promise<core::Status>> done = i == 0 ? done_ : nullptr;
+      s.Write(
+          [entered, release](store::WriteTxn&) {
+            entered->set_value();
+            release.wait();
+            return core::Status::Ok();
+          },
+          [done](core::Status st) {
+            if (done) done->set_value(std::move(st));
+          });
+      entered_f.wait();  // a writer is now busy with this job; the next gate takes another
+    }
   }
   ~WriterGate() {
     if (!opened_) Open();

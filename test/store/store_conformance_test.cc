@@ -329,7 +329,8 @@ TEST_P(StoreConformanceTest, ConcurrentWritersAllCommitInGroupedTransactions) {
   StoreStats after = store_->Stats();
   uint64_t jobs = after.committed_jobs - before.committed_jobs;
   uint64_t commits = after.commits - before.commits;
-  EXPECT_EQ(jobs, static_cast<uint64_t>(kThreads * kPerThread) + 1);  // + the gate job
+  // + one gate job per writer
+  EXPECT_EQ(jobs, static_cast<uint64_t>(kThreads * kPerThread) + before.writers);
   EXPECT_GT(after.max_batch, 1u);
   EXPECT_LT(commits, jobs);
   EXPECT_EQ(after.failed_commits, before.failed_commits);
@@ -394,7 +395,8 @@ TEST_P(StoreConformanceTest, FailedJobDoesNotUndoOthersInSameGroupCommit) {
   EXPECT_TRUE(c.ok()) << c.ToString();
 
   StoreStats after = store_->Stats();
-  EXPECT_EQ(after.commits - before.commits, 2u);  // the gate's batch, then a+b+c together
+  // Each writer's gate job, then a+b+c together.
+  EXPECT_EQ(after.commits - before.commits, before.writers + 1);
   EXPECT_GE(after.max_batch, 3u);
 
   EXPECT_TRUE(Find(ws.id, {ContactRef::Kind::kEmail, "a@example.com"}).ok());
@@ -1263,6 +1265,73 @@ TEST_P(StoreJourneysTest, AutomationRoundTripsAndTriggersIndexOnlyRunningOnes) {
       [&](ReadTxn& txn) { return txn.ListAutomations(ws_.id, f); });
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].id, paused_.id);
+}
+
+TEST_P(StoreJourneysTest, TriggerLookupsInOneGroupCommitFollowItsJobsChanges) {
+  // The first job holds the writer until the others are queued, so that they share a group
+  // commit (where a store may remember trigger lookups).
+  std::promise<void> queued;
+  std::shared_future<void> go = queued.get_future().share();
+  using Ids = std::vector<int64_t>;
+  Ids first, inside_failed, after_failed, after_resume;
+  std::atomic<int> done{0};
+  auto count = [&](Status) { done++; };
+  store_->Write(
+      [go](WriteTxn&) {
+        go.wait();
+        return Status::Ok();
+      },
+      count);
+  store_->Write(
+      [&](WriteTxn& txn) -> Status {
+        RIVULET_ASSIGN_OR_RETURN(first, txn.AutomationsTriggeredBy(ws_.id, "signup"));
+        return Status::Ok();
+      },
+      count);
+  Status failed_job;
+  store_->Write(
+      [&](WriteTxn& txn) -> Status {
+        core::Automation b;
+        b.workspace_id = ws_.id;
+        b.uuid = core::NewUuidV7(kT0 + 1);
+        b.name = "undone";
+        b.status = core::AutomationStatus::kRunning;
+        b.triggers.push_back({"signup", ""});
+        b.created_at = b.updated_at = kT0;
+        RIVULET_RETURN_IF_ERROR(txn.InsertAutomation(b));
+        RIVULET_ASSIGN_OR_RETURN(inside_failed, txn.AutomationsTriggeredBy(ws_.id, "signup"));
+        return core::FailedPrecondition("undo");
+      },
+      [&](Status st) {
+        failed_job = st;
+        done++;
+      });
+  store_->Write(
+      [&](WriteTxn& txn) -> Status {
+        RIVULET_ASSIGN_OR_RETURN(after_failed, txn.AutomationsTriggeredBy(ws_.id, "signup"));
+        return Status::Ok();
+      },
+      count);
+  store_->Write(
+      [&](WriteTxn& txn) -> Status {
+        (void)txn.AutomationsTriggeredBy(ws_.id, "other");  // paused: none, maybe remembered
+        core::Automation resumed = paused_;
+        resumed.status = core::AutomationStatus::kRunning;
+        RIVULET_RETURN_IF_ERROR(txn.UpdateAutomation(resumed));
+        RIVULET_ASSIGN_OR_RETURN(after_resume, txn.AutomationsTriggeredBy(ws_.id, "other"));
+        return Status::Ok();
+      },
+      count);
+  queued.set_value();
+  for (int i = 0; i < 500 && done.load() < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(done.load(), 5);
+  EXPECT_EQ(failed_job.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(first, Ids{running_.id});
+  EXPECT_EQ(inside_failed.size(), 2u);        // the job sees its own new automation
+  EXPECT_EQ(after_failed, Ids{running_.id});  // but nobody sees it after its rollback
+  EXPECT_EQ(after_resume, Ids{paused_.id});
 }
 
 TEST_P(StoreJourneysTest, AutomationsWithAnAudienceAreIndexedUnderTheAudienceKey) {

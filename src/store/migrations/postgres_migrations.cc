@@ -263,6 +263,11 @@ CREATE TABLE sequences (
   value BIGINT NOT NULL
 );
 )sql"},
+      {5, "waiting event types", R"sql(
+-- Whether any token waits for an event type, in one index probe (PostgreSQL's group
+-- commits ask it once per type instead of once per event).
+CREATE INDEX tokens_waiting_type ON tokens(waiting_event) WHERE waiting_event != '';
+)sql"},
   };
   return kMigrations;
 }

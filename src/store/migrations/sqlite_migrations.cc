@@ -251,6 +251,11 @@ CREATE TABLE sequences (
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+      {5, "waiting event types", R"sql(
+-- Whether any token waits for an event type, in one index probe (PostgreSQL's group
+-- commits ask it once per type instead of once per event).
+CREATE INDEX tokens_waiting_type ON tokens(waiting_event) WHERE waiting_event != '';
+)sql"},
   };
   return kMigrations;
 }

@@ -176,27 +176,19 @@ Status Connection::ResultError(pg_result* res, std::string_view what) {
   return st;
 }
 
-namespace {
-// values as a PostgreSQL array literal in text form: {"a","b\"c",NULL}.
-std::string ArrayLiteral(const std::vector<const std::optional<std::string>*>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    if (!*values[i]) {
-      out += "NULL";
-      continue;
-    }
-    out += '"';
-    for (char c : **values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+void AppendArrayElement(std::string& out, const std::optional<std::string>& v) {
+  if (out.size() > 1) out.push_back(',');
+  if (!v) {
+    out += "NULL";
+    return;
   }
-  out += '}';
-  return out;
+  out.push_back('"');
+  for (char c : *v) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
 }
-}  // namespace
 
 std::vector<Connection::BulkRows> Connection::CoalesceBulk(const std::vector<Deferred>& deferred) {
   std::vector<BulkRows> out;
@@ -224,10 +216,10 @@ std::vector<Connection::BulkRows> Connection::CoalesceBulk(const std::vector<Def
   for (size_t f = 0; f < out.size(); ++f) {
     const size_t columns = deferred[order[f].front()].params.values().size();
     for (size_t c = 0; c < columns; ++c) {
-      std::vector<const std::optional<std::string>*> column;
-      column.reserve(order[f].size());
-      for (size_t idx : order[f]) column.push_back(&deferred[idx].params.values()[c]);
-      out[f].params.Add(ArrayLiteral(column));
+      std::string column = "{";
+      for (size_t idx : order[f]) AppendArrayElement(column, deferred[idx].params.values()[c]);
+      column.push_back('}');
+      out[f].params.Add(column);
     }
     out[f].rows = static_cast<int64_t>(order[f].size());
   }
@@ -242,9 +234,14 @@ void Connection::DeferRow(const BulkForm& form, Params row, const char* expect_r
   deferred_.push_back(Deferred{std::string(), std::move(row), expect_row, &form});
 }
 
+Status Connection::SendDeferred() {
+  if (deferred_.empty()) return Status::Ok();
+  return RunPipeline({}).status();
+}
+
 Status Connection::Exec(std::string_view sql) {
   // Exec's simple-query protocol cannot join a pipeline: the queue goes first, on its own.
-  if (!deferred_.empty()) RIVULET_RETURN_IF_ERROR(RunPipeline({}).status());
+  RIVULET_RETURN_IF_ERROR(SendDeferred());
   std::string text(sql);
   pg_result* res = PQexec(conn_, text.c_str());
   ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -302,8 +299,8 @@ Result<std::vector<Rows>> Connection::RunPipeline(
   // Every statement of the pipeline, deferred ones first, each with the rows it must change.
   std::vector<std::pair<std::string_view, const Params*>> all;
   struct Expect {
-    const char* row;  // nullptr: no expectation
-    int64_t rows;
+    const char* row;   // nullptr: no expectation
+    int64_t min_rows;  // fewer changed rows: NotFound(row)
   };
   std::vector<Expect> expects;
   std::vector<BulkRows> bulks = CoalesceBulk(deferred);
@@ -349,7 +346,7 @@ Result<std::vector<Rows>> Connection::RunPipeline(
       Rows rows(res);
       if (i >= deferred_statements) {
         out.push_back(std::move(rows));
-      } else if (expects[i].row && rows.affected() != expects[i].rows && first_error.ok()) {
+      } else if (expects[i].row && rows.affected() < expects[i].min_rows && first_error.ok()) {
         first_error = core::NotFound(std::string(expects[i].row) + " not found");
       }
     } else if (res == nullptr) {

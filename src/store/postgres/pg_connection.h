@@ -77,6 +77,10 @@ class Rows {
   pg_result* res_;
 };
 
+// Appends v as one element of a PostgreSQL array literal in text form (after a ',' unless
+// out is just "{"): NULL, or the value double-quoted with `"` and `\` escaped.
+void AppendArrayElement(std::string& out, const std::optional<std::string>& v);
+
 // How deferred rows of one statement are written together (Connection::DeferRow): `sql` is
 // the statement's multi-row form, taking each parameter of the single form as an array, in
 // the same order (… FROM unnest($1::text[], $2::bigint[], …) AS v(…)); key_param is the
@@ -128,6 +132,8 @@ class Connection {
   void Defer(std::string_view sql, Params params, const char* expect_row = nullptr);
   // Defers one row of a bulk form: the deferred rows of a form become one statement.
   void DeferRow(const BulkForm& form, Params row, const char* expect_row = nullptr);
+  // Sends the queued statements now (one round trip; none when the queue is empty).
+  core::Status SendDeferred();
   // Forgets the queued statements unsent, before a rollback would undo them anyway.
   void DiscardDeferred() { deferred_.clear(); }
   size_t deferred() const { return deferred_.size(); }

@@ -7,37 +7,21 @@ namespace rivulet::store::postgres {
 
 namespace {
 
-// One element of a PostgreSQL array literal: NULL, or the value double-quoted with `"` and
-// `\` escaped.
-void AppendElement(std::string& out, const std::optional<std::string>& v) {
-  if (out.size() > 1) out.push_back(',');
-  if (!v) {
-    out += "NULL";
-    return;
-  }
-  out.push_back('"');
-  for (char c : *v) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 // The columns of the events table as array literals, one element per row.
 struct Columns {
   std::string id = "{", workspace_id = "{", uuid = "{", contact_id = "{", type = "{", data = "{",
               occurred_at = "{", received_at = "{", idempotency_key = "{";
 
   void Add(const core::Event& e) {
-    AppendElement(id, std::to_string(e.id));
-    AppendElement(workspace_id, std::to_string(e.workspace_id));
-    AppendElement(uuid, e.uuid);
-    AppendElement(contact_id, std::to_string(e.contact_id));
-    AppendElement(type, e.type);
-    AppendElement(data, e.data_json);
-    AppendElement(occurred_at, std::to_string(e.occurred_at));
-    AppendElement(received_at, std::to_string(e.received_at));
-    AppendElement(idempotency_key, e.idempotency_key);
+    AppendArrayElement(id, std::to_string(e.id));
+    AppendArrayElement(workspace_id, std::to_string(e.workspace_id));
+    AppendArrayElement(uuid, e.uuid);
+    AppendArrayElement(contact_id, std::to_string(e.contact_id));
+    AppendArrayElement(type, e.type);
+    AppendArrayElement(data, e.data_json);
+    AppendArrayElement(occurred_at, std::to_string(e.occurred_at));
+    AppendArrayElement(received_at, std::to_string(e.received_at));
+    AppendArrayElement(idempotency_key, e.idempotency_key);
   }
 
   Params Close() {
@@ -63,18 +47,24 @@ std::string KeyOf(int64_t workspace_id, const std::string& key) {
 
 }  // namespace
 
-core::Status EventBuffer::Add(Connection& conn, core::Event& e) {
+core::Result<int64_t> EventIdPool::Next(Connection& conn) {
+  std::lock_guard lock(mu_);
   if (ids_.empty()) {
     RIVULET_ASSIGN_OR_RETURN(
         Rows rows, conn.Query("SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM "
                               "generate_series(1, $1)",
-                              Params().Add(int64_t{kIdBlock})));
+                              Params().Add(int64_t{kBlock})));
     for (int i = 0; i < rows.size(); ++i) ids_.push_back(rows.Int(i, 0));
     std::sort(ids_.rbegin(), ids_.rend());
     if (ids_.empty()) return core::Internal("the events sequence returned no ids");
   }
-  e.id = ids_.back();
+  int64_t id = ids_.back();
   ids_.pop_back();
+  return id;
+}
+
+core::Status EventBuffer::Add(Connection& conn, core::Event& e) {
+  RIVULET_ASSIGN_OR_RETURN(e.id, ids_->Next(conn));
   rows_.push_back(e);
   if (e.idempotency_key) keys_.insert(KeyOf(e.workspace_id, *e.idempotency_key));
   return core::Status::Ok();

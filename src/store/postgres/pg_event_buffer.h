@@ -2,6 +2,7 @@
 #define RIVULET_STORE_POSTGRES_PG_EVENT_BUFFER_H_
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -15,9 +16,9 @@ namespace rivulet::store::postgres {
 // each (events are the bulk of ingestion and the engine reads none of them back while it
 // ingests). Used by the store's writer thread only.
 //
-// Ids come from a block of the events sequence reserved ahead (like the sequence option
-// CACHE 64: ids stay increasing within this process; across processes, as always, id order
-// is not commit order), so InsertEvent still hands back the row's id at once.
+// Ids come from a block of the events sequence reserved ahead (EventIdPool, like the
+// sequence option CACHE 64: ids stay increasing within this process; across processes, as
+// always, id order is not commit order), so InsertEvent still hands back the row's id at once.
 //
 // Deferring the INSERT defers its errors (a duplicate idempotency key, a missing contact)
 // to the flush. The store therefore treats a failed flush by running the whole group
@@ -29,10 +30,13 @@ namespace rivulet::store::postgres {
 // Each job runs inside a savepoint; Begin/Release/RollbackJob mirror it so that a job's
 // rows vanish with its savepoint, and rows of earlier jobs flushed inside a job that then
 // rolls back return to the buffer.
+class EventIdPool;
+
 class EventBuffer {
  public:
-  static constexpr size_t kIdBlock = 64;  // ids reserved per round trip
   static constexpr size_t kRowsPerInsert = 1000;
+
+  explicit EventBuffer(EventIdPool* ids) : ids_(ids) {}
 
   // Buffers e, giving it the next reserved id (reserving a block when none is left).
   core::Status Add(Connection& conn, core::Event& e);
@@ -56,8 +60,22 @@ class EventBuffer {
   std::unordered_set<std::string> keys_;     // workspace id + idempotency key of rows_
   size_t job_start_ = 0;                     // rows_[0, job_start_) belong to released jobs
   std::vector<core::Event> flushed_in_job_;  // released jobs' rows flushed in this job
-  std::vector<int64_t> ids_;                 // reserved, unused ids, in descending order
+  EventIdPool* ids_;
   bool failed_ = false;
+};
+
+// Event ids reserved ahead from the events sequence, shared by the writers of a process, so
+// that ids follow the order in which the process stored its events: an event stored after
+// another was acknowledged gets the larger id, whichever writer stores it. Thread-safe.
+class EventIdPool {
+ public:
+  static constexpr size_t kBlock = 64;  // ids reserved per round trip
+  // The next id, reserving a block over conn when none is left.
+  core::Result<int64_t> Next(Connection& conn);
+
+ private:
+  std::mutex mu_;
+  std::vector<int64_t> ids_;  // reserved, unused ids, in descending order
 };
 
 }  // namespace rivulet::store::postgres

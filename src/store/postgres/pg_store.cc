@@ -32,25 +32,35 @@ std::string DefaultOwner() {
 
 Result<std::unique_ptr<PgStore>> PgStore::Open(PgOptions options) {
   if (options.owner.empty()) options.owner = DefaultOwner();
+  if (options.writers == 0) options.writers = 1;
   std::unique_ptr<PgStore> store(new PgStore(std::move(options)));
-  RIVULET_ASSIGN_OR_RETURN(store->writer_conn_,
-                           Connection::Open(store->options_.url, store->options_.session));
+  // Bounded: at most 64 rows per counter however often processes restart; the writers of
+  // one process take neighbouring shards, so that they never wait on each other's rows.
+  std::random_device rd;
+  const int64_t first_shard = static_cast<int64_t>(rd() % 64);
+  for (size_t i = 0; i < store->options_.writers; ++i) {
+    auto w = std::make_unique<Writer>(i, &store->event_ids_);
+    RIVULET_ASSIGN_OR_RETURN(w->conn,
+                             Connection::Open(store->options_.url, store->options_.session));
+    w->counter_shard = (first_shard + static_cast<int64_t>(i)) % 64;
+    store->writers_.push_back(std::move(w));
+  }
   store->completer_ = std::thread([s = store.get()] { s->CompletionLoop(); });
-  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  for (auto& w : store->writers_) {
+    w->thread = std::thread([s = store.get(), w = w.get()] { s->WriterLoop(*w); });
+  }
   if (store->options_.listen)
     store->listener_ = std::thread([s = store.get()] { s->ListenLoop(); });
   return store;
 }
 
-PgStore::PgStore(PgOptions options) : options_(std::move(options)), queue_(options_.max_queue) {
-  std::random_device rd;
-  // Bounded: at most 64 rows per counter however often processes restart.
-  counter_shard_ = static_cast<int64_t>(rd() % 64);
-}
+PgStore::PgStore(PgOptions options) : options_(std::move(options)), queue_(options_.max_queue) {}
 
 PgStore::~PgStore() {
   queue_.Stop();
-  if (writer_.joinable()) writer_.join();
+  for (auto& w : writers_) {
+    if (w->thread.joinable()) w->thread.join();
+  }
   {
     std::lock_guard lock(completion_mu_);
     completion_stop_ = true;
@@ -65,8 +75,8 @@ Result<int> PgStore::Migrate() {
   int reached = 0;
   // A write job like any other, so it is serialized with this process's writes; the
   // advisory lock serializes it with other processes migrating the same database.
-  Status st = WriteAndWait([this, &reached](WriteTxn&) -> Status {
-    Connection& conn = *writer_conn_;
+  Status st = WriteAndWait([&reached](WriteTxn& txn) -> Status {
+    Connection& conn = static_cast<PgTxn&>(txn).connection();
     RIVULET_RETURN_IF_ERROR(
         conn.Query("SELECT pg_advisory_xact_lock($1)", Params().Add(kMigrationLock)).status());
     RIVULET_RETURN_IF_ERROR(
@@ -102,10 +112,10 @@ Result<int> PgStore::Migrate() {
 
 void PgStore::Write(WriteFn fn, Done done) { queue_.Push(std::move(fn), std::move(done)); }
 
-void PgStore::WriterLoop() {
+void PgStore::WriterLoop(Writer& w) {
   core::NameThisThread("rivulet-writer");
   std::vector<Job> batch;
-  while (queue_.TakeBatch(batch, options_.max_batch)) CommitBatch(batch);
+  while (queue_.TakeBatch(batch, options_.max_batch)) CommitBatch(w, batch);
 }
 
 void PgStore::Complete(std::vector<std::pair<Done, Status>> dones) {
@@ -131,38 +141,39 @@ void PgStore::CompletionLoop() {
   }
 }
 
-bool PgStore::EnsureWriter(Status* error) {
-  if (writer_conn_ && writer_conn_->ok()) return true;
-  if (backoff_ > 0) {
+bool PgStore::EnsureWriter(Writer& w, Status* error) {
+  if (w.conn && w.conn->ok()) return true;
+  if (w.backoff > 0) {
     // Sleep off the back-off, but never hold up shutdown for long.
-    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(backoff_);
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(w.backoff);
     while (std::chrono::steady_clock::now() < until && !queue_.stopping()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
-  writer_conn_.reset();
+  w.conn.reset();
   auto conn = Connection::Open(options_.url, options_.session);
   if (!conn.ok()) {
-    backoff_ =
-        std::min(options_.reconnect_max, backoff_ == 0 ? options_.reconnect_initial : backoff_ * 2);
-    spdlog::warn("database unavailable, next attempt in {} ms: {}", backoff_,
+    w.backoff = std::min(options_.reconnect_max,
+                         w.backoff == 0 ? options_.reconnect_initial : w.backoff * 2);
+    spdlog::warn("database unavailable (writer {}), next attempt in {} ms: {}", w.index, w.backoff,
                  conn.status().message());
     *error = conn.status();
     return false;
   }
-  if (backoff_ > 0) spdlog::info("reconnected to the database");
-  backoff_ = 0;
-  writer_conn_ = std::move(conn).value();
+  if (w.backoff > 0) spdlog::info("reconnected to the database");
+  w.backoff = 0;
+  w.conn = std::move(conn).value();
   return true;
 }
 
-Status PgStore::RunJob(Job& job, TxnSignals& signals, EventBuffer* events, bool last) {
-  Connection& conn = *writer_conn_;
+Status PgStore::RunJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events, bool last) {
+  Connection& conn = *w.conn;
   Status result;
   for (int attempt = 0;; ++attempt) {
     if (events) events->BeginJob();
     TxnSignals job_signals;
-    PgTxn txn(conn, /*for_write=*/true, counter_shard_, options_.owner, &job_signals, events);
+    PgTxn txn(conn, /*for_write=*/true, w.counter_shard, options_.owner, &job_signals, events,
+              &w.cache);
     result = job.fn(txn);
     if (result.ok()) {
       // RELEASE fails if the job ignored a failed statement: then it is undone like any
@@ -176,6 +187,7 @@ Status PgStore::RunJob(Job& job, TxnSignals& signals, EventBuffer* events, bool 
       }
     }
     if (events) events->RollbackJob();
+    w.cache.Clear();  // it may hold what the undone job read after its own changes
     // Undoes the job; its savepoint stays, empty, for the next attempt or the next job.
     conn.DiscardDeferred();
     Status rb = conn.Exec("ROLLBACK TO job");
@@ -185,61 +197,92 @@ Status PgStore::RunJob(Job& job, TxnSignals& signals, EventBuffer* events, bool 
   }
 }
 
-void PgStore::CommitBatch(std::vector<Job>& batch) {
-  if (options_.batch_events && TryCommitBatch(batch, &event_buffer_)) return;
-  if (options_.batch_events) {
-    spdlog::debug(
-        "buffered events of a group commit of {} jobs failed; running it again "
-        "row by row",
-        batch.size());
-  }
-  (void)TryCommitBatch(batch, nullptr);
+Status PgStore::RunPlainJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events) {
+  if (events) events->BeginJob();
+  TxnSignals job_signals;
+  PgTxn txn(*w.conn, /*for_write=*/true, w.counter_shard, options_.owner, &job_signals, events,
+            &w.cache);
+  Status result = job.fn(txn);
+  // Its deferred writes go now, so that their errors are this job's and no other's.
+  if (result.ok()) result = w.conn->SendDeferred();
+  if (!result.ok()) return result;
+  if (events) events->ReleaseJob();
+  signals.token_work |= job_signals.token_work;
+  signals.outbox_work |= job_signals.outbox_work;
+  return result;
 }
 
-bool PgStore::TryCommitBatch(std::vector<Job>& batch, EventBuffer* events) {
+void PgStore::CommitBatch(Writer& w, std::vector<Job>& batch) {
+  // Jobs seldom fail, so first without savepoints. After a failed job every job runs again,
+  // each in its own savepoint, where the failure is that job's alone (jobs may run more than
+  // once anyway: deadlocks rerun them).
+  Attempt a = TryCommitBatch(w, batch, options_.batch_events, /*isolate=*/false);
+  if (a == Attempt::kRerunIsolated && options_.batch_events) {
+    a = TryCommitBatch(w, batch, /*buffer_events=*/true, /*isolate=*/true);
+  }
+  if (a == Attempt::kCompleted) return;
+  if (a == Attempt::kRerunUnbuffered) {
+    spdlog::debug(
+        "buffered events of a group commit of {} jobs failed; running it again row by row",
+        batch.size());
+  }
+  (void)TryCommitBatch(w, batch, /*buffer_events=*/false, /*isolate=*/true);
+}
+
+PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, bool buffer_events,
+                                         bool isolate) {
+  EventBuffer* events = buffer_events ? &w.events : nullptr;
   std::vector<std::pair<Done, Status>> dones;
   dones.reserve(batch.size());
   auto fail_all = [&](const Status& st) {
     failed_commits_++;
     for (auto& job : batch) dones.emplace_back(std::move(job.done), st);
     Complete(std::move(dones));
-    return true;
+    return Attempt::kCompleted;
   };
   Status error;
-  if (!EnsureWriter(&error)) return fail_all(error);
-  // Each job runs inside the savepoint `job` (RunJob); the first is opened with the BEGIN.
-  Status begin = writer_conn_->Exec("BEGIN; SAVEPOINT job");
+  if (!EnsureWriter(w, &error)) return fail_all(error);
+  // Isolated, each job runs inside the savepoint `job` (RunJob); the first is opened with
+  // the BEGIN.
+  Status begin = w.conn->Exec(isolate ? "BEGIN; SAVEPOINT job" : "BEGIN");
   if (!begin.ok()) {
-    writer_conn_->DiscardDeferred();
-    (void)writer_conn_->Exec("ROLLBACK");
+    w.conn->DiscardDeferred();
+    (void)w.conn->Exec("ROLLBACK");
     return fail_all(begin);
   }
   if (events) events->Reset();
+  w.cache.Clear();  // other processes may have changed automations and tokens since
 
   std::vector<Status> results(batch.size());
   TxnSignals signals;
+  bool job_failed = false;
   for (size_t i = 0; i < batch.size(); ++i) {
-    results[i] = RunJob(batch[i], signals, events, /*last=*/i + 1 == batch.size());
-    if (!writer_conn_->ok()) break;
+    results[i] = isolate ? RunJob(w, batch[i], signals, events, /*last=*/i + 1 == batch.size())
+                         : RunPlainJob(w, batch[i], signals, events);
+    if (!w.conn->ok()) break;
     if (events && events->failed()) break;
+    if (!isolate && !results[i].ok()) {
+      job_failed = true;
+      break;
+    }
   }
-  if (events && !events->failed() && writer_conn_->ok()) (void)events->Flush(*writer_conn_);
-  if (events && events->failed() && writer_conn_->ok()) {
-    events->Reset();
-    writer_conn_->DiscardDeferred();
-    Status rb = writer_conn_->Exec("ROLLBACK");
-    if (rb.ok()) return false;
+  if (events && !job_failed && !events->failed() && w.conn->ok()) (void)events->Flush(*w.conn);
+  if ((job_failed || (events && events->failed())) && w.conn->ok()) {
+    const bool events_failed = events && events->failed();
+    if (events) events->Reset();
+    w.conn->DiscardDeferred();
+    Status rb = w.conn->Exec("ROLLBACK");
+    if (rb.ok()) return events_failed ? Attempt::kRerunUnbuffered : Attempt::kRerunIsolated;
   }
   if (signals.token_work || signals.outbox_work) {
     // Delivered at commit, to every listening process (ours ignores its own owner id).
-    (void)writer_conn_->Query("SELECT pg_notify($1, $2)",
-                              Params().Add(kChannel).Add(options_.owner));
+    (void)w.conn->Query("SELECT pg_notify($1, $2)", Params().Add(kChannel).Add(options_.owner));
   }
-  Status commit = writer_conn_->Exec("COMMIT");
+  Status commit = w.conn->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
-    writer_conn_->DiscardDeferred();
-    (void)writer_conn_->Exec("ROLLBACK");
+    w.conn->DiscardDeferred();
+    (void)w.conn->Exec("ROLLBACK");
     return fail_all(Status(core::Code::kUnavailable, "database commit failed: " + commit.message(),
                            /*retryable=*/true));
   }
@@ -252,7 +295,7 @@ bool PgStore::TryCommitBatch(std::vector<Job>& batch, EventBuffer* events) {
     dones.emplace_back(std::move(batch[i].done), std::move(results[i]));
   }
   Complete(std::move(dones));
-  return true;
+  return Attempt::kCompleted;
 }
 
 std::unique_ptr<Connection> PgStore::AcquireReader(Status* error) {
@@ -311,6 +354,7 @@ StoreStats PgStore::Stats() const {
   s.max_batch = max_batch_;
   s.syncs = commits_;  // the server flushes its WAL once per COMMIT
   s.queue_depth = queue_.size();
+  s.writers = writers_.size();
   return s;
 }
 

@@ -23,6 +23,7 @@ struct PgOptions {
   size_t max_batch = 1024;               // write jobs per group commit
   size_t max_queue = 100'000;            // queued jobs before Write fails fast (backpressure)
   size_t readers = 8;                    // pooled read connections
+  size_t writers = 2;                    // writer connections, each with its own group commits
   SessionOptions session;                // statement_timeout, connect timeout, …
   int job_retries = 3;                   // reruns of a job hit by a deadlock/serialization error
   core::Millis reconnect_initial = 100;  // first back-off after losing the server
@@ -34,12 +35,16 @@ struct PgOptions {
 
 // Store on a PostgreSQL 15 database, shared by any number of Rivulet processes.
 //
-// Like the SQLite store, one writer thread applies queued writes in group commits (one
+// Like the SQLite store, writer threads apply queued writes in group commits (one
 // transaction, a savepoint per job, `done` after COMMIT on a completion thread); readers use
-// pooled connections. Every statement is prepared once per connection. If the server goes
-// away the writer fails the batch in flight with a retryable Unavailable, reconnects with
-// exponential back-off and carries on; broken reader connections are dropped from the pool.
-// Events inserted in a group commit are written together in multi-row INSERTs at its end
+// pooled connections. Unlike SQLite, PostgreSQL takes several writers at once, and a writer
+// spends most of its time waiting for round trips: `writers` threads, each with its own
+// connection, take group commits from one queue. Jobs queued one after the other may
+// therefore commit in either order, as jobs of two processes always could; a caller that
+// needs an order waits for the first job's `done`. Every statement is prepared once per connection.
+// If the server goes away the writer fails the batch in flight with a retryable Unavailable,
+// reconnects with exponential back-off and carries on; broken reader connections are dropped from
+// the pool. Events inserted in a group commit are written together in multi-row INSERTs at its end
 // (EventBuffer); if that fails, the group commit runs again statement by statement, so each
 // job gets exactly the result it would have had.
 //
@@ -67,32 +72,49 @@ class PgStore final : public Store {
  private:
   using Job = WriteQueue::Job;
 
+  // One writer thread's state.
+  struct Writer {
+    Writer(size_t index, EventIdPool* ids) : index(index), events(ids) {}
+    const size_t index;  // in logs
+    std::unique_ptr<Connection> conn;
+    core::Millis backoff = 0;
+    int64_t counter_shard = 0;  // the counter rows this writer adds to
+    EventBuffer events;
+    GroupCache cache;  // one group commit's reads of seldom-changing state
+    std::thread thread;
+  };
+
   explicit PgStore(PgOptions options);
-  void WriterLoop();
+  void WriterLoop(Writer& w);
   void CompletionLoop();
   void ListenLoop();
   void Complete(std::vector<std::pair<Done, Status>> dones);
-  void CommitBatch(std::vector<Job>& batch);
-  // One attempt at the group commit, buffering events when `events` is given. False when
-  // the buffered events could not be written: the transaction was rolled back and nothing
-  // completed, so the caller runs the batch again without the buffer.
-  bool TryCommitBatch(std::vector<Job>& batch, EventBuffer* events);
+  // Tries the group commit first the quick way (buffered events, no savepoints), and again
+  // more carefully when that way fails (TryCommitBatch).
+  void CommitBatch(Writer& w, std::vector<Job>& batch);
+  enum class Attempt {
+    kCompleted,        // committed, or failed as a whole: every job's done was called
+    kRerunIsolated,    // a job failed without a savepoint: rolled back, nothing completed
+    kRerunUnbuffered,  // the buffered events could not be written: rolled back, likewise
+  };
+  // One attempt at the group commit, buffering events when `buffer_events`. With
+  // `isolate`, each job runs inside its own savepoint, so a failed job is undone alone;
+  // without, a job costs one round trip less, and the first failed job ends the attempt.
+  Attempt TryCommitBatch(Writer& w, std::vector<Job>& batch, bool buffer_events, bool isolate);
   // Runs one job inside the open savepoint `job`, rerunning it after a deadlock or
   // serialization error. Leaves the savepoint open for the next job unless `last`.
-  Status RunJob(Job& job, TxnSignals& signals, EventBuffer* events, bool last);
-  // Makes sure writer_conn_ is usable, reconnecting with back-off; false if it is not.
-  bool EnsureWriter(Status* error);
+  Status RunJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events, bool last);
+  // Runs one job without a savepoint, its deferred writes sent before it counts as done.
+  Status RunPlainJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events);
+  // Makes sure w.conn is usable, reconnecting with back-off; false if it is not.
+  bool EnsureWriter(Writer& w, Status* error);
   std::unique_ptr<Connection> AcquireReader(Status* error);
   void ReleaseReader(std::unique_ptr<Connection> conn);
 
   PgOptions options_;
-  int64_t counter_shard_;
-  std::unique_ptr<Connection> writer_conn_;
-  core::Millis backoff_ = 0;
-  EventBuffer event_buffer_;  // writer thread only
-
   WriteQueue queue_;
-  std::thread writer_;
+  EventIdPool event_ids_;
+  std::vector<std::unique_ptr<Writer>> writers_;
 
   std::mutex completion_mu_;
   std::condition_variable completion_cv_;

@@ -182,7 +182,8 @@ Result<Contact> PgTxn::FindContact(int64_t workspace_id, const core::ContactRef&
 }
 
 Result<Contact> PgTxn::FindContactById(int64_t workspace_id, int64_t id) {
-  if (auto it = contacts_.find(id); it != contacts_.end() && it->second.workspace_id == workspace_id)
+  if (auto it = contacts_.find(id);
+      it != contacts_.end() && it->second.workspace_id == workspace_id)
     return it->second;
   return One<Contact>(conn_.Query(std::string(kContactCols) + "WHERE workspace_id = $1 AND id = $2",
                                   Params().Add(workspace_id).Add(id)),
@@ -196,9 +197,9 @@ Status PgTxn::PrefetchContacts(const std::vector<int64_t>& ids) {
   list += "}";
   // Locked in id order, so that two processes prefetching overlapping sets cannot deadlock.
   RIVULET_ASSIGN_OR_RETURN(
-      Rows rows, conn_.Query(std::string(kContactCols) + "WHERE id = ANY($1::bigint[]) ORDER BY id" +
-                                 Lock(),
-                             Params().Add(list)));
+      Rows rows,
+      conn_.Query(std::string(kContactCols) + "WHERE id = ANY($1::bigint[]) ORDER BY id" + Lock(),
+                  Params().Add(list)));
   for (int i = 0; i < rows.size(); ++i) {
     Contact c = ReadContact(rows, i);
     contacts_.insert_or_assign(c.id, std::move(c));
@@ -286,6 +287,7 @@ Status PgTxn::UpdateWorkspace(const Workspace& ws) {
 
 Status PgTxn::DeleteWorkspace(int64_t id) {
   contacts_.clear();
+  ForgetTriggers();
   RIVULET_RETURN_IF_ERROR(FlushEvents());  // the delete cascades to events
   return ExpectChange(conn_.Query("DELETE FROM workspaces WHERE id = $1", Params().Add(id)),
                       "workspace");
@@ -348,11 +350,14 @@ Status PgTxn::DeleteExpiredAccessTokens(core::Millis now) {
 }
 
 Status PgTxn::InsertContact(Contact& c) {
+  // ON CONFLICT DO NOTHING: a contact that exists already (perhaps inserted a moment ago by
+  // another writer, whose commit this waits for) is AlreadyExists without aborting the
+  // transaction, so that the caller can look it up and go on.
   RIVULET_ASSIGN_OR_RETURN(
-      c.id,
-      ReturnedId(conn_.Query("INSERT INTO contacts (workspace_id, uuid, email, phone, external_id, "
+      Rows rows, conn_.Query("INSERT INTO contacts (workspace_id, uuid, email, phone, external_id, "
                              "attributes, tags, timezone, subscriptions, created_at, updated_at) "
-                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+                             "ON CONFLICT DO NOTHING RETURNING id",
                              Params()
                                  .Add(c.workspace_id)
                                  .Add(c.uuid)
@@ -364,7 +369,9 @@ Status PgTxn::InsertContact(Contact& c) {
                                  .Add(c.timezone)
                                  .Add(c.subscriptions_json)
                                  .Add(c.created_at)
-                                 .Add(c.updated_at))));
+                                 .Add(c.updated_at)));
+  if (rows.size() == 0) return core::AlreadyExists("contact exists already");
+  c.id = rows.Int(0, 0);
   return Status::Ok();
 }
 

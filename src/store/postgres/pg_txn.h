@@ -1,8 +1,10 @@
 #ifndef RIVULET_STORE_POSTGRES_PG_TXN_H_
 #define RIVULET_STORE_POSTGRES_PG_TXN_H_
 
+#include <map>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "store/postgres/pg_connection.h"
@@ -17,6 +19,23 @@ struct TxnSignals {
   bool outbox_work = false;  // a message became pending
 };
 
+// What one group commit has read of state that seldom changes, so that the many events of a
+// group, which mostly share a type, ask the database once per type. It lives for one group
+// commit of one writer (a few milliseconds): what other processes commit meanwhile shows
+// from the next group on, as if it had been committed a moment later.
+struct GroupCache {
+  // The automations each (workspace, event type) triggers. A write to automations or their
+  // triggers in this transaction empties it.
+  std::map<std::pair<int64_t, std::string>, std::vector<int64_t>> triggers;
+  // Whether any token waits for an event type. This transaction's token writes keep it true
+  // for the types they make tokens wait for.
+  std::map<std::string, bool> waited_for;
+  void Clear() {
+    triggers.clear();
+    waited_for.clear();
+  }
+};
+
 // ReadTxn and WriteTxn over one connection inside a transaction the caller opened.
 //
 // In a write transaction (for_write), reads of tokens and outbox messages lock the rows
@@ -28,13 +47,16 @@ struct TxnSignals {
 class PgTxn final : public WriteTxn {
  public:
   PgTxn(Connection& conn, bool for_write, int64_t counter_shard = 0, std::string owner = "",
-        TxnSignals* signals = nullptr, EventBuffer* events = nullptr)
+        TxnSignals* signals = nullptr, EventBuffer* events = nullptr, GroupCache* cache = nullptr)
       : conn_(conn),
         for_write_(for_write),
         counter_shard_(counter_shard),
         owner_(std::move(owner)),
         signals_(signals),
-        events_(events) {}
+        events_(events),
+        cache_(cache) {}
+
+  Connection& connection() { return conn_; }
 
   Result<core::Workspace> FindWorkspaceById(int64_t id) override;
   Result<core::Workspace> FindWorkspaceByUuid(const std::string& uuid) override;
@@ -148,6 +170,12 @@ class PgTxn final : public WriteTxn {
   Status IndexTriggers(const core::Automation& a);
   // Writes buffered events before a statement that could see or delete them.
   Status FlushEvents() { return events_ ? events_->Flush(conn_) : Status::Ok(); }
+  void ForgetTriggers() {
+    if (cache_) cache_->triggers.clear();
+  }
+  void NoteWaiting(const core::Token& t) {
+    if (cache_ && !t.waiting_event.empty()) cache_->waited_for[t.waiting_event] = true;
+  }
   // " FOR UPDATE OF t" in write transactions, "" in reads.
   const char* Lock() const { return for_write_ ? " FOR UPDATE" : ""; }
   void Signal(bool token_work, bool outbox_work) {
@@ -162,6 +190,7 @@ class PgTxn final : public WriteTxn {
   const std::string owner_;
   TxnSignals* signals_;
   EventBuffer* events_;
+  GroupCache* cache_;
   // Prefetched contacts by id, kept current by this transaction's contact writes.
   std::unordered_map<int64_t, core::Contact> contacts_;
 };

@@ -167,12 +167,20 @@ Result<std::vector<Automation>> PgTxn::ListAutomations(int64_t ws, const Automat
 
 Result<std::vector<int64_t>> PgTxn::AutomationsTriggeredBy(int64_t ws,
                                                            const std::string& event_type) {
-  return All<int64_t>(
-      conn_.Query("SELECT t.automation_id FROM automation_triggers t JOIN automations a "
-                  "ON a.id = t.automation_id WHERE t.workspace_id = $1 AND t.event_type = $2 "
-                  "AND a.status = 'RUNNING' ORDER BY t.automation_id",
-                  Params().Add(ws).Add(event_type)),
-      [](const Rows& r, int i) { return r.Int(i, 0); });
+  if (cache_) {
+    if (auto it = cache_->triggers.find({ws, event_type}); it != cache_->triggers.end())
+      return it->second;
+  }
+  RIVULET_ASSIGN_OR_RETURN(
+      std::vector<int64_t> ids,
+      All<int64_t>(
+          conn_.Query("SELECT t.automation_id FROM automation_triggers t JOIN automations a "
+                      "ON a.id = t.automation_id WHERE t.workspace_id = $1 AND t.event_type = $2 "
+                      "AND a.status = 'RUNNING' ORDER BY t.automation_id",
+                      Params().Add(ws).Add(event_type)),
+          [](const Rows& r, int i) { return r.Int(i, 0); }));
+  if (cache_) cache_->triggers.emplace(std::make_pair(ws, event_type), ids);
+  return ids;
 }
 
 Result<Token> PgTxn::FindToken(int64_t ws, const std::string& uuid) {
@@ -266,6 +274,17 @@ Result<std::vector<Token>> PgTxn::TokensOfContact(int64_t automation_id, int64_t
 
 Result<std::vector<Token>> PgTxn::TokensWaitingFor(int64_t contact_id,
                                                    const std::string& event_type) {
+  if (cache_ && !event_type.empty()) {
+    auto it = cache_->waited_for.find(event_type);
+    if (it == cache_->waited_for.end()) {
+      RIVULET_ASSIGN_OR_RETURN(
+          Rows rows, conn_.Query("SELECT EXISTS (SELECT 1 FROM tokens WHERE waiting_event = $1 "
+                                 "AND waiting_event <> '')",  // index tokens_waiting_type
+                                 Params().Add(event_type)));
+      it = cache_->waited_for.emplace(event_type, rows.Bool(0, 0)).first;
+    }
+    if (!it->second) return std::vector<Token>{};
+  }
   // Locks (waiting if another process advances one of them), then re-checks the condition
   // on the newest row version, so a token that moved on meanwhile is not returned.
   return All<Token>(conn_.Query(std::string(kTokenCols) +
@@ -379,6 +398,7 @@ Result<core::WorkspaceSetting> PgTxn::FindSetting(int64_t ws, const std::string&
 }
 
 Status PgTxn::IndexTriggers(const Automation& a) {
+  ForgetTriggers();  // new triggers, or a status that (de)activates the old ones
   RIVULET_RETURN_IF_ERROR(
       conn_.Query("DELETE FROM automation_triggers WHERE automation_id = $1", Params().Add(a.id))
           .status());
@@ -437,6 +457,7 @@ Status PgTxn::UpdateAutomation(const Automation& a) {
 }
 
 Status PgTxn::DeleteAutomation(int64_t ws, int64_t id) {
+  ForgetTriggers();
   for (const char* sql : {"DELETE FROM outbox WHERE automation_id = $2 AND workspace_id = $1",
                           "DELETE FROM tokens WHERE automation_id = $2 AND workspace_id = $1"}) {
     RIVULET_RETURN_IF_ERROR(conn_.Query(sql, Params().Add(ws).Add(id)).status());
@@ -447,6 +468,7 @@ Status PgTxn::DeleteAutomation(int64_t ws, int64_t id) {
 }
 
 Status PgTxn::InsertToken(Token& t) {
+  NoteWaiting(t);
   Params p = TokenParams(t);
   p.Add(t.workspace_id).Add(t.automation_id).Add(t.uuid).Add(t.contact_id).Add(t.entered_at);
   RIVULET_ASSIGN_OR_RETURN(
@@ -462,6 +484,7 @@ Status PgTxn::InsertToken(Token& t) {
 }
 
 Status PgTxn::UpdateToken(const Token& t) {
+  NoteWaiting(t);
   Params p = TokenParams(t);
   p.Add(t.id);
   // Deferred and coalesced (Connection::DeferRow): a scheduler batch updates thousands of
