@@ -78,17 +78,28 @@ TEST(PgStoreOpenTest, UnreachableServerFailsAtOnceWithAClearError) {
   EXPECT_EQ(msg.find("s3cret"), std::string::npos) << msg;
 }
 
-TEST(PgConnectionTest, PipelinedStatementsRunInOrderAndStopAtTheFirstError) {
-  std::string skip;
-  auto b = testing::TestBackend::Make("postgres", &skip);
-  if (!b) {
-    if (skip.find("unavailable:") != std::string::npos) GTEST_SKIP() << skip;
-    FAIL() << skip;
+// A connection to a fresh database of the test cluster.
+class PgConnectionOnServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string skip;
+    backend_ = testing::TestBackend::Make("postgres", &skip);
+    if (!backend_) {
+      if (skip.find("unavailable:") != std::string::npos) GTEST_SKIP() << skip;
+      FAIL() << skip;
+    }
+    auto* pg = static_cast<testing::PostgresBackend*>(backend_.get());
+    auto conn = postgres::Connection::Open(pg->url(), {});
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    conn_ = std::move(conn).value();
   }
-  auto* pg = static_cast<testing::PostgresBackend*>(b.get());
-  auto conn = postgres::Connection::Open(pg->url(), {});
-  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-  postgres::Connection& c = **conn;
+
+  std::unique_ptr<testing::TestBackend> backend_;
+  std::unique_ptr<postgres::Connection> conn_;
+};
+
+TEST_F(PgConnectionOnServerTest, PipelinedStatementsRunInOrderAndStopAtTheFirstError) {
+  postgres::Connection& c = *conn_;
   ASSERT_TRUE(c.Exec("CREATE TABLE p (v BIGINT UNIQUE)").ok());
   ASSERT_TRUE(c.Exec("BEGIN").ok());
   auto rows =
@@ -110,17 +121,8 @@ TEST(PgConnectionTest, PipelinedStatementsRunInOrderAndStopAtTheFirstError) {
   ASSERT_TRUE(c.Exec("COMMIT").ok());
 }
 
-TEST(PgConnectionTest, DeferredWritesTravelWithTheNextStatementAndFailIt) {
-  std::string skip;
-  auto b = testing::TestBackend::Make("postgres", &skip);
-  if (!b) {
-    if (skip.find("unavailable:") != std::string::npos) GTEST_SKIP() << skip;
-    FAIL() << skip;
-  }
-  auto* pg = static_cast<testing::PostgresBackend*>(b.get());
-  auto conn = postgres::Connection::Open(pg->url(), {});
-  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-  postgres::Connection& c = **conn;
+TEST_F(PgConnectionOnServerTest, DeferredWritesTravelWithTheNextStatementAndFailIt) {
+  postgres::Connection& c = *conn_;
   ASSERT_TRUE(c.Exec("CREATE TABLE d (id BIGINT PRIMARY KEY, note TEXT)").ok());
   ASSERT_TRUE(c.Exec("INSERT INTO d VALUES (1, 'a'), (2, 'b'), (3, 'c')").ok());
   static const postgres::BulkForm kNotes{
