@@ -129,8 +129,14 @@ TEST_F(PgConnectionOnServerTest, DeferredWritesTravelWithTheNextStatementAndFail
       "UPDATE d SET note = v.note FROM unnest($1::text[], $2::bigint[]) AS v(note, id) "
       "WHERE d.id = v.id",
       /*key_param=*/1};
+  static const postgres::BulkForm kMoves{
+      "UPDATE d SET id = v.new_id FROM unnest($1::bigint[], $2::bigint[]) AS v(new_id, id) "
+      "WHERE d.id = v.id",
+      /*key_param=*/1};
+  static const postgres::BulkForm kDeletes{
+      "DELETE FROM d USING unnest($1::bigint[]) AS v(id) WHERE d.id = v.id", /*key_param=*/0};
   ASSERT_TRUE(c.Exec("BEGIN").ok());
-  c.Defer("UPDATE d SET note = $1 WHERE id = $2", postgres::Params().Add("plain").Add(1), "row");
+  c.DeferRow(kNotes, postgres::Params().Add("first of 1").Add(1), "row");
   // Quotes, backslashes, commas, braces and NULL survive the array literal; the later row
   // of key 2 wins.
   c.DeferRow(kNotes, postgres::Params().Add("first").Add(2), "row");
@@ -141,7 +147,7 @@ TEST_F(PgConnectionOnServerTest, DeferredWritesTravelWithTheNextStatementAndFail
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(c.deferred(), 0u);
   ASSERT_EQ(rows->size(), 3);
-  EXPECT_EQ(rows->Text(0, 1), "plain");
+  EXPECT_EQ(rows->Text(0, 1), "first of 1");
   EXPECT_EQ(rows->Text(1, 1), "second");
   EXPECT_EQ(rows->Text(2, 1), "x\"y\\z,{}");
   c.DeferRow(kNotes, postgres::Params().Null().Add(3), "row");
@@ -155,12 +161,12 @@ TEST_F(PgConnectionOnServerTest, DeferredWritesTravelWithTheNextStatementAndFail
   auto failed = c.Query("SELECT 1");
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), Code::kNotFound) << failed.status().ToString();
-  // So does a deferred statement the server refuses; discarded ones are never sent.
-  c.Defer("UPDATE d SET id = $1 WHERE id = $2", postgres::Params().Add(2).Add(1));
+  // So does a deferred write the server refuses; discarded ones are never sent.
+  c.DeferRow(kMoves, postgres::Params().Add(2).Add(1));
   auto refused = c.Exec("SELECT 1");
   EXPECT_EQ(refused.code(), Code::kAlreadyExists) << refused.ToString();
   ASSERT_TRUE(c.Exec("ROLLBACK TO s").ok());
-  c.Defer("DELETE FROM d WHERE id = $1", postgres::Params().Add(1));
+  c.DeferRow(kDeletes, postgres::Params().Add(1));
   c.DiscardDeferred();
   ASSERT_TRUE(c.Exec("COMMIT").ok());
   auto count = c.Query("SELECT COUNT(*) FROM d");

@@ -192,21 +192,21 @@ void AppendArrayElement(std::string& out, const std::optional<std::string>& v) {
 
 std::vector<Connection::BulkRows> Connection::CoalesceBulk(const std::vector<Deferred>& deferred) {
   std::vector<BulkRows> out;
-  // Per form, in order of first use: each key's position in order[form].
-  std::vector<std::pair<const BulkForm*, std::unordered_map<std::string, size_t>>> last;
-  std::vector<std::vector<size_t>> order;  // per form: the deferred index of each key's row
+  // Per form, in order of first use: the deferred index of each key's last row, in order of
+  // the key's first use, and where each key sits in it.
+  std::vector<std::vector<size_t>> order;
+  std::vector<std::unordered_map<std::string, size_t>> position;
   for (size_t i = 0; i < deferred.size(); ++i) {
     const Deferred& d = deferred[i];
-    if (!d.bulk) continue;
     size_t f = 0;
-    while (f < last.size() && last[f].first != d.bulk) ++f;
-    if (f == last.size()) {
-      last.emplace_back(d.bulk, std::unordered_map<std::string, size_t>{});
+    while (f < out.size() && out[f].form != d.form) ++f;
+    if (f == out.size()) {
+      out.push_back(BulkRows{d.form, Params(), d.expect_row, 0});
       order.emplace_back();
-      out.push_back(BulkRows{d.bulk, Params(), d.expect_row, 0});
+      position.emplace_back();
     }
-    const auto& key = d.params.values()[d.bulk->key_param];
-    auto [it, fresh] = last[f].second.try_emplace(key.value_or(""), order[f].size());
+    const auto& key = d.row.values()[d.form->key_param];
+    auto [it, fresh] = position[f].try_emplace(key.value_or(""), order[f].size());
     if (fresh) {
       order[f].push_back(i);
     } else {
@@ -214,10 +214,10 @@ std::vector<Connection::BulkRows> Connection::CoalesceBulk(const std::vector<Def
     }
   }
   for (size_t f = 0; f < out.size(); ++f) {
-    const size_t columns = deferred[order[f].front()].params.values().size();
+    const size_t columns = deferred[order[f].front()].row.values().size();
     for (size_t c = 0; c < columns; ++c) {
       std::string column = "{";
-      for (size_t idx : order[f]) AppendArrayElement(column, deferred[idx].params.values()[c]);
+      for (size_t idx : order[f]) AppendArrayElement(column, deferred[idx].row.values()[c]);
       column.push_back('}');
       out[f].params.Add(column);
     }
@@ -226,12 +226,8 @@ std::vector<Connection::BulkRows> Connection::CoalesceBulk(const std::vector<Def
   return out;
 }
 
-void Connection::Defer(std::string_view sql, Params params, const char* expect_row) {
-  deferred_.push_back(Deferred{std::string(sql), std::move(params), expect_row, nullptr});
-}
-
 void Connection::DeferRow(const BulkForm& form, Params row, const char* expect_row) {
-  deferred_.push_back(Deferred{std::string(), std::move(row), expect_row, &form});
+  deferred_.push_back(Deferred{&form, std::move(row), expect_row});
 }
 
 Status Connection::SendDeferred() {
@@ -294,27 +290,12 @@ Result<std::vector<Rows>> Connection::QueryPipelined(
 
 Result<std::vector<Rows>> Connection::RunPipeline(
     const std::vector<std::pair<std::string_view, Params>>& statements) {
-  std::vector<Deferred> deferred = std::move(deferred_);
+  std::vector<BulkRows> bulks = CoalesceBulk(deferred_);
   deferred_.clear();
-  // Every statement of the pipeline, deferred ones first, each with the rows it must change.
+  // Every statement of the pipeline, the deferred rows' first.
   std::vector<std::pair<std::string_view, const Params*>> all;
-  struct Expect {
-    const char* row;   // nullptr: no expectation
-    int64_t min_rows;  // fewer changed rows: NotFound(row)
-  };
-  std::vector<Expect> expects;
-  std::vector<BulkRows> bulks = CoalesceBulk(deferred);
-  all.reserve(deferred.size() + bulks.size() + statements.size());
-  for (const auto& d : deferred) {
-    if (d.bulk) continue;
-    all.emplace_back(d.sql, &d.params);
-    expects.push_back({d.expect_row, 1});
-  }
-  for (const auto& b : bulks) {
-    all.emplace_back(b.form->sql, &b.params);
-    expects.push_back({b.expect_row, b.rows});
-  }
-  const size_t deferred_statements = all.size();
+  all.reserve(bulks.size() + statements.size());
+  for (const auto& b : bulks) all.emplace_back(b.form->sql, &b.params);
   for (const auto& [sql, params] : statements) all.emplace_back(sql, &params);
   if (all.empty()) return std::vector<Rows>{};
   std::vector<std::string> names;
@@ -344,10 +325,10 @@ Result<std::vector<Rows>> Connection::RunPipeline(
     ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
       Rows rows(res);
-      if (i >= deferred_statements) {
+      if (i >= bulks.size()) {
         out.push_back(std::move(rows));
-      } else if (expects[i].row && rows.affected() < expects[i].min_rows && first_error.ok()) {
-        first_error = core::NotFound(std::string(expects[i].row) + " not found");
+      } else if (bulks[i].expect_row && rows.affected() < bulks[i].rows && first_error.ok()) {
+        first_error = core::NotFound(std::string(bulks[i].expect_row) + " not found");
       }
     } else if (res == nullptr) {
       first_error = ResultError(nullptr, "postgres pipeline");

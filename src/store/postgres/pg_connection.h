@@ -81,12 +81,12 @@ class Rows {
 // out is just "{"): NULL, or the value double-quoted with `"` and `\` escaped.
 void AppendArrayElement(std::string& out, const std::optional<std::string>& v);
 
-// How deferred rows of one statement are written together (Connection::DeferRow): `sql` is
-// the statement's multi-row form, taking each parameter of the single form as an array, in
-// the same order (… FROM unnest($1::text[], $2::bigint[], …) AS v(…)); key_param is the
-// parameter that identifies the row. Only the last deferred row per key is written, as
-// running the single statements in order would leave it. A bulk form's rows are written
-// after the other deferred statements, so they must commute with them (another table).
+// A write whose rows are deferred and then written together (Connection::DeferRow): `sql`
+// takes each column of a row as an array parameter (… FROM unnest($1::text[],
+// $2::bigint[], …) AS v(…)); key_param is the column that identifies the row. Only the
+// last deferred row per key is written, as running one statement per row in order would
+// leave it. The forms' statements run one after another in order of first use, so rows of
+// different forms must not depend on each other (they write different tables).
 struct BulkForm {
   const char* sql;
   size_t key_param;
@@ -123,18 +123,17 @@ class Connection {
   // Outside a transaction block the statements run as one implicit transaction.
   core::Result<std::vector<Rows>> QueryPipelined(
       const std::vector<std::pair<std::string_view, Params>>& statements);
-  // Queues a data-changing statement whose only outcome is success or failure; it is sent
-  // in the same round trip as the next statement this connection runs (pipeline mode), so a
-  // run of such writes costs no round trip of its own. With expect_row, a statement that
-  // changes no row fails with NotFound("<expect_row> not found"). A deferred statement's
-  // error is the error of that next Query, Exec or QueryPipelined, which sends the queue
-  // first: nothing read afterwards can miss a deferred change.
-  void Defer(std::string_view sql, Params params, const char* expect_row = nullptr);
-  // Defers one row of a bulk form: the deferred rows of a form become one statement.
+  // Queues one row of a write whose only outcome is success or failure. The queued rows of
+  // each form become one statement, sent in the same round trip as the next statement this
+  // connection runs (pipeline mode), so the writes cost no round trip of their own. With
+  // expect_row, a form's statement that changes fewer rows than it was given fails with
+  // NotFound("<expect_row> not found"). A deferred write's error is the error of that next
+  // Query, Exec or QueryPipelined, which sends the queue first: nothing read afterwards can
+  // miss a deferred change.
   void DeferRow(const BulkForm& form, Params row, const char* expect_row = nullptr);
-  // Sends the queued statements now (one round trip; none when the queue is empty).
+  // Sends the queued rows now (one round trip; none when the queue is empty).
   core::Status SendDeferred();
-  // Forgets the queued statements unsent, before a rollback would undo them anyway.
+  // Forgets the queued rows unsent, before a rollback would undo them anyway.
   void DiscardDeferred() { deferred_.clear(); }
   size_t deferred() const { return deferred_.size(); }
   // False once the server went away; the connection must then be replaced.
@@ -149,12 +148,11 @@ class Connection {
   core::Result<std::string> Prepared(std::string_view sql, size_t params);
 
   struct Deferred {
-    std::string sql;
-    Params params;
+    const BulkForm* form;
+    Params row;
     const char* expect_row;
-    const BulkForm* bulk;
   };
-  // The deferred rows of each bulk form as one statement's array parameters.
+  // The deferred rows of one form as one statement's array parameters.
   struct BulkRows {
     const BulkForm* form;
     Params params;
@@ -162,8 +160,8 @@ class Connection {
     int64_t rows;
   };
   static std::vector<BulkRows> CoalesceBulk(const std::vector<Deferred>& deferred);
-  // Runs the deferred statements, then `statements`, in one pipeline; returns the rows of
-  // `statements` only.
+  // Runs the deferred rows' statements, then `statements`, in one pipeline; returns the
+  // rows of `statements` only.
   core::Result<std::vector<Rows>> RunPipeline(
       const std::vector<std::pair<std::string_view, Params>>& statements);
 

@@ -166,7 +166,8 @@ bool PgStore::EnsureWriter(Writer& w, Status* error) {
   return true;
 }
 
-Status PgStore::RunJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events, bool last) {
+Status PgStore::RunJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events, bool isolate,
+                       bool last) {
   Connection& conn = *w.conn;
   Status result;
   for (int attempt = 0;; ++attempt) {
@@ -176,9 +177,14 @@ Status PgStore::RunJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* ev
               &w.cache);
     result = job.fn(txn);
     if (result.ok()) {
-      // RELEASE fails if the job ignored a failed statement: then it is undone like any
-      // failed job. The next job's savepoint is opened in the same round trip.
-      result = conn.Exec(last ? "RELEASE job" : "RELEASE job; SAVEPOINT job");
+      // The job's deferred writes go now, so that their errors are its own: with the RELEASE
+      // of its savepoint (which fails if the job ignored a failed statement; the next job's
+      // savepoint is opened in the same round trip), or on their own.
+      if (!isolate) {
+        result = conn.SendDeferred();
+      } else {
+        result = conn.Exec(last ? "RELEASE job" : "RELEASE job; SAVEPOINT job");
+      }
       if (result.ok()) {
         if (events) events->ReleaseJob();
         signals.token_work |= job_signals.token_work;
@@ -186,6 +192,7 @@ Status PgStore::RunJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* ev
         return result;
       }
     }
+    if (!isolate) return result;  // the caller rolls the group back and reruns it isolated
     if (events) events->RollbackJob();
     w.cache.Clear();  // it may hold what the undone job read after its own changes
     // Undoes the job; its savepoint stays, empty, for the next attempt or the next job.
@@ -197,19 +204,9 @@ Status PgStore::RunJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* ev
   }
 }
 
-Status PgStore::RunPlainJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events) {
-  if (events) events->BeginJob();
-  TxnSignals job_signals;
-  PgTxn txn(*w.conn, /*for_write=*/true, w.counter_shard, options_.owner, &job_signals, events,
-            &w.cache);
-  Status result = job.fn(txn);
-  // Its deferred writes go now, so that their errors are this job's and no other's.
-  if (result.ok()) result = w.conn->SendDeferred();
-  if (!result.ok()) return result;
-  if (events) events->ReleaseJob();
-  signals.token_work |= job_signals.token_work;
-  signals.outbox_work |= job_signals.outbox_work;
-  return result;
+Status PgStore::RollBack(Writer& w) {
+  w.conn->DiscardDeferred();
+  return w.conn->Exec("ROLLBACK");
 }
 
 void PgStore::CommitBatch(Writer& w, std::vector<Job>& batch) {
@@ -246,8 +243,7 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   // the BEGIN.
   Status begin = w.conn->Exec(isolate ? "BEGIN; SAVEPOINT job" : "BEGIN");
   if (!begin.ok()) {
-    w.conn->DiscardDeferred();
-    (void)w.conn->Exec("ROLLBACK");
+    (void)RollBack(w);
     return fail_all(begin);
   }
   if (events) events->Reset();
@@ -257,8 +253,7 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   TxnSignals signals;
   bool job_failed = false;
   for (size_t i = 0; i < batch.size(); ++i) {
-    results[i] = isolate ? RunJob(w, batch[i], signals, events, /*last=*/i + 1 == batch.size())
-                         : RunPlainJob(w, batch[i], signals, events);
+    results[i] = RunJob(w, batch[i], signals, events, isolate, /*last=*/i + 1 == batch.size());
     if (!w.conn->ok()) break;
     if (events && events->failed()) break;
     if (!isolate && !results[i].ok()) {
@@ -270,9 +265,8 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   if ((job_failed || (events && events->failed())) && w.conn->ok()) {
     const bool events_failed = events && events->failed();
     if (events) events->Reset();
-    w.conn->DiscardDeferred();
-    Status rb = w.conn->Exec("ROLLBACK");
-    if (rb.ok()) return events_failed ? Attempt::kRerunUnbuffered : Attempt::kRerunIsolated;
+    if (RollBack(w).ok())
+      return events_failed ? Attempt::kRerunUnbuffered : Attempt::kRerunIsolated;
   }
   if (signals.token_work || signals.outbox_work) {
     // Delivered at commit, to every listening process (ours ignores its own owner id).
@@ -281,8 +275,7 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   Status commit = w.conn->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
-    w.conn->DiscardDeferred();
-    (void)w.conn->Exec("ROLLBACK");
+    (void)RollBack(w);
     return fail_all(Status(core::Code::kUnavailable, "database commit failed: " + commit.message(),
                            /*retryable=*/true));
   }

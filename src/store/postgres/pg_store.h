@@ -101,11 +101,13 @@ class PgStore final : public Store {
   // `isolate`, each job runs inside its own savepoint, so a failed job is undone alone;
   // without, a job costs one round trip less, and the first failed job ends the attempt.
   Attempt TryCommitBatch(Writer& w, std::vector<Job>& batch, bool buffer_events, bool isolate);
-  // Runs one job inside the open savepoint `job`, rerunning it after a deadlock or
-  // serialization error. Leaves the savepoint open for the next job unless `last`.
-  Status RunJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events, bool last);
-  // Runs one job without a savepoint, its deferred writes sent before it counts as done.
-  Status RunPlainJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events);
+  // Runs one job; its deferred writes are sent before it counts as done. With `isolate`,
+  // inside the open savepoint `job`, rerunning it after a deadlock or serialization error,
+  // and leaving the savepoint open for the next job unless `last`.
+  Status RunJob(Writer& w, Job& job, TxnSignals& signals, EventBuffer* events, bool isolate,
+                bool last);
+  // Rolls back w's transaction, its deferred writes unsent.
+  Status RollBack(Writer& w);
   // Makes sure w.conn is usable, reconnecting with back-off; false if it is not.
   bool EnsureWriter(Writer& w, Status* error);
   std::unique_ptr<Connection> AcquireReader(Status* error);
