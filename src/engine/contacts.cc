@@ -88,20 +88,24 @@ Status EmitContactEvent(store::WriteTxn& txn, const core::Contact& c, const char
 
 // Finds the contact by the first identifier in input, in order of strength.
 Result<core::Contact> FindByInput(store::ReadTxn& txn, int64_t ws, const ContactInput& in) {
-  using K = core::ContactRef::Kind;
-  std::pair<K, const std::optional<std::string>*> order[] = {{K::kUuid, &in.uuid},
-                                                             {K::kExternalId, &in.external_id},
-                                                             {K::kEmail, &in.email},
-                                                             {K::kPhone, &in.phone}};
-  for (auto& [kind, value] : order) {
-    if (!*value) continue;
-    auto found = txn.FindContact(ws, core::ContactRef{kind, **value});
+  for (const core::ContactRef& ref : LookupOrder(in)) {
+    auto found = txn.FindContact(ws, ref);
     if (found.ok() || found.status().code() != core::Code::kNotFound) return found;
   }
   return core::NotFound("contact not found");
 }
 
 }  // namespace
+
+std::vector<core::ContactRef> LookupOrder(const ContactInput& in) {
+  using K = core::ContactRef::Kind;
+  std::vector<core::ContactRef> refs;
+  if (in.uuid) refs.push_back({K::kUuid, *in.uuid});
+  if (in.external_id) refs.push_back({K::kExternalId, *in.external_id});
+  if (in.email) refs.push_back({K::kEmail, *in.email});
+  if (in.phone) refs.push_back({K::kPhone, *in.phone});
+  return refs;
+}
 
 Status Contacts::RecordEvent(store::WriteTxn& txn, core::Event& event, const core::Contact& contact,
                              core::Millis now, Journeys* journeys, Effects& effects) {

@@ -49,6 +49,10 @@ struct ContactInput {
   bool HasIdentifier() const { return uuid || email || phone || external_id; }
 };
 
+// The identifiers an existing contact is looked up by, in the order they are tried (the first
+// found wins): uuid, external id, e-mail, phone.
+std::vector<core::ContactRef> LookupOrder(const ContactInput& in);
+
 struct ContactChange {
   core::Contact contact;
   bool created = false;

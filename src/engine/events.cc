@@ -12,6 +12,11 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
     return done(core::PayloadTooLarge("at most 1000 events per request"));
   }
   core::Millis now = clock_.Now();
+  store::WriteHint hint{ws, {}};
+  for (const EventInput& in : events) {
+    auto refs = LookupOrder(in.contact);  // the first is the one that finds a known contact
+    if (!refs.empty()) hint.contacts.push_back(std::move(refs.front()));
+  }
   WriteWithEffects<std::vector<IngestedEvent>>(
       store_, hooks_,
       [ws, events = std::move(events), now, journeys = journeys_](
@@ -29,8 +34,8 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
             if (seen.status().code() != core::Code::kNotFound) return seen.status();
           }
           core::Contact contact;
-          bool uuid_only = in.contact.uuid && !in.contact.email && !in.contact.phone &&
-                           !in.contact.external_id;
+          bool uuid_only =
+              in.contact.uuid && !in.contact.email && !in.contact.phone && !in.contact.external_id;
           if (uuid_only) {
             auto found = txn.FindContact(ws, {core::ContactRef::Kind::kUuid, *in.contact.uuid});
             if (!found.ok()) {
@@ -45,7 +50,9 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
             // Identifies (and creates if needed) the contact without changing its fields.
             ContactInput ids = in.contact;
             RIVULET_ASSIGN_OR_RETURN(
-                ContactChange ch, Contacts::UpsertInTxn(txn, ws, ids, now, Contacts::Mode::kIdentify, journeys, effects));
+                ContactChange ch,
+                Contacts::UpsertInTxn(txn, ws, ids, now, Contacts::Mode::kIdentify, journeys,
+                                      effects));
             contact = std::move(ch.contact);
           }
           core::Event e;
@@ -63,7 +70,7 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
         }
         return out;
       },
-      std::move(done));
+      std::move(done), std::move(hint));
 }
 
 }  // namespace rivulet::engine

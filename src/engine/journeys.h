@@ -4,9 +4,9 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <tuple>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/automation.h"
@@ -67,9 +67,9 @@ struct EngineConfig {
   std::string public_base_url = "http://127.0.0.1:8080";  // for tracking and unsubscribe links
   std::string link_secret;  // signs tracking links; the app loads it from the database
   int max_delivery_attempts = 8;
-  core::Millis first_retry_delay = 5'000;   // doubled per attempt, with jitter
+  core::Millis first_retry_delay = 5'000;  // doubled per attempt, with jitter
   core::Millis max_retry_delay = 3'600'000;
-  core::Millis delivery_lease = 60'000;     // a claimed message's lease
+  core::Millis delivery_lease = 60'000;  // a claimed message's lease
 };
 
 struct EnrollOptions {
@@ -91,13 +91,13 @@ class Journeys {
   // dates, uniqueToken and re-entry. Returns NotFound-free FailedPrecondition when the
   // contact may not enter.
   Result<core::Token> Enroll(store::WriteTxn& txn, const core::Automation& automation,
-                                    const core::Contact& contact, const EnrollOptions& options,
-                                    core::Millis now, Effects& effects);
+                             const core::Contact& contact, const EnrollOptions& options,
+                             core::Millis now, Effects& effects);
 
   // Runs the token from where it stands until it waits, waits for a delivery, or ends. The
   // token row is updated (or left as is when nothing was due).
-  Status Advance(store::WriteTxn& txn, const core::Automation& automation,
-                        core::Token& token, core::Millis now, Effects& effects);
+  Status Advance(store::WriteTxn& txn, const core::Automation& automation, core::Token& token,
+                 core::Millis now, Effects& effects);
 
   // Enrolls every contact of the automation's audience (none: returns 0) that may enter,
   // as Enroll decides (uniqueToken, re-entry). Returns how many entered. Runs in one
@@ -108,8 +108,8 @@ class Journeys {
   // An event happened: enroll the contact in RUNNING automations it triggers and wake the
   // contact's tokens waiting for it. contact_created and contact_updated also enroll the
   // contact in RUNNING automations whose audience it now belongs to (when Enroll allows).
-  Status OnEvent(store::WriteTxn& txn, const core::Event& event,
-                        const core::Contact& contact, core::Millis now, Effects& effects);
+  Status OnEvent(store::WriteTxn& txn, const core::Event& event, const core::Contact& contact,
+                 core::Millis now, Effects& effects);
 
   // Records a delivery attempt's outcome for a message the caller claimed, then moves its
   // token on (success → default branch; permanent failure → error branch or token ERROR).
@@ -122,11 +122,10 @@ class Journeys {
   // `automations`, when given, caches automations by id across calls in one transaction.
   static Result<bool> StillWanted(store::ReadTxn& txn, const core::OutboxMessage& message,
                                   std::map<int64_t, core::Automation>* automations = nullptr);
-  Status CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage message,
-                                 DeliveryResult result, const std::string& detail,
-                                 std::optional<core::Millis> retry_at, core::Millis now,
-                                 Effects& effects,
-                                 std::map<int64_t, core::Automation>* automations = nullptr);
+  Status CompleteDelivery(store::WriteTxn& txn, core::OutboxMessage message, DeliveryResult result,
+                          const std::string& detail, std::optional<core::Millis> retry_at,
+                          core::Millis now, Effects& effects,
+                          std::map<int64_t, core::Automation>* automations = nullptr);
 
   // Claims and advances due tokens. Returns how many were claimed.
   Result<int> RunDue(store::WriteTxn& txn, core::Millis now, int limit, Effects& effects);
@@ -180,11 +179,11 @@ struct EngineHooks {
 };
 
 // Runs fn in the next group commit with an Effects collector: counters are written in the
-// same transaction, and hooks are told after the commit.
+// same transaction, and hooks are told after the commit. hint: what fn looks up first.
 template <typename T>
 void WriteWithEffects(store::Store& store, const EngineHooks* hooks,
                       std::function<Result<T>(store::WriteTxn&, Effects&)> fn,
-                      std::function<void(Result<T>)> done) {
+                      std::function<void(Result<T>)> done, store::WriteHint hint = {}) {
   auto effects = std::make_shared<Effects>();
   store::WriteResult<T>(
       store,
@@ -198,7 +197,8 @@ void WriteWithEffects(store::Store& store, const EngineHooks* hooks,
       [effects, hooks, done = std::move(done)](Result<T> r) {
         if (r.ok() && hooks) hooks->After(*effects);
         done(std::move(r));
-      });
+      },
+      std::move(hint));
 }
 
 }  // namespace rivulet::engine

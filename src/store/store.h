@@ -156,8 +156,7 @@ class ReadTxn {
   // The workspace's audiences of that kind, by id.
   virtual Result<std::vector<core::Audience>> ListAudiences(int64_t workspace_id,
                                                             core::Audience::Kind kind) = 0;
-  virtual Result<core::UnsubscribeGroup> FindUnsubscribeGroup(int64_t workspace_id,
-                                                              int64_t id) = 0;
+  virtual Result<core::UnsubscribeGroup> FindUnsubscribeGroup(int64_t workspace_id, int64_t id) = 0;
   virtual Result<std::vector<core::UnsubscribeGroup>> ListUnsubscribeGroups(
       int64_t workspace_id) = 0;
 };
@@ -214,7 +213,7 @@ class WriteTxn : public virtual ReadTxn {
   // Pending messages due at now, and sending ones whose lease ran out; marks them sending
   // with a lease until lease_until.
   virtual Result<std::vector<core::OutboxMessage>> ClaimOutbox(core::Millis now, int limit,
-                                                              core::Millis lease_until) = 0;
+                                                               core::Millis lease_until) = 0;
 
   virtual Status AddCounters(const std::vector<CounterDelta>& deltas) = 0;
 
@@ -255,8 +254,17 @@ struct StoreStats {
   uint64_t failed_commits = 0;
   uint64_t queue_depth = 0;
   uint64_t max_batch = 0;
-  uint64_t syncs = 0;  // durability syncs after group commits (one may cover several)
+  uint64_t syncs = 0;    // durability syncs after group commits (one may cover several)
   uint64_t writers = 1;  // group commits that can be in flight at once
+};
+
+// What a write job is going to look up first: contacts by identifier, in one workspace.
+// A store may fetch them for its whole group commit in one query; the job still asks for
+// them itself, and finds them then without a round trip.
+struct WriteHint {
+  int64_t workspace_id = 0;
+  std::vector<core::ContactRef> contacts;
+  bool empty() const { return contacts.empty(); }
 };
 
 // The database behind Rivulet. Thread-safe.
@@ -282,6 +290,10 @@ class Store {
   // for one commit (when another job of the group fails, the group is rolled back and run
   // again), so it must assign its outputs rather than accumulate into them.
   virtual void Write(WriteFn fn, Done done) = 0;
+  // Write, with a hint of what fn will look up. The default ignores the hint.
+  virtual void Write(WriteFn fn, Done done, WriteHint /*hint*/) {
+    Write(std::move(fn), std::move(done));
+  }
 
   // Runs fn on the calling thread against a consistent snapshot; never blocks the writer.
   virtual Status Read(const ReadFn& fn) = 0;
@@ -296,7 +308,7 @@ class Store {
 // commit fails, done gets the commit's error instead.
 template <typename T>
 void WriteResult(Store& store, std::function<Result<T>(WriteTxn&)> fn,
-                 std::function<void(Result<T>)> done) {
+                 std::function<void(Result<T>)> done, WriteHint hint = {}) {
   auto out = std::make_shared<std::optional<T>>();
   store.Write(
       [fn = std::move(fn), out](WriteTxn& txn) -> Status {
@@ -308,7 +320,8 @@ void WriteResult(Store& store, std::function<Result<T>(WriteTxn&)> fn,
       [out, done = std::move(done)](Status st) {
         if (!st.ok()) return done(std::move(st));
         done(std::move(**out));
-      });
+      },
+      std::move(hint));
 }
 
 }  // namespace rivulet::store

@@ -4,7 +4,7 @@
 
 namespace rivulet::store {
 
-void WriteQueue::Push(Store::WriteFn fn, Store::Done done) {
+void WriteQueue::Push(Store::WriteFn fn, Store::Done done, WriteHint hint) {
   {
     std::lock_guard lock(mu_);
     if (stopping_) {
@@ -15,7 +15,7 @@ void WriteQueue::Push(Store::WriteFn fn, Store::Done done) {
       done(Status(core::Code::kResourceExhausted, "write queue full", /*retryable=*/true));
       return;
     }
-    jobs_.push_back(Job{std::move(fn), std::move(done)});
+    jobs_.push_back(Job{std::move(fn), std::move(done), std::move(hint)});
   }
   cv_.notify_one();
 }

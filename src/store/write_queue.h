@@ -19,12 +19,13 @@ class WriteQueue {
   struct Job {
     Store::WriteFn fn;
     Store::Done done;
+    WriteHint hint;
   };
 
   explicit WriteQueue(size_t max_jobs) : max_jobs_(max_jobs) {}
 
   // Queues the job, or calls done at once with why not (stopping, full).
-  void Push(Store::WriteFn fn, Store::Done done);
+  void Push(Store::WriteFn fn, Store::Done done, WriteHint hint = {});
   // Blocks until jobs are queued, then moves up to max of them, oldest first, into batch
   // (cleared first). False once stopped and drained.
   bool TakeBatch(std::vector<Job>& batch, size_t max);

@@ -586,6 +586,66 @@ TEST_P(StoreConformanceTest, PrefetchedContactsStayCurrentThroughTheTransactions
   ASSERT_TRUE(rs.ok()) << rs.ToString();
 }
 
+TEST_P(StoreConformanceTest, HintedContactLookupsStayCurrentThroughTheTransactionsWrites) {
+  using K = ContactRef::Kind;
+  Workspace ws = AddWorkspace("w");
+  Workspace other = AddWorkspace("other");
+  Contact a = AddContact(ws.id, "a@example.com");
+  Contact b = AddContact(ws.id, "b@example.com");
+  AddContact(other.id, "o@example.com");
+  Contact x = NewContact(ws.id, std::nullopt);
+  x.external_id = R"(pk "1",\{2} x)";  // needs quoting in a PostgreSQL array literal
+  ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertContact(x); }).ok());
+  WriteHint hint{ws.id,
+                 {{K::kEmail, "a@example.com"},
+                  {K::kEmail, "b@example.com"},
+                  {K::kEmail, "o@example.com"},
+                  {K::kEmail, "nobody@example.com"},
+                  {K::kExternalId, *x.external_id},
+                  {K::kUuid, a.uuid}}};
+  std::promise<Status> committed;
+  store_->Write(
+      [&](WriteTxn& txn) -> Status {
+        // A hint names identifiers, not access: another workspace's contact stays unseen.
+        EXPECT_EQ(txn.FindContact(ws.id, {K::kEmail, "o@example.com"}).status().code(),
+                  Code::kNotFound);
+        EXPECT_EQ(txn.FindContact(ws.id, {K::kEmail, "nobody@example.com"}).status().code(),
+                  Code::kNotFound);
+        RIVULET_ASSIGN_OR_RETURN(Contact px,
+                                 txn.FindContact(ws.id, {K::kExternalId, *x.external_id}));
+        EXPECT_EQ(px.id, x.id);
+        RIVULET_ASSIGN_OR_RETURN(Contact got, txn.FindContact(ws.id, {K::kEmail, "a@example.com"}));
+        EXPECT_EQ(got.id, a.id);
+        got.attributes_json = R"({"n":2})";
+        got.updated_at = kT0 + 5;
+        RIVULET_RETURN_IF_ERROR(txn.UpdateContactData(got));
+        RIVULET_ASSIGN_OR_RETURN(Contact again, txn.FindContact(ws.id, {K::kUuid, a.uuid}));
+        EXPECT_EQ(again.attributes_json, R"({"n":2})");
+        again.email = "a2@example.com";
+        RIVULET_RETURN_IF_ERROR(txn.UpdateContact(again));
+        EXPECT_EQ(txn.FindContact(ws.id, {K::kEmail, "a@example.com"}).status().code(),
+                  Code::kNotFound);
+        RIVULET_ASSIGN_OR_RETURN(Contact renamed,
+                                 txn.FindContact(ws.id, {K::kEmail, "a2@example.com"}));
+        EXPECT_EQ(renamed.id, a.id);
+        RIVULET_RETURN_IF_ERROR(txn.DeleteContact(ws.id, b.id));
+        EXPECT_EQ(txn.FindContact(ws.id, {K::kEmail, "b@example.com"}).status().code(),
+                  Code::kNotFound);
+        return Status::Ok();
+      },
+      [&](Status st) { committed.set_value(std::move(st)); }, hint);
+  Status st = committed.get_future().get();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  Status rs = store_->Read([&](ReadTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(Contact found, txn.FindContactById(ws.id, a.id));
+    EXPECT_EQ(found.attributes_json, R"({"n":2})");
+    EXPECT_EQ(found.email, "a2@example.com");
+    EXPECT_EQ(txn.FindContactById(ws.id, b.id).status().code(), Code::kNotFound);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(rs.ok()) << rs.ToString();
+}
+
 TEST_P(StoreConformanceTest, ContactsWithoutIdentifiersDoNotCollide) {
   Workspace ws = AddWorkspace("w");
   AddContact(ws.id, std::nullopt);

@@ -61,6 +61,7 @@ class PgStore final : public Store {
 
   Result<int> Migrate() override;
   void Write(WriteFn fn, Done done) override;
+  void Write(WriteFn fn, Done done, WriteHint hint) override;
   Status Read(const ReadFn& fn) override;
   StoreStats Stats() const override;
   // fn runs (on the listener thread) when another process committed work that may be due

@@ -1,6 +1,8 @@
 // Workspaces, principals, credentials, contacts and events on PostgreSQL.
 #include "store/postgres/pg_txn.h"
 
+#include <set>
+
 #include "store/postgres/pg_rows.h"
 
 namespace rivulet::store::postgres {
@@ -159,26 +161,71 @@ Result<core::AccessToken> PgTxn::FindAccessToken(const std::string& token_hash) 
       "access token");
 }
 
-Result<Contact> PgTxn::FindContact(int64_t workspace_id, const core::ContactRef& ref) {
-  const char* where = "uuid = $2";
-  switch (ref.kind) {
+namespace {
+
+// The contacts column an identifier of this kind is stored in.
+const char* ContactColumn(core::ContactRef::Kind kind) {
+  switch (kind) {
     case core::ContactRef::Kind::kUuid:
-      where = "uuid = $2";
-      break;
+      return "uuid";
     case core::ContactRef::Kind::kEmail:
-      where = "email = $2";
-      break;
+      return "email";
     case core::ContactRef::Kind::kPhone:
-      where = "phone = $2";
-      break;
+      return "phone";
     case core::ContactRef::Kind::kExternalId:
-      where = "external_id = $2";
-      break;
+      return "external_id";
   }
-  return One<Contact>(
-      conn_.Query(std::string(kContactCols) + "WHERE workspace_id = $1 AND " + where,
-                  Params().Add(workspace_id).Add(ref.value)),
-      ReadContact, "contact");
+  return "uuid";
+}
+
+}  // namespace
+
+Result<Contact> PgTxn::FindContact(int64_t workspace_id, const core::ContactRef& ref) {
+  if (cache_) {
+    auto it = cache_->contacts.find({workspace_id, ref.kind, ref.value});
+    if (it != cache_->contacts.end()) return it->second;
+  }
+  return One<Contact>(conn_.Query(std::string(kContactCols) + "WHERE workspace_id = $1 AND " +
+                                      ContactColumn(ref.kind) + " = $2",
+                                  Params().Add(workspace_id).Add(ref.value)),
+                      ReadContact, "contact");
+}
+
+Status PgTxn::PrefetchHinted(const std::vector<const WriteHint*>& hints) {
+  if (!cache_) return Status::Ok();
+  using K = core::ContactRef::Kind;
+  for (K kind : {K::kUuid, K::kExternalId, K::kEmail, K::kPhone}) {
+    std::set<std::pair<int64_t, std::string>> wanted;
+    for (const WriteHint* h : hints) {
+      for (const core::ContactRef& ref : h->contacts) {
+        if (ref.kind == kind) wanted.emplace(h->workspace_id, ref.value);
+      }
+    }
+    if (wanted.empty()) continue;
+    std::string ws_list = "{", value_list = "{";
+    for (const auto& [ws, value] : wanted) {
+      AppendArrayElement(ws_list, std::to_string(ws));
+      AppendArrayElement(value_list, value);
+    }
+    ws_list += "}";
+    value_list += "}";
+    const std::string column = ContactColumn(kind);
+    RIVULET_ASSIGN_OR_RETURN(Rows rows,
+                             conn_.Query(std::string(kContactCols) +
+                                             "c JOIN unnest($1::bigint[], $2::text[]) AS h(ws, v) "
+                                             "ON c.workspace_id = h.ws AND c." +
+                                             column + " = h.v AND c." + column + " IS NOT NULL",
+                                         Params().Add(ws_list).Add(value_list)));
+    for (int i = 0; i < rows.size(); ++i) {
+      Contact c = ReadContact(rows, i);
+      std::string value = kind == K::kUuid         ? c.uuid
+                          : kind == K::kExternalId ? c.external_id.value_or("")
+                          : kind == K::kEmail      ? c.email.value_or("")
+                                                   : c.phone.value_or("");
+      cache_->contacts.insert_or_assign({c.workspace_id, kind, std::move(value)}, std::move(c));
+    }
+  }
+  return Status::Ok();
 }
 
 Result<Contact> PgTxn::FindContactById(int64_t workspace_id, int64_t id) {
@@ -287,6 +334,7 @@ Status PgTxn::UpdateWorkspace(const Workspace& ws) {
 
 Status PgTxn::DeleteWorkspace(int64_t id) {
   contacts_.clear();
+  if (cache_) cache_->contacts.clear();
   ForgetTriggers();
   RIVULET_RETURN_IF_ERROR(FlushEvents());  // the delete cascades to events
   return ExpectChange(conn_.Query("DELETE FROM workspaces WHERE id = $1", Params().Add(id)),
@@ -377,6 +425,7 @@ Status PgTxn::InsertContact(Contact& c) {
 
 Status PgTxn::UpdateContact(const Contact& c) {
   if (auto it = contacts_.find(c.id); it != contacts_.end()) it->second = c;
+  if (cache_) cache_->ForgetContact(c.id);
   return ExpectChange(conn_.Query("UPDATE contacts SET email = $1, phone = $2, external_id = $3, "
                                   "attributes = $4, tags = $5, timezone = $6, subscriptions = $7, "
                                   "updated_at = $8 WHERE workspace_id = $9 AND id = $10",
@@ -400,6 +449,7 @@ Status PgTxn::UpdateContactData(const Contact& c) {
     it->second.tags_json = c.tags_json;
     it->second.updated_at = c.updated_at;
   }
+  if (cache_) cache_->ForgetContact(c.id);
   // Deferred and coalesced with the other contacts' data of the job (Connection::DeferRow).
   static const BulkForm kUpdateContactData{
       "UPDATE contacts AS c SET attributes = v.attributes, tags = v.tags, "
@@ -420,6 +470,7 @@ Status PgTxn::UpdateContactData(const Contact& c) {
 
 Status PgTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
   contacts_.erase(contact_id);
+  if (cache_) cache_->ForgetContact(contact_id);
   // Everything that holds the contact's personal data goes with it; counters stay.
   RIVULET_RETURN_IF_ERROR(FlushEvents());
   for (const char* sql : {"DELETE FROM events WHERE contact_id = $1 AND workspace_id = $2",

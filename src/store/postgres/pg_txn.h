@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -30,9 +31,17 @@ struct GroupCache {
   // Whether any token waits for an event type. This transaction's token writes keep it true
   // for the types they make tokens wait for.
   std::map<std::string, bool> waited_for;
+  // The contacts the group's jobs said they would look up (WriteHint), by workspace, kind
+  // of identifier and value, as the group's first query read them. A contact this
+  // transaction changes or deletes is dropped, so that its next lookup reads it again.
+  std::map<std::tuple<int64_t, core::ContactRef::Kind, std::string>, core::Contact> contacts;
+  void ForgetContact(int64_t id) {
+    std::erase_if(contacts, [id](const auto& kv) { return kv.second.id == id; });
+  }
   void Clear() {
     triggers.clear();
     waited_for.clear();
+    contacts.clear();
   }
 };
 
@@ -73,6 +82,9 @@ class PgTxn final : public WriteTxn {
   Result<core::Contact> FindContactById(int64_t workspace_id, int64_t id) override;
   // Loads the contacts (locked, in a write transaction) for FindContactById to answer from.
   Status PrefetchContacts(const std::vector<int64_t>& ids) override;
+  // Reads the contacts the hints name into the group cache, one query per kind of
+  // identifier. Without a group cache it does nothing.
+  Status PrefetchHinted(const std::vector<const WriteHint*>& hints);
   Result<std::vector<core::Contact>> ListContacts(int64_t workspace_id,
                                                   const ContactFilter& filter) override;
   Result<int64_t> CountContacts(int64_t workspace_id) override;
