@@ -210,12 +210,14 @@ Status PgTxn::PrefetchHinted(const std::vector<const WriteHint*>& hints) {
     ws_list += "}";
     value_list += "}";
     const std::string column = ContactColumn(kind);
-    RIVULET_ASSIGN_OR_RETURN(Rows rows,
-                             conn_.Query(std::string(kContactCols) +
-                                             "c JOIN unnest($1::bigint[], $2::text[]) AS h(ws, v) "
-                                             "ON c.workspace_id = h.ws AND c." +
-                                             column + " = h.v AND c." + column + " IS NOT NULL",
-                                         Params().Add(ws_list).Add(value_list)));
+    // One index probe per value (LATERAL … LIMIT 1): a join would let a cached generic plan
+    // scan the whole table when it was planned small.
+    RIVULET_ASSIGN_OR_RETURN(
+        Rows rows, conn_.Query("SELECT c.* FROM unnest($1::bigint[], $2::text[]) AS h(ws, v) "
+                               "CROSS JOIN LATERAL (" +
+                                   std::string(kContactCols) + "WHERE workspace_id = h.ws AND " +
+                                   column + " = h.v LIMIT 1) c",
+                               Params().Add(ws_list).Add(value_list)));
     for (int i = 0; i < rows.size(); ++i) {
       Contact c = ReadContact(rows, i);
       std::string value = kind == K::kUuid         ? c.uuid
