@@ -1,9 +1,9 @@
 #include "engine/automations.h"
 
+#include <map>
+
 #include "core/step_settings.h"
 #include "core/uuid.h"
-
-#include <map>
 
 namespace rivulet::engine {
 using core::Automation;
@@ -44,11 +44,10 @@ Status Automations::Validate(store::ReadTxn& txn, const Automation& a) {
     problems.push_back({"", "audience " + std::to_string(a.audience_id) + " does not exist"});
   }
   if (problems.empty()) return Status::Ok();
-  Status st = core::InvalidArgument("the automation cannot run: " + problems.front().message +
-                                    (problems.size() > 1 ? " (and " +
-                                                               std::to_string(problems.size() - 1) +
-                                                               " more problems)"
-                                                         : ""));
+  Status st = core::InvalidArgument(
+      "the automation cannot run: " + problems.front().message +
+      (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more problems)"
+                           : ""));
   std::map<std::string, std::string> by_field;
   for (const auto& p : problems) {
     std::string field = p.step.empty() ? "automation" : "steps." + p.step;
@@ -64,7 +63,8 @@ void Automations::Create(int64_t ws, Automation a, Callback<Automation> done) {
   if (!basics.ok()) return done(basics);
   core::Millis now = clock_.Now();
   if (a.uuid.empty()) a.uuid = core::NewUuidV7(now);
-  if (!core::IsUuid(a.uuid)) return done(core::InvalidArgument("uuid must be a uuid").WithField("uuid", "must be a uuid"));
+  if (!core::IsUuid(a.uuid))
+    return done(core::InvalidArgument("uuid must be a uuid").WithField("uuid", "must be a uuid"));
   a.uuid = core::NormalizeUuid(a.uuid);
   a.workspace_id = ws;
   a.status = AutomationStatus::kDraft;
@@ -89,7 +89,8 @@ void Automations::Replace(int64_t ws, const std::string& uuid, Automation a,
   core::Millis now = clock_.Now();
   WriteWithEffects<Automation>(
       store_, hooks_,
-      [ws, uuid, a = std::move(a), now](store::WriteTxn& txn, Effects&) mutable -> Result<Automation> {
+      [ws, uuid, a = std::move(a), now](store::WriteTxn& txn,
+                                        Effects&) mutable -> Result<Automation> {
         RIVULET_ASSIGN_OR_RETURN(Automation current, txn.FindAutomation(ws, uuid));
         if (!core::IsGraphEditable(current.status)) {
           return core::FailedPrecondition(std::string("a ") +
@@ -226,6 +227,8 @@ void Automations::EnrollMany(int64_t ws, const std::string& automation_uuid,
                              Callback<std::vector<EnrollResult>> done) {
   core::Millis now = clock_.Now();
   Journeys* journeys = &journeys_;
+  store::WriteHint hint{ws, {}};
+  for (const ContactInput& in : contacts) Contacts::AddToHint(hint, in);
   WriteWithEffects<std::vector<EnrollResult>>(
       store_, hooks_,
       [ws, automation_uuid, contacts = std::move(contacts), options, now, journeys](
@@ -234,21 +237,15 @@ void Automations::EnrollMany(int64_t ws, const std::string& automation_uuid,
         std::vector<EnrollResult> out;
         out.reserve(contacts.size());
         for (const auto& in : contacts) {
-          core::Contact contact;
-          bool uuid_only = in.uuid && !in.email && !in.phone && !in.external_id;
-          if (uuid_only) {
-            auto found = txn.FindContact(ws, {core::ContactRef::Kind::kUuid, *in.uuid});
-            if (!found.ok()) {
-              if (found.status().code() != core::Code::kNotFound) return found.status();
-              out.push_back({std::nullopt, core::NotFound("contact not found"), *in.uuid});
-              continue;
+          auto identified = Contacts::Identify(txn, ws, in, now, journeys, effects);
+          if (!identified.ok()) {
+            if (identified.status().code() != core::Code::kNotFound || !in.UuidOnly()) {
+              return identified.status();
             }
-            contact = std::move(found).value();
-          } else {
-            RIVULET_ASSIGN_OR_RETURN(ContactChange ch, Contacts::UpsertInTxn(txn, ws, in, now, Contacts::Mode::kIdentify,
-                                                                             journeys, effects));
-            contact = std::move(ch.contact);
+            out.push_back({std::nullopt, core::NotFound("contact not found"), *in.uuid});
+            continue;
           }
+          core::Contact contact = std::move(identified).value();
           auto token = journeys->Enroll(txn, a, contact, options, now, effects);
           if (token.ok()) {
             out.push_back({std::move(token).value(), Status::Ok(), contact.uuid});
@@ -260,7 +257,7 @@ void Automations::EnrollMany(int64_t ws, const std::string& automation_uuid,
         }
         return out;
       },
-      std::move(done));
+      std::move(done), std::move(hint));
 }
 
 void Automations::Enroll(int64_t ws, const std::string& automation_uuid, ContactInput contact,

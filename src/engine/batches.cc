@@ -101,18 +101,9 @@ Result<bool> ContactCreationReacts(store::WriteTxn& txn, int64_t ws) {
 Result<core::Token> EnrollHeld(store::WriteTxn& txn, Journeys& journeys, bool events_react,
                                const core::Automation& a, const ContactInput& in,
                                const EnrollOptions& options, core::Millis now, Effects& effects) {
-  core::Contact contact;
-  bool uuid_only = in.uuid && !in.email && !in.phone && !in.external_id;
-  if (uuid_only) {
-    RIVULET_ASSIGN_OR_RETURN(
-        contact, txn.FindContact(a.workspace_id, {core::ContactRef::Kind::kUuid, *in.uuid}));
-  } else {
-    RIVULET_ASSIGN_OR_RETURN(
-        ContactChange ch,
-        Contacts::UpsertInTxn(txn, a.workspace_id, in, now, Contacts::Mode::kIdentify,
-                              events_react ? &journeys : nullptr, effects));
-    contact = std::move(ch.contact);
-  }
+  RIVULET_ASSIGN_OR_RETURN(core::Contact contact,
+                           Contacts::Identify(txn, a.workspace_id, in, now,
+                                              events_react ? &journeys : nullptr, effects));
   return journeys.Enroll(txn, a, contact, options, now, effects);
 }
 
@@ -126,6 +117,8 @@ void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPac
   }
   core::Millis now = clock_.Now();
   Journeys* journeys = &journeys_;
+  store::WriteHint hint{ws, {}};
+  for (const ContactInput& in : packet.customers) Contacts::AddToHint(hint, in);
   WriteWithEffects<BatchSource>(
       store_, hooks_,
       [ws, automation_uuid, packet = std::move(packet), now, journeys](
@@ -213,7 +206,7 @@ void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPac
         RIVULET_RETURN_IF_ERROR(txn.UpdateBatchSource(src));
         return src;
       },
-      std::move(done));
+      std::move(done), std::move(hint));
 }
 
 void Batches::DeleteOpen(int64_t ws, const std::string& automation_uuid,

@@ -114,6 +114,21 @@ Status Contacts::RecordEvent(store::WriteTxn& txn, core::Event& event, const cor
   return journeys->OnEvent(txn, event, contact, now, effects);
 }
 
+Result<core::Contact> Contacts::Identify(store::WriteTxn& txn, int64_t workspace_id,
+                                         const ContactInput& input, core::Millis now,
+                                         Journeys* journeys, Effects& effects) {
+  if (input.UuidOnly())
+    return txn.FindContact(workspace_id, {core::ContactRef::Kind::kUuid, *input.uuid});
+  RIVULET_ASSIGN_OR_RETURN(ContactChange ch, UpsertInTxn(txn, workspace_id, input, now,
+                                                         Mode::kIdentify, journeys, effects));
+  return std::move(ch.contact);
+}
+
+void Contacts::AddToHint(store::WriteHint& hint, const ContactInput& input) {
+  auto refs = LookupOrder(input);
+  if (!refs.empty()) hint.contacts.push_back(std::move(refs.front()));
+}
+
 Result<ContactChange> Contacts::UpsertInTxn(store::WriteTxn& txn, int64_t workspace_id,
                                             const ContactInput& input, core::Millis now, Mode mode,
                                             Journeys* journeys, Effects& effects) {

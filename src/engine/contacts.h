@@ -47,6 +47,7 @@ struct ContactInput {
   std::optional<std::string> timezone;
 
   bool HasIdentifier() const { return uuid || email || phone || external_id; }
+  bool UuidOnly() const { return uuid && !email && !phone && !external_id; }
 };
 
 // The identifiers an existing contact is looked up by, in the order they are tried (the first
@@ -94,6 +95,14 @@ class Contacts {
   static Result<ContactChange> UpsertInTxn(store::WriteTxn& txn, int64_t workspace_id,
                                            const ContactInput& input, core::Millis now, Mode mode,
                                            Journeys* journeys, Effects& effects);
+  // The contact input names, changing none of its fields. A uuid alone must match (else
+  // NotFound); other identifiers create the contact when none matches (kIdentify).
+  static Result<core::Contact> Identify(store::WriteTxn& txn, int64_t workspace_id,
+                                        const ContactInput& input, core::Millis now,
+                                        Journeys* journeys, Effects& effects);
+  // Adds to hint the identifier that finds input's contact if it exists (LookupOrder's
+  // first), for a write job that will Identify it.
+  static void AddToHint(store::WriteHint& hint, const ContactInput& input);
   // Stores a contact event and runs its triggers.
   static Status RecordEvent(store::WriteTxn& txn, core::Event& event, const core::Contact& contact,
                             core::Millis now, Journeys* journeys, Effects& effects);

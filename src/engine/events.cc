@@ -13,10 +13,7 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
   }
   core::Millis now = clock_.Now();
   store::WriteHint hint{ws, {}};
-  for (const EventInput& in : events) {
-    auto refs = LookupOrder(in.contact);  // the first is the one that finds a known contact
-    if (!refs.empty()) hint.contacts.push_back(std::move(refs.front()));
-  }
+  for (const EventInput& in : events) Contacts::AddToHint(hint, in.contact);
   WriteWithEffects<std::vector<IngestedEvent>>(
       store_, hooks_,
       [ws, events = std::move(events), now, journeys = journeys_](
@@ -33,39 +30,25 @@ void Events::Ingest(int64_t ws, std::vector<EventInput> events,
             }
             if (seen.status().code() != core::Code::kNotFound) return seen.status();
           }
-          core::Contact contact;
-          bool uuid_only =
-              in.contact.uuid && !in.contact.email && !in.contact.phone && !in.contact.external_id;
-          if (uuid_only) {
-            auto found = txn.FindContact(ws, {core::ContactRef::Kind::kUuid, *in.contact.uuid});
-            if (!found.ok()) {
-              Status st = found.status();
-              if (st.code() == core::Code::kNotFound) {
-                st.WithField("events[" + std::to_string(i) + "].contact", "contact not found");
-              }
-              return st;
+          auto contact = Contacts::Identify(txn, ws, in.contact, now, journeys, effects);
+          if (!contact.ok()) {
+            Status st = contact.status();
+            if (st.code() == core::Code::kNotFound) {
+              st.WithField("events[" + std::to_string(i) + "].contact", "contact not found");
             }
-            contact = std::move(found).value();
-          } else {
-            // Identifies (and creates if needed) the contact without changing its fields.
-            ContactInput ids = in.contact;
-            RIVULET_ASSIGN_OR_RETURN(
-                ContactChange ch,
-                Contacts::UpsertInTxn(txn, ws, ids, now, Contacts::Mode::kIdentify, journeys,
-                                      effects));
-            contact = std::move(ch.contact);
+            return st;
           }
           core::Event e;
           e.workspace_id = ws;
           e.uuid = core::NewUuidV7(now);
-          e.contact_id = contact.id;
-          e.contact_uuid = contact.uuid;
+          e.contact_id = contact->id;
+          e.contact_uuid = contact->uuid;
           e.type = in.type;
           e.data_json = in.data_json;
           e.occurred_at = in.occurred_at.value_or(now);
           e.received_at = now;
           e.idempotency_key = in.idempotency_key;
-          RIVULET_RETURN_IF_ERROR(Contacts::RecordEvent(txn, e, contact, now, journeys, effects));
+          RIVULET_RETURN_IF_ERROR(Contacts::RecordEvent(txn, e, *contact, now, journeys, effects));
           out.push_back({std::move(e), false});
         }
         return out;
