@@ -243,48 +243,56 @@ class PgSharingTest : public ::testing::Test {
 
 TEST_F(PgSharingTest, AContactIdentifiedByTwoProcessesAtOnceIsCreatedOnce) {
   // Process a creates the contact and holds its transaction open; process b, identifying
-  // the same e-mail meanwhile, waits on a's row, then finds it instead of failing.
-  engine::ContactInput input;
-  input.email = "race@example.com";
-  std::promise<void> inserted, release;
-  std::shared_future<void> go = release.get_future().share();
-  int64_t a_id = 0, b_id = 0;
-  auto identify = [&](WriteTxn& txn, int64_t& id) -> Status {
-    engine::Effects effects;
-    RIVULET_ASSIGN_OR_RETURN(
-        engine::ContactChange ch,
-        engine::Contacts::UpsertInTxn(txn, ws_.id, input, kT0, engine::Contacts::Mode::kIdentify,
-                                      nullptr, effects));
-    id = ch.contact.id;
-    return Status::Ok();
-  };
-  Status a_status, b_status;
-  std::thread a([&] {
-    a_status = a_->WriteAndWait([&](WriteTxn& txn) -> Status {
-      RIVULET_RETURN_IF_ERROR(identify(txn, a_id));
-      inserted.set_value();
-      go.wait();
+  // the same e-mail meanwhile, waits on a's row, then finds it instead of failing. With a
+  // write hint, b's group commit has already read the e-mail as free before a commits.
+  for (bool hinted : {false, true}) {
+    SCOPED_TRACE(hinted ? "b's write is hinted" : "no hint");
+    engine::ContactInput input;
+    input.email = hinted ? "race-hinted@example.com" : "race@example.com";
+    std::promise<void> inserted, release;
+    std::shared_future<void> go = release.get_future().share();
+    int64_t a_id = 0, b_id = 0;
+    auto identify = [&](WriteTxn& txn, int64_t& id) -> Status {
+      engine::Effects effects;
+      RIVULET_ASSIGN_OR_RETURN(
+          core::Contact c, engine::Contacts::Identify(txn, ws_.id, input, kT0, nullptr, effects));
+      id = c.id;
+      return Status::Ok();
+    };
+    Status a_status, b_status;
+    std::thread a([&] {
+      a_status = a_->WriteAndWait([&](WriteTxn& txn) -> Status {
+        RIVULET_RETURN_IF_ERROR(identify(txn, a_id));
+        inserted.set_value();
+        go.wait();
+        return Status::Ok();
+      });
+    });
+    inserted.get_future().wait();
+    std::thread b([&] {
+      store::WriteHint hint{ws_.id, {}};
+      if (hinted) engine::Contacts::AddToHint(hint, input);
+      std::promise<Status> done;
+      b_->Write([&](WriteTxn& txn) { return identify(txn, b_id); },
+                [&](Status st) { done.set_value(std::move(st)); }, hint);
+      b_status = done.get_future().get();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // b is waiting on a's row now
+    release.set_value();
+    a.join();
+    b.join();
+    ASSERT_TRUE(a_status.ok()) << a_status.ToString();
+    ASSERT_TRUE(b_status.ok()) << b_status.ToString();
+    EXPECT_EQ(a_id, b_id);
+    Status rs = a_->Read([&](ReadTxn& txn) -> Status {
+      ContactFilter f;
+      f.email = input.email;
+      RIVULET_ASSIGN_OR_RETURN(auto found, txn.ListContacts(ws_.id, f));
+      EXPECT_EQ(found.size(), 1u);
       return Status::Ok();
     });
-  });
-  inserted.get_future().wait();
-  std::thread b(
-      [&] { b_status = b_->WriteAndWait([&](WriteTxn& txn) { return identify(txn, b_id); }); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // b is waiting on a's row now
-  release.set_value();
-  a.join();
-  b.join();
-  ASSERT_TRUE(a_status.ok()) << a_status.ToString();
-  ASSERT_TRUE(b_status.ok()) << b_status.ToString();
-  EXPECT_EQ(a_id, b_id);
-  Status rs = a_->Read([&](ReadTxn& txn) -> Status {
-    ContactFilter f;
-    f.email = "race@example.com";
-    RIVULET_ASSIGN_OR_RETURN(auto found, txn.ListContacts(ws_.id, f));
-    EXPECT_EQ(found.size(), 1u);
-    return Status::Ok();
-  });
-  ASSERT_TRUE(rs.ok()) << rs.ToString();
+    ASSERT_TRUE(rs.ok()) << rs.ToString();
+  }
 }
 
 TEST_F(PgSharingTest, ClaimedTokensAreSkippedByTheOtherProcessUntilCommit) {

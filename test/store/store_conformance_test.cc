@@ -601,6 +601,7 @@ TEST_P(StoreConformanceTest, HintedContactLookupsStayCurrentThroughTheTransactio
                   {K::kEmail, "b@example.com"},
                   {K::kEmail, "o@example.com"},
                   {K::kEmail, "nobody@example.com"},
+                  {K::kEmail, "a2@example.com"},
                   {K::kExternalId, *x.external_id},
                   {K::kUuid, a.uuid}}};
   std::promise<Status> committed;
@@ -631,6 +632,12 @@ TEST_P(StoreConformanceTest, HintedContactLookupsStayCurrentThroughTheTransactio
         RIVULET_RETURN_IF_ERROR(txn.DeleteContact(ws.id, b.id));
         EXPECT_EQ(txn.FindContact(ws.id, {K::kEmail, "b@example.com"}).status().code(),
                   Code::kNotFound);
+        // A hinted identifier that was free is found once a contact takes it.
+        Contact n = NewContact(ws.id, "nobody@example.com");
+        RIVULET_RETURN_IF_ERROR(txn.InsertContact(n));
+        RIVULET_ASSIGN_OR_RETURN(Contact found_n,
+                                 txn.FindContact(ws.id, {K::kEmail, "nobody@example.com"}));
+        EXPECT_EQ(found_n.id, n.id);
         return Status::Ok();
       },
       [&](Status st) { committed.set_value(std::move(st)); }, hint);

@@ -183,7 +183,10 @@ const char* ContactColumn(core::ContactRef::Kind kind) {
 Result<Contact> PgTxn::FindContact(int64_t workspace_id, const core::ContactRef& ref) {
   if (cache_) {
     auto it = cache_->contacts.find({workspace_id, ref.kind, ref.value});
-    if (it != cache_->contacts.end()) return it->second;
+    if (it != cache_->contacts.end()) {
+      if (!it->second) return core::NotFound("contact not found");
+      return *it->second;
+    }
   }
   return One<Contact>(conn_.Query(std::string(kContactCols) + "WHERE workspace_id = $1 AND " +
                                       ContactColumn(ref.kind) + " = $2",
@@ -206,6 +209,7 @@ Status PgTxn::PrefetchHinted(const std::vector<const WriteHint*>& hints) {
     for (const auto& [ws, value] : wanted) {
       AppendArrayElement(ws_list, std::to_string(ws));
       AppendArrayElement(value_list, value);
+      cache_->contacts.insert_or_assign({ws, kind, value}, std::nullopt);  // unless found below
     }
     ws_list += "}";
     value_list += "}";
@@ -400,6 +404,8 @@ Status PgTxn::DeleteExpiredAccessTokens(core::Millis now) {
 }
 
 Status PgTxn::InsertContact(Contact& c) {
+  // Taken now, or (on a conflict) by a contact another writer inserted since the prefetch.
+  if (cache_) cache_->ForgetIdentifiersOf(c);
   // ON CONFLICT DO NOTHING: a contact that exists already (perhaps inserted a moment ago by
   // another writer, whose commit this waits for) is AlreadyExists without aborting the
   // transaction, so that the caller can look it up and go on.
@@ -427,7 +433,10 @@ Status PgTxn::InsertContact(Contact& c) {
 
 Status PgTxn::UpdateContact(const Contact& c) {
   if (auto it = contacts_.find(c.id); it != contacts_.end()) it->second = c;
-  if (cache_) cache_->ForgetContact(c.id);
+  if (cache_) {
+    cache_->ForgetContact(c.id);
+    cache_->ForgetIdentifiersOf(c);  // identifiers it may have taken
+  }
   return ExpectChange(conn_.Query("UPDATE contacts SET email = $1, phone = $2, external_id = $3, "
                                   "attributes = $4, tags = $5, timezone = $6, subscriptions = $7, "
                                   "updated_at = $8 WHERE workspace_id = $9 AND id = $10",

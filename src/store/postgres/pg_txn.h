@@ -2,6 +2,7 @@
 #define RIVULET_STORE_POSTGRES_PG_TXN_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -32,11 +33,20 @@ struct GroupCache {
   // for the types they make tokens wait for.
   std::map<std::string, bool> waited_for;
   // The contacts the group's jobs said they would look up (WriteHint), by workspace, kind
-  // of identifier and value, as the group's first query read them. A contact this
-  // transaction changes or deletes is dropped, so that its next lookup reads it again.
-  std::map<std::tuple<int64_t, core::ContactRef::Kind, std::string>, core::Contact> contacts;
+  // of identifier and value, as the group's first query read them; nullopt: no such contact.
+  // This transaction's contact writes keep it true: a contact changed or deleted is dropped
+  // (its next lookup reads it again), and so are the identifiers a contact takes.
+  using ContactKey = std::tuple<int64_t, core::ContactRef::Kind, std::string>;
+  std::map<ContactKey, std::optional<core::Contact>> contacts;
   void ForgetContact(int64_t id) {
-    std::erase_if(contacts, [id](const auto& kv) { return kv.second.id == id; });
+    std::erase_if(contacts, [id](const auto& kv) { return kv.second && kv.second->id == id; });
+  }
+  void ForgetIdentifiersOf(const core::Contact& c) {
+    using K = core::ContactRef::Kind;
+    contacts.erase({c.workspace_id, K::kUuid, c.uuid});
+    if (c.email) contacts.erase({c.workspace_id, K::kEmail, *c.email});
+    if (c.phone) contacts.erase({c.workspace_id, K::kPhone, *c.phone});
+    if (c.external_id) contacts.erase({c.workspace_id, K::kExternalId, *c.external_id});
   }
   void Clear() {
     triggers.clear();
