@@ -110,7 +110,7 @@ Result<int> PgStore::Migrate() {
   return reached;
 }
 
-void PgStore::Write(WriteFn fn, Done done) { queue_.Push(std::move(fn), std::move(done)); }
+void PgStore::Write(WriteFn fn, Done done) { Write(std::move(fn), std::move(done), {}); }
 
 void PgStore::Write(WriteFn fn, Done done, WriteHint hint) {
   queue_.Push(std::move(fn), std::move(done), std::move(hint));

@@ -178,7 +178,32 @@ const char* ContactColumn(core::ContactRef::Kind kind) {
   return "uuid";
 }
 
+constexpr core::ContactRef::Kind kIdentifierKinds[] = {
+    core::ContactRef::Kind::kUuid, core::ContactRef::Kind::kExternalId,
+    core::ContactRef::Kind::kEmail, core::ContactRef::Kind::kPhone};
+
+// The contact's identifier of this kind, if it has one.
+std::optional<std::string> IdentifierOf(const Contact& c, core::ContactRef::Kind kind) {
+  switch (kind) {
+    case core::ContactRef::Kind::kUuid:
+      return c.uuid;
+    case core::ContactRef::Kind::kEmail:
+      return c.email;
+    case core::ContactRef::Kind::kPhone:
+      return c.phone;
+    case core::ContactRef::Kind::kExternalId:
+      return c.external_id;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+void GroupCache::ForgetIdentifiersOf(const Contact& c) {
+  for (core::ContactRef::Kind kind : kIdentifierKinds) {
+    if (auto value = IdentifierOf(c, kind)) contacts.erase({c.workspace_id, kind, *value});
+  }
+}
 
 Result<Contact> PgTxn::FindContact(int64_t workspace_id, const core::ContactRef& ref) {
   if (cache_) {
@@ -196,8 +221,7 @@ Result<Contact> PgTxn::FindContact(int64_t workspace_id, const core::ContactRef&
 
 Status PgTxn::PrefetchHinted(const std::vector<const WriteHint*>& hints) {
   if (!cache_) return Status::Ok();
-  using K = core::ContactRef::Kind;
-  for (K kind : {K::kUuid, K::kExternalId, K::kEmail, K::kPhone}) {
+  for (core::ContactRef::Kind kind : kIdentifierKinds) {
     std::set<std::pair<int64_t, std::string>> wanted;
     for (const WriteHint* h : hints) {
       for (const core::ContactRef& ref : h->contacts) {
@@ -224,10 +248,8 @@ Status PgTxn::PrefetchHinted(const std::vector<const WriteHint*>& hints) {
                                Params().Add(ws_list).Add(value_list)));
     for (int i = 0; i < rows.size(); ++i) {
       Contact c = ReadContact(rows, i);
-      std::string value = kind == K::kUuid         ? c.uuid
-                          : kind == K::kExternalId ? c.external_id.value_or("")
-                          : kind == K::kEmail      ? c.email.value_or("")
-                                                   : c.phone.value_or("");
+      // Found by this identifier, so the contact has it.
+      std::string value = IdentifierOf(c, kind).value_or("");
       cache_->contacts.insert_or_assign({c.workspace_id, kind, std::move(value)}, std::move(c));
     }
   }

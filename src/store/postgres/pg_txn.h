@@ -41,13 +41,7 @@ struct GroupCache {
   void ForgetContact(int64_t id) {
     std::erase_if(contacts, [id](const auto& kv) { return kv.second && kv.second->id == id; });
   }
-  void ForgetIdentifiersOf(const core::Contact& c) {
-    using K = core::ContactRef::Kind;
-    contacts.erase({c.workspace_id, K::kUuid, c.uuid});
-    if (c.email) contacts.erase({c.workspace_id, K::kEmail, *c.email});
-    if (c.phone) contacts.erase({c.workspace_id, K::kPhone, *c.phone});
-    if (c.external_id) contacts.erase({c.workspace_id, K::kExternalId, *c.external_id});
-  }
+  void ForgetIdentifiersOf(const core::Contact& c);
   void Clear() {
     triggers.clear();
     waited_for.clear();
