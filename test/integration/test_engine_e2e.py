@@ -59,8 +59,8 @@ FROM_NAME = "Shop News"
 REPLY_TO = "help@shop.example"
 
 POLL = 0.02            # seconds between polls of the peers
-HTTP_POLL = 0.01       # the HTTP receiver's log is read this often (arrival time bounds)
-TIME_TOLERANCE = 0.05  # poll granularity allowed on lower bounds of arrival times
+HTTP_POLL = 0.01       # the HTTP receiver's log is read this often
+TIME_TOLERANCE = 0.05  # slack on lower bounds of arrival times (file mtimes, clock reads)
 WAIT_SLACK = 1.0       # how late a 2 s wait may end (debug build, one writer, batches)
 
 
@@ -264,9 +264,8 @@ class SmtpSink(Peer):
 
 
 class HttpReceiver(Peer):
-    """The HTTP receiver plus a thread that reads its request log every HTTP_POLL seconds and
-    stamps each request with bounds of its arrival time: not_before (the start of the previous
-    read, when it was not there yet) and seen (the end of the read that found it)."""
+    """The HTTP receiver plus a thread that reads its request log every HTTP_POLL seconds. Each
+    entry's received_at is the receiver's own clock when the request arrived."""
 
     def __init__(self):
         super().__init__("http", "http_receiver.py", [], r"HTTP listening on (\d+)")
@@ -292,16 +291,13 @@ class HttpReceiver(Peer):
 
     def _follow(self):
         offset, partial = 0, b""
-        prev_start = now()
         while not self._stop.is_set():
-            start = now()
             try:
                 with open(self.log_path, "rb") as f:
                     f.seek(offset)
                     data = f.read()
             except FileNotFoundError:
                 data = b""
-            end = now()
             if data:
                 offset += len(data)
                 self._offset = offset
@@ -310,11 +306,7 @@ class HttpReceiver(Peer):
                 with self._lock:
                     for line in lines:
                         if line.strip():
-                            e = json.loads(line)
-                            e["not_before"] = prev_start
-                            e["seen"] = end
-                            self._entries.append(e)
-            prev_start = start
+                            self._entries.append(json.loads(line))
             self._stop.wait(HTTP_POLL)
 
     def url(self, path):
@@ -363,8 +355,9 @@ def verify_signature(testcase, entry, secret=SIGNING_SECRET):
     testcase.assertTrue(hmac.compare_digest(parts["v1"], expected),
                         "bad webhook signature %s (expected v1=%s) for body %r"
                         % (value, expected, entry["body"][:300]))
-    # Signed at sending time, in Unix seconds.
-    testcase.assertLessEqual(abs(int(parts["t"]) - entry["seen"]), 5, value)
+    # Signed at sending time, in whole Unix seconds: compared with the receiver's own clock, as
+    # the log follower may read the entry seconds later on a loaded machine.
+    testcase.assertLessEqual(abs(int(parts["t"]) - entry["received_at"]), 5, value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -772,10 +765,10 @@ class JourneyTest(E2EBase):
                 addr = b["contact"]["email"] if "contact" in b else \
                     [a for a, c in contacts.items() if c["phone"] == b["to"]][0]
                 sent = mail_of[addr].received_at
-                self.assertGreaterEqual(e["not_before"] - sent, 2.0 - TIME_TOLERANCE,
+                self.assertGreaterEqual(e["received_at"] - sent, 2.0 - TIME_TOLERANCE,
                                         "%s reached the receiver %.3f s after the e-mail: the "
-                                        "wait ended early" % (e["path"], e["not_before"] - sent))
-                late.append(e["seen"] - sent)
+                                        "wait ended early" % (e["path"], e["received_at"] - sent))
+                late.append(e["received_at"] - sent)
             for addr, c in contacts.items():
                 if "no_open" not in c["tags"]:
                     continue
@@ -917,9 +910,9 @@ class DeliveryFailureTest(E2EBase):
         self.assertEqual(body_json(first)["run"], {"data": {"order": 500}})
         for e in hits:
             verify_signature(self, e)
-        gap = second["not_before"] - first["seen"]
+        gap = second["received_at"] - first["received_at"]
         self.assertGreaterEqual(gap, 2.5 - TIME_TOLERANCE, "retried after %.2f s" % gap)
-        self.assertLessEqual(second["seen"] - first["not_before"], 7.5 + 1.5, "retried late")
+        self.assertLessEqual(gap, 7.5 + 1.5, "retried late")
         t = self.token(api2, t500["uuid"])
         self.assertEqual(t["status"], "ACTIVE", t)
         self.assertEqual(t["phase"], "delivery", t)
@@ -944,7 +937,7 @@ class DeliveryFailureTest(E2EBase):
         self.assertGreaterEqual(got[0].received_at - t0, 7.5 - TIME_TOLERANCE,
                                 "delivered %.2f s after enrollment: no backoff?" % (got[0].received_at - t0))
         print("\n  failures: 451,451,250 delivered after %.1f s; 500 retried after %.1f s"
-              % (got[0].received_at - t0, second["seen"] - first["seen"]), file=sys.stderr)
+              % (got[0].received_at - t0, second["received_at"] - first["received_at"]), file=sys.stderr)
         s = self.stats(api1, a_retry)
         self.assertEqual((self.counter(s, mail1, "sent"), self.counter(s, mail1, "delivered"),
                           self.counter(s, mail1, "failed"), self.counter(s, None, "completed")),

@@ -3,7 +3,8 @@
 
 Listens on 127.0.0.1 (port 0 picks a free one), prints "HTTP listening on PORT" (flushed),
 and appends one JSON line per request to --log, written and flushed before the answer:
-  {"n": <request number>, "connection": <connection number>, "method": ..., "path": ...,
+  {"n": <request number>, "connection": <connection number>, "received_at": <Unix seconds
+   when its headers had been read>, "method": ..., "path": ...,
    "headers": [[name, value], ...], "body": <text> | "body_base64": <base64>}
 
 Answers:
@@ -84,8 +85,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def handle_any(self):
+        received_at = time.time()
         body = self.read_body()
-        entry = {"connection": self.connection_number, "method": self.command,
+        entry = {"connection": self.connection_number, "received_at": received_at,
+                 "method": self.command,
                  "path": self.path, "headers": [[k, v] for k, v in self.headers.items()]}
         try:
             entry["body"] = body.decode("utf-8")
