@@ -17,11 +17,13 @@ struct SchedulerOptions {
   int batch = 512;                // tokens advanced per transaction, at first
   int max_batch = 8192;           // doubled up to this while a backlog is due (fewer fsyncs)
   core::Millis max_sleep = 1000;  // safety-net poll, for work other processes make due
+  uint64_t lanes = 0;             // batches in flight at once; 0: the store's writer count
 };
 
 // Durable timers: runs tokens when their wake-up time comes. The due index lives in the
 // database; the scheduler keeps only the next due time in memory, sleeps until then (or
-// until told of an earlier one), and advances due tokens in batches, one transaction each.
+// until told of an earlier one), and advances due tokens in batches, one transaction each,
+// with as many batches in flight as the store has writers.
 class Scheduler {
  public:
   Scheduler(store::Store& store, Journeys& journeys, const core::Clock& clock,

@@ -217,6 +217,33 @@ TEST_F(SchedulerTest, RunDueNowAdvancesMoreTokensThanOneBatch) {
   EXPECT_EQ(*ran, 0);
 }
 
+TEST_F(SchedulerTest, BatchesInFlightAtOnceAdvanceEachTokenOnce) {
+  // Three batches of at most 4 in flight over 10 due tokens: each token is advanced once,
+  // and RunDueNow returns when a batch came back short.
+  scheduler_options_.batch = 4;
+  scheduler_options_.lanes = 3;
+  Restart();
+  Flow f = LaunchWait(R"({"delay_seconds": 60})");
+  std::vector<core::Contact> contacts;
+  std::vector<core::Token> tokens;
+  for (int i = 0; i < 10; ++i) {
+    contacts.push_back(NewContact("lane" + std::to_string(i) + "@example.com"));
+    tokens.push_back(MustEnroll(f, contacts.back()));
+  }
+  auto ran = scheduler_->RunDueNow();
+  ASSERT_TRUE(ran.ok()) << ran.status().ToString();
+  EXPECT_EQ(*ran, 10);
+  EXPECT_EQ(scheduler_->transitions(), 10u);
+  for (const auto& t : tokens) EXPECT_EQ(Reload(t).phase, StepPhase::kWaiting);
+
+  clock_.Advance(60 * kSecond);
+  ran = scheduler_->RunDueNow();
+  ASSERT_TRUE(ran.ok());
+  EXPECT_EQ(*ran, 10);
+  for (const auto& t : tokens) EXPECT_EQ(Reload(t).status, TokenStatus::kCompleted);
+  for (const auto& c : contacts) EXPECT_EQ(Reload(c).tags_json, R"(["done"])");
+}
+
 TEST_F(SchedulerTest, DeliveryWorkersAreWokenWhenStepsQueueMessages) {
   Flow f = Launch(R"({"steps": [{"id": "hook", "type": "WEBHOOK",
       "config": {"url": "https://hooks.test/wake"}}]})");
