@@ -174,6 +174,53 @@ TEST_F(PgConnectionOnServerTest, DeferredWritesTravelWithTheNextStatementAndFail
   EXPECT_EQ(count->Int(0, 0), 3);
 }
 
+TEST_F(PgConnectionOnServerTest, ALazyBeginOpensTheTransactionOfTheNextStatement) {
+  postgres::Connection& c = *conn_;
+  ASSERT_TRUE(c.Exec("CREATE TABLE l (v BIGINT UNIQUE)").ok());
+  auto* pg = static_cast<testing::PostgresBackend*>(backend_.get());
+  auto other = postgres::Connection::Open(pg->url(), {});
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  auto visible = [&]() {
+    auto n = (*other)->Query("SELECT COUNT(*) FROM l");
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? n->Int(0, 0) : -1;
+  };
+
+  // BEGIN and the savepoint lead the INSERT's round trip: the row is the transaction's
+  // until COMMIT, and the savepoint exists.
+  c.BeginLazily("job");
+  ASSERT_TRUE(c.Query("INSERT INTO l (v) VALUES ($1)", postgres::Params().Add(1)).ok());
+  EXPECT_EQ(visible(), 0);
+  ASSERT_TRUE(c.Query("INSERT INTO l (v) VALUES ($1)", postgres::Params().Add(2)).ok());
+  ASSERT_TRUE(c.Exec("ROLLBACK TO job").ok());  // undoes both rows, keeps the transaction
+  ASSERT_TRUE(c.Query("INSERT INTO l (v) VALUES ($1)", postgres::Params().Add(3)).ok());
+  EXPECT_FALSE(c.InFailedTransaction());
+  ASSERT_TRUE(c.QueryPipelined({{"COMMIT", postgres::Params()}}).ok());
+  EXPECT_EQ(visible(), 1);
+
+  // A statement that fails before a pipelined COMMIT leaves the transaction aborted and
+  // nothing committed; InFailedTransaction tells that apart from a failed COMMIT.
+  c.BeginLazily();
+  auto failed = c.QueryPipelined({{"INSERT INTO l (v) VALUES ($1)", postgres::Params().Add(4)},
+                                  {"INSERT INTO l (v) VALUES ($1)", postgres::Params().Add(3)},
+                                  {"COMMIT", postgres::Params()}});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Code::kAlreadyExists) << failed.status().ToString();
+  EXPECT_TRUE(c.InFailedTransaction());
+  ASSERT_TRUE(c.Exec("ROLLBACK").ok());
+  EXPECT_FALSE(c.InFailedTransaction());
+  EXPECT_EQ(visible(), 1);
+
+  // Discarding deferred rows keeps a lazy BEGIN (and its savepoint) for the next statement.
+  c.BeginLazily("job");
+  c.DiscardDeferred();
+  ASSERT_TRUE(c.Exec("ROLLBACK TO job").ok());
+  ASSERT_TRUE(c.Query("INSERT INTO l (v) VALUES ($1)", postgres::Params().Add(5)).ok());
+  EXPECT_EQ(visible(), 1);
+  ASSERT_TRUE(c.Exec("COMMIT").ok());
+  EXPECT_EQ(visible(), 2);
+}
+
 // Two stores on one database, as two processes would have.
 class PgSharingTest : public ::testing::Test {
  protected:

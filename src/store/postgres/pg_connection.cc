@@ -1,5 +1,6 @@
 #include "store/postgres/pg_connection.h"
 
+#include <fmt/format.h>
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
@@ -230,9 +231,18 @@ void Connection::DeferRow(const BulkForm& form, Params row, const char* expect_r
   deferred_.push_back(Deferred{&form, std::move(row), expect_row});
 }
 
+void Connection::BeginLazily(const char* savepoint) {
+  lead_.emplace_back("BEGIN");
+  if (savepoint) lead_.push_back(std::string("SAVEPOINT ") + savepoint);
+}
+
 Status Connection::SendDeferred() {
-  if (deferred_.empty()) return Status::Ok();
+  if (deferred_.empty() && lead_.empty()) return Status::Ok();
   return RunPipeline({}).status();
+}
+
+bool Connection::InFailedTransaction() const {
+  return PQtransactionStatus(conn_) == PQTRANS_INERROR;
 }
 
 Status Connection::Exec(std::string_view sql) {
@@ -250,7 +260,7 @@ Result<std::string> Connection::Prepared(std::string_view sql, size_t params) {
   std::string key(sql);
   auto it = prepared_.find(key);
   if (it != prepared_.end()) return it->second;
-  std::string name = "s" + std::to_string(prepared_.size());
+  std::string name = fmt::format("s{}", prepared_.size());
   pg_result* res = PQprepare(conn_, name.c_str(), key.c_str(), static_cast<int>(params), nullptr);
   if (res == nullptr || PQresultStatus(res) != PGRES_COMMAND_OK) {
     return ResultError(res, "postgres prepare");
@@ -270,7 +280,7 @@ std::vector<const char*> Pointers(const Params& params) {
 }  // namespace
 
 Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
-  if (!deferred_.empty()) {
+  if (!deferred_.empty() || !lead_.empty()) {
     RIVULET_ASSIGN_OR_RETURN(std::vector<Rows> rows, RunPipeline({{sql, params}}));
     return std::move(rows.back());
   }
@@ -290,11 +300,15 @@ Result<std::vector<Rows>> Connection::QueryPipelined(
 
 Result<std::vector<Rows>> Connection::RunPipeline(
     const std::vector<std::pair<std::string_view, Params>>& statements) {
+  std::vector<std::string> lead = std::move(lead_);
+  lead_.clear();
   std::vector<BulkRows> bulks = CoalesceBulk(deferred_);
   deferred_.clear();
-  // Every statement of the pipeline, the deferred rows' first.
+  // Every statement of the pipeline: the lazy BEGIN's, the deferred rows', then the given.
+  const Params none;
   std::vector<std::pair<std::string_view, const Params*>> all;
-  all.reserve(bulks.size() + statements.size());
+  all.reserve(lead.size() + bulks.size() + statements.size());
+  for (const auto& sql : lead) all.emplace_back(sql, &none);
   for (const auto& b : bulks) all.emplace_back(b.form->sql, &b.params);
   for (const auto& [sql, params] : statements) all.emplace_back(sql, &params);
   if (all.empty()) return std::vector<Rows>{};
@@ -325,10 +339,14 @@ Result<std::vector<Rows>> Connection::RunPipeline(
     ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
       Rows rows(res);
-      if (i >= bulks.size()) {
+      const size_t given = lead.size() + bulks.size();
+      if (i >= given) {
         out.push_back(std::move(rows));
-      } else if (bulks[i].expect_row && rows.affected() < bulks[i].rows && first_error.ok()) {
-        first_error = core::NotFound(std::string(bulks[i].expect_row) + " not found");
+      } else if (i >= lead.size()) {
+        const BulkRows& b = bulks[i - lead.size()];
+        if (b.expect_row && rows.affected() < b.rows && first_error.ok()) {
+          first_error = core::NotFound(std::string(b.expect_row) + " not found");
+        }
       }
     } else if (res == nullptr) {
       first_error = ResultError(nullptr, "postgres pipeline");

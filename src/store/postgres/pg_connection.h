@@ -131,11 +131,20 @@ class Connection {
   // Query, Exec or QueryPipelined, which sends the queue first: nothing read afterwards can
   // miss a deferred change.
   void DeferRow(const BulkForm& form, Params row, const char* expect_row = nullptr);
+  // Opens a transaction block (BEGIN, then SAVEPOINT `savepoint` when given) without a
+  // round trip of its own: the statements lead the next pipeline, ahead of deferred rows.
+  // Their errors, like a deferred row's, are the error of that next statement.
+  void BeginLazily(const char* savepoint = nullptr);
   // Sends the queued rows now (one round trip; none when the queue is empty).
   core::Status SendDeferred();
-  // Forgets the queued rows unsent, before a rollback would undo them anyway.
+  // Forgets the queued rows unsent, before a rollback would undo them anyway. A lazy BEGIN
+  // stays: the transaction it opens is still the caller's to end.
   void DiscardDeferred() { deferred_.clear(); }
   size_t deferred() const { return deferred_.size(); }
+  // Whether the connection is inside a transaction block that an error has aborted (only
+  // ROLLBACK is accepted): after a failed pipeline that ends in COMMIT, a statement before
+  // the COMMIT failed and nothing was committed.
+  bool InFailedTransaction() const;
   // False once the server went away; the connection must then be replaced.
   bool ok() const;
   int socket() const;
@@ -167,6 +176,7 @@ class Connection {
 
   pg_conn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+  std::vector<std::string> lead_;                          // BeginLazily's statements, not yet sent
   std::vector<Deferred> deferred_;
 };
 

@@ -81,13 +81,21 @@ void EventBuffer::IndexKeys() {
   }
 }
 
-core::Status EventBuffer::Flush(Connection& conn) {
-  if (rows_.empty()) return core::Status::Ok();
+std::vector<std::pair<std::string_view, Params>> EventBuffer::InsertStatements() const {
+  std::vector<std::pair<std::string_view, Params>> out;
   for (size_t first = 0; first < rows_.size(); first += kRowsPerInsert) {
     Columns cols;
     size_t end = std::min(rows_.size(), first + kRowsPerInsert);
     for (size_t i = first; i < end; ++i) cols.Add(rows_[i]);
-    core::Status st = conn.Query(kInsertRows, cols.Close()).status();
+    out.emplace_back(kInsertRows, cols.Close());
+  }
+  return out;
+}
+
+core::Status EventBuffer::Flush(Connection& conn) {
+  if (rows_.empty()) return core::Status::Ok();
+  for (const auto& [sql, params] : InsertStatements()) {
+    core::Status st = conn.Query(sql, params).status();
     if (!st.ok()) {
       failed_ = true;
       return st;

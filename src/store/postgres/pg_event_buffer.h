@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/model.h"
@@ -45,6 +47,9 @@ class EventBuffer {
   bool empty() const { return rows_.empty(); }
   // Writes every buffered row. On failure the rows stay buffered and failed() is set.
   core::Status Flush(Connection& conn);
+  // The statements that write every buffered row, for a caller that sends them itself (the
+  // group commit's last round trip, which handles their failure).
+  std::vector<std::pair<std::string_view, Params>> InsertStatements() const;
   bool failed() const { return failed_; }
 
   void BeginJob();

@@ -244,12 +244,8 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   Status error;
   if (!EnsureWriter(w, &error)) return fail_all(error);
   // Isolated, each job runs inside the savepoint `job` (RunJob); the first is opened with
-  // the BEGIN.
-  Status begin = w.conn->Exec(isolate ? "BEGIN; SAVEPOINT job" : "BEGIN");
-  if (!begin.ok()) {
-    (void)RollBack(w);
-    return fail_all(begin);
-  }
+  // the BEGIN, which travels with the group's first statement.
+  w.conn->BeginLazily(isolate ? "job" : nullptr);
   if (events) events->Reset();
   w.cache.Clear();  // other processes may have changed automations and tokens since
   // The contacts the jobs will look up, in one query instead of one round trip each.
@@ -279,18 +275,31 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
       break;
     }
   }
-  if (events && !job_failed && !events->failed() && w.conn->ok()) (void)events->Flush(*w.conn);
   if ((job_failed || (events && events->failed())) && w.conn->ok()) {
     const bool events_failed = events && events->failed();
     if (events) events->Reset();
     if (RollBack(w).ok())
       return events_failed ? Attempt::kRerunUnbuffered : Attempt::kRerunIsolated;
   }
+  // One round trip ends the group: the writes still deferred, the buffered events, the
+  // notification and the COMMIT.
+  std::vector<std::pair<std::string_view, Params>> last;
+  if (events) last = events->InsertStatements();
   if (signals.token_work || signals.outbox_work) {
     // Delivered at commit, to every listening process (ours ignores its own owner id).
-    (void)w.conn->Query("SELECT pg_notify($1, $2)", Params().Add(kChannel).Add(options_.owner));
+    last.emplace_back("SELECT pg_notify($1, $2)", Params().Add(kChannel).Add(options_.owner));
   }
-  Status commit = w.conn->Exec("COMMIT");
+  last.emplace_back("COMMIT", Params());
+  Status commit = w.conn->QueryPipelined(last).status();
+  if (!commit.ok() && w.conn->InFailedTransaction()) {
+    // A write before the COMMIT failed, so nothing is committed: find whose it was by
+    // running the group again, without the event buffer or in savepoints.
+    const bool buffered = events && !events->empty();
+    if (events) events->Reset();
+    if ((buffered || !isolate) && RollBack(w).ok()) {
+      return buffered ? Attempt::kRerunUnbuffered : Attempt::kRerunIsolated;
+    }
+  }
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
     (void)RollBack(w);
