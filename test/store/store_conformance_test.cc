@@ -807,6 +807,33 @@ TEST_P(StoreConformanceTest, EventErrorsInAGroupCommitFailOnlyTheirJob) {
   EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM events WHERE idempotency_key = 'k3'"), 0);
 }
 
+TEST_P(StoreConformanceTest, DeletingAWorkspaceDeletesItsEventsThroughItsContacts) {
+  Workspace gone = AddWorkspace("gone");
+  Workspace kept = AddWorkspace("kept");
+  Contact a = AddContact(gone.id, "a@example.com");
+  Contact b = AddContact(kept.id, "b@example.com");
+  AddEvent(gone.id, a.id, "t");
+  AddEvent(kept.id, b.id, "t");
+  // An event buffered in the same transaction as the delete goes with it.
+  Status st = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
+    Event e;
+    e.workspace_id = gone.id;
+    e.uuid = core::NewUuidV7(kT0);
+    e.contact_id = a.id;
+    e.type = "t";
+    e.occurred_at = e.received_at = kT0;
+    RIVULET_RETURN_IF_ERROR(txn.InsertEvent(e));
+    return txn.DeleteWorkspace(gone.id);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  const std::string events_of = "SELECT COUNT(*) FROM events WHERE workspace_id = ";
+  EXPECT_EQ(RawQueryInt(events_of + std::to_string(gone.id)), 0);
+  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM contacts WHERE workspace_id = " +
+                        std::to_string(gone.id)),
+            0);
+  EXPECT_EQ(RawQueryInt(events_of + std::to_string(kept.id)), 1);
+}
+
 TEST_P(StoreConformanceTest, AJobUndoneAfterReadingEventsKeepsEarlierJobsEvents) {
   Workspace ws = AddWorkspace("w");
   Contact c = AddContact(ws.id, "r@example.com");

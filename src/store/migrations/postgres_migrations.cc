@@ -268,6 +268,13 @@ CREATE TABLE sequences (
 -- commits ask it once per type instead of once per event).
 CREATE INDEX tokens_waiting_type ON tokens(waiting_event) WHERE waiting_event != '';
 )sql"},
+      {6, "events reach their workspace through their contact", R"sql(
+-- Every event belongs to a contact of its own workspace, and events -> contacts cascades,
+-- so deleting a workspace still deletes its events (workspace -> contacts -> events). The
+-- direct key cost a locking check per inserted event, on the one workspace row that every
+-- concurrent writer locks (decision 0021).
+ALTER TABLE events DROP CONSTRAINT events_workspace_id_fkey;
+)sql"},
   };
   return kMigrations;
 }
