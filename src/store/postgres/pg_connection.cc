@@ -339,8 +339,7 @@ Result<std::vector<Rows>> Connection::RunPipeline(
     ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
       Rows rows(res);
-      const size_t given = lead.size() + bulks.size();
-      if (i >= given) {
+      if (i >= lead.size() + bulks.size()) {
         out.push_back(std::move(rows));
       } else if (i >= lead.size()) {
         const BulkRows& b = bulks[i - lead.size()];
