@@ -15,6 +15,7 @@
 #include "store/migrations/migrations.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_store.h"
+#include "store/postgres/pg_txn.h"
 #include "store/store_backends.h"
 #include "support/peer_process.h"
 
@@ -340,6 +341,48 @@ TEST_F(PgSharingTest, AContactIdentifiedByTwoProcessesAtOnceIsCreatedOnce) {
     });
     ASSERT_TRUE(rs.ok()) << rs.ToString();
   }
+}
+
+TEST_F(PgSharingTest, AJobThatIgnoresAFailedStatementFailsInsteadOfCommittingNothing) {
+  // PostgreSQL aborts the transaction at the failed statement; a COMMIT then rolls back and
+  // still answers success. The job must hear of it, and the other jobs must commit.
+  std::promise<Status> careless_done, careful_done;
+  core::Contact careful;
+  {
+    std::promise<void> hold;
+    std::shared_future<void> release = hold.get_future().share();
+    a_->Write(
+        [release](WriteTxn&) -> Status {  // keeps the writer busy while both queue
+          release.wait();
+          return Status::Ok();
+        },
+        [](Status) {});
+    a_->Write(
+        [&](WriteTxn& txn) -> Status {
+          (void)static_cast<postgres::PgTxn&>(txn).connection().Query("SELECT 1 / 0");
+          return Status::Ok();
+        },
+        [&](Status st) { careless_done.set_value(st); });
+    a_->Write(
+        [&](WriteTxn& txn) -> Status {
+          careful.workspace_id = ws_.id;
+          careful.uuid = core::NewUuidV7(kT0);
+          careful.email = "careful@example.com";
+          return txn.InsertContact(careful);
+        },
+        [&](Status st) { careful_done.set_value(st); });
+    hold.set_value();
+  }
+  Status careless = careless_done.get_future().get();
+  EXPECT_FALSE(careless.ok());
+  Status st = careful_done.get_future().get();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  Status rs = b_->Read([&](ReadTxn& txn) -> Status {
+    RIVULET_ASSIGN_OR_RETURN(core::Contact c, txn.FindContactById(ws_.id, careful.id));
+    EXPECT_EQ(c.email, "careful@example.com");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(rs.ok()) << rs.ToString();
 }
 
 TEST_F(PgSharingTest, ClaimedTokensAreSkippedByTheOtherProcessUntilCommit) {

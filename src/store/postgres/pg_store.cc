@@ -275,6 +275,9 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
       break;
     }
   }
+  // A job that went on after a failed statement leaves the transaction aborted, and COMMIT
+  // would quietly roll it back: the isolated rerun's RELEASE names that job.
+  if (!isolate && w.conn->InFailedTransaction()) job_failed = true;
   if ((job_failed || (events && events->failed())) && w.conn->ok()) {
     const bool events_failed = events && events->failed();
     if (events) events->Reset();
