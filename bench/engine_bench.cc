@@ -250,12 +250,10 @@ int Timers(int n, int spread_ms) {
   b.Enroll(a, n);
   // A slow enrollment (PostgreSQL, or two processes sharing the database) must not eat
   // into the lateness: when it ran close to the due time, the tokens are given a later one.
-  if (core::Millis now = core::SystemClock::Get().Now(); now > due - 5'000) {
-    due = now + 5'000;
-    SpreadDueTimes(b, a.id, n, due, spread_ms);
-  } else if (spread_ms > 0) {
-    SpreadDueTimes(b, a.id, n, due, spread_ms);
-  }
+  const core::Millis enrolled_at = core::SystemClock::Get().Now();
+  const bool retime = enrolled_at > due - 5'000;
+  if (retime) due = enrolled_at + 5'000;
+  if (retime || spread_ms > 0) SpreadDueTimes(b, a.id, n, due, spread_ms);
   engine::Scheduler scheduler(*b.store, *b.journeys, core::SystemClock::Get(), nullptr);
   b.hooks.wake_scheduler = [&](core::Millis at) { scheduler.Wake(at); };
   scheduler.Start();

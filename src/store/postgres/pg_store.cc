@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <random>
 
 #include "core/clock.h"
@@ -278,11 +279,15 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   // A job that went on after a failed statement leaves the transaction aborted, and COMMIT
   // would quietly roll it back: the isolated rerun's RELEASE names that job.
   if (!isolate && w.conn->InFailedTransaction()) job_failed = true;
-  if ((job_failed || (events && events->failed())) && w.conn->ok()) {
-    const bool events_failed = events && events->failed();
+  // Nothing of the group is committed: it runs again, without the event buffer when that
+  // failed, else in savepoints, where each job gets its own error.
+  auto rerun = [&](bool unbuffered) -> std::optional<Attempt> {
     if (events) events->Reset();
-    if (RollBack(w).ok())
-      return events_failed ? Attempt::kRerunUnbuffered : Attempt::kRerunIsolated;
+    if (!RollBack(w).ok()) return std::nullopt;
+    return unbuffered ? Attempt::kRerunUnbuffered : Attempt::kRerunIsolated;
+  };
+  if ((job_failed || (events && events->failed())) && w.conn->ok()) {
+    if (auto again = rerun(events && events->failed())) return *again;
   }
   // One round trip ends the group: the writes still deferred, the buffered events, the
   // notification and the COMMIT.
@@ -294,14 +299,11 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   }
   last.emplace_back("COMMIT", Params());
   Status commit = w.conn->QueryPipelined(last).status();
-  if (!commit.ok() && w.conn->InFailedTransaction()) {
-    // A write before the COMMIT failed, so nothing is committed: find whose it was by
-    // running the group again, without the event buffer or in savepoints.
-    const bool buffered = events && !events->empty();
-    if (events) events->Reset();
-    if ((buffered || !isolate) && RollBack(w).ok()) {
-      return buffered ? Attempt::kRerunUnbuffered : Attempt::kRerunIsolated;
-    }
+  // A write before the COMMIT failed (the transaction is left aborted). The last attempt,
+  // isolated and unbuffered, has no rerun left and fails as a failed COMMIT does.
+  const bool buffered = events && !events->empty();
+  if (!commit.ok() && w.conn->InFailedTransaction() && (buffered || !isolate)) {
+    if (auto again = rerun(buffered)) return *again;
   }
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
