@@ -2,7 +2,11 @@
 
 Creates a node-level automation (one NO_ACTION step), runs it, then sends the customers as
 batch packets from --sources threads, one source each: FIRST, MIDDLE…, LAST. Packet bodies
-are built before the clock starts. Writes accepted=, elapsed=, build= to --out.
+are built before the clock starts. A packet's 201 comes after it is stored durably; its
+customers are expanded into the automation in the background. After the last 201 the
+generator polls every source until it is ENABLED with nothing pending. Writes accepted=,
+elapsed= (until the last 201), enrolled=, enrolled_elapsed= (until every source is
+ENABLED) and build= to --out.
 """
 
 import argparse
@@ -74,12 +78,13 @@ def main():
     build = time.monotonic() - started
 
     accepted = [0] * a.sources
+    sources = [json.loads(p[0])["sourceUuid"] for p in plans]
 
     def run(i):
         c = http.client.HTTPConnection("127.0.0.1", a.port, timeout=600)
         for body in plans[i]:
             r = request(c, "POST", path + "/customers/batch", token, node, body)
-            accepted[i] = r["customers"]
+            accepted[i] = r["received"]
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(a.sources)]
     t0 = time.monotonic()
@@ -88,8 +93,18 @@ def main():
     for t in threads:
         t.join()
     elapsed = time.monotonic() - t0
+    enrolled = 0
+    for source in sources:
+        while True:
+            b = request(conn, "GET", path + "/customers/batch?sourceUuid=" + source, token, node)
+            if b["status"] == "ENABLED" and b["pending"] == 0:
+                enrolled += b["customers"]
+                break
+            time.sleep(0.02)
+    enrolled_elapsed = time.monotonic() - t0
     with open(a.out, "w") as f:
-        f.write("accepted=%d\nelapsed=%.3f\nbuild=%.3f\n" % (sum(accepted), elapsed, build))
+        f.write("accepted=%d\nelapsed=%.3f\nenrolled=%d\nenrolled_elapsed=%.3f\nbuild=%.3f\n" % (
+            sum(accepted), elapsed, enrolled, enrolled_elapsed, build))
 
 
 if __name__ == "__main__":

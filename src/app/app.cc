@@ -8,11 +8,12 @@
 #include "api/contactflow/contactflow_api.h"
 #include "api/leat/leat_api.h"
 #include "api/native/native_api.h"
-#include "core/crypto.h"
-#include "delivery/outbox_worker.h"
-#include "engine/scheduler.h"
 #include "api/system/system_routes.h"
 #include "api/tracking/tracking_routes.h"
+#include "core/crypto.h"
+#include "delivery/outbox_worker.h"
+#include "engine/batches.h"
+#include "engine/scheduler.h"
 #include "http/dispatcher.h"
 #include "http/server.h"
 #include "store/postgres/pg_store.h"
@@ -45,7 +46,8 @@ namespace {
 engine::EngineConfig EngineConfigFrom(const Config& config, std::string link_secret) {
   engine::EngineConfig c;
   c.public_base_url = config.public_base_url;
-  while (!c.public_base_url.empty() && c.public_base_url.back() == '/') c.public_base_url.pop_back();
+  while (!c.public_base_url.empty() && c.public_base_url.back() == '/')
+    c.public_base_url.pop_back();
   c.link_secret = std::move(link_secret);
   c.delivery_lease = static_cast<core::Millis>(config.delivery_lease_seconds) * 1000;
   return c;
@@ -78,19 +80,24 @@ core::Result<bool> EnsureDemoWorkspace(Engine& engine, const Config& config) {
     return core::Status::Ok();
   }));
   if (!existing.empty()) {
-    std::printf("Workspace '%s' (%s) exists; its credentials were printed when it was created.\n"
-                "Mint a new one with: rivulet credentials create --database %s --workspace %s "
-                "--kind apikey\n",
-                existing.front().name.c_str(), existing.front().uuid.c_str(),
-                config.database.c_str(), existing.front().uuid.c_str());
+    std::printf(
+        "Workspace '%s' (%s) exists; its credentials were printed when it was created.\n"
+        "Mint a new one with: rivulet credentials create --database %s --workspace %s "
+        "--kind apikey\n",
+        existing.front().name.c_str(), existing.front().uuid.c_str(), config.database.c_str(),
+        existing.front().uuid.c_str());
     return false;
   }
   RIVULET_ASSIGN_OR_RETURN(core::Workspace ws, engine.accounts.CreateWorkspace("Demo"));
   using K = core::CredentialKind;
-  RIVULET_ASSIGN_OR_RETURN(auto oauth, engine.accounts.CreateCredential(ws.id, K::kOAuthClient, false, "demo oauth"));
-  RIVULET_ASSIGN_OR_RETURN(auto apikey, engine.accounts.CreateCredential(ws.id, K::kApiKey, false, "demo api key"));
-  RIVULET_ASSIGN_OR_RETURN(auto pair, engine.accounts.CreateCredential(ws.id, K::kKeyPair, false, "demo key pair"));
-  RIVULET_ASSIGN_OR_RETURN(auto admin, engine.accounts.CreateCredential(0, K::kApiKey, true, "admin"));
+  RIVULET_ASSIGN_OR_RETURN(
+      auto oauth, engine.accounts.CreateCredential(ws.id, K::kOAuthClient, false, "demo oauth"));
+  RIVULET_ASSIGN_OR_RETURN(
+      auto apikey, engine.accounts.CreateCredential(ws.id, K::kApiKey, false, "demo api key"));
+  RIVULET_ASSIGN_OR_RETURN(
+      auto pair, engine.accounts.CreateCredential(ws.id, K::kKeyPair, false, "demo key pair"));
+  RIVULET_ASSIGN_OR_RETURN(auto admin,
+                           engine.accounts.CreateCredential(0, K::kApiKey, true, "admin"));
   std::printf(
       "\nCreated the demo workspace. These secrets are shown once; keep them.\n"
       "  workspace uuid      %s\n"
@@ -116,9 +123,10 @@ core::Status Serve(const Config& config, bool demo) {
   RIVULET_ASSIGN_OR_RETURN(std::string link_secret, LoadLinkSecret(*store));
   // One clock for every component: the system clock, or the test clock when enabled.
   core::OffsetClock test_clock;
-  const core::Clock& clock = config.test_clock ? static_cast<const core::Clock&>(test_clock)
-                                               : core::SystemClock::Get();
-  if (config.test_clock) spdlog::warn("test clock enabled: POST /v1/admin/clock/advance moves time");
+  const core::Clock& clock =
+      config.test_clock ? static_cast<const core::Clock&>(test_clock) : core::SystemClock::Get();
+  if (config.test_clock)
+    spdlog::warn("test clock enabled: POST /v1/admin/clock/advance moves time");
   Engine engine(*store, config, link_secret, clock);
   if (demo) RIVULET_RETURN_IF_ERROR(EnsureDemoWorkspace(engine, config).status());
 
@@ -135,20 +143,25 @@ core::Status Serve(const Config& config, bool demo) {
   delivery::OutboxOptions outbox_options;
   outbox_options.threads = config.delivery_threads;
   outbox_options.http_timeout_ms = config.webhook_timeout_seconds * 1000;
-  delivery::OutboxWorker outbox(*store, engine.journeys, clock, &engine.hooks,
-                                smtp, http_sender, outbox_options);
+  delivery::OutboxWorker outbox(*store, engine.journeys, clock, &engine.hooks, smtp, http_sender,
+                                outbox_options);
+  // Contactflow batch packets are accepted whole and expanded into held tokens here.
+  engine::BatchExpander batch_expander(*store, clock, engine.journeys, &engine.hooks);
   engine.hooks.wake_scheduler = [&scheduler](core::Millis at) { scheduler.Wake(at); };
   engine.hooks.wake_delivery = [&outbox] { outbox.Wake(); };
+  engine.hooks.wake_batches = [&batch_expander] { batch_expander.Wake(); };
   // Work another process made due (PostgreSQL NOTIFY); polling remains the safety net.
   auto* shared_db = dynamic_cast<store::postgres::PgStore*>(store.get());
   if (shared_db) {
-    shared_db->SetWorkListener([&scheduler, &outbox] {
+    shared_db->SetWorkListener([&scheduler, &outbox, &batch_expander] {
       scheduler.Wake(core::SystemClock::Get().Now());
       outbox.Wake();
+      batch_expander.Wake();
     });
   }
   scheduler.Start();
   outbox.Start();
+  batch_expander.Start();
 
   http::Metrics metrics;
   metrics.AddSource([&store = *store](std::string& out) {
@@ -166,26 +179,38 @@ core::Status Serve(const Config& config, bool demo) {
     out += "# TYPE rivulet_db_max_group_commit gauge\nrivulet_db_max_group_commit " +
            std::to_string(s.max_batch) + "\n";
   });
-  metrics.AddSource([&scheduler, &outbox](std::string& out) {
+  metrics.AddSource([&scheduler, &outbox, &batch_expander](std::string& out) {
     out += "# TYPE rivulet_engine_transitions_total counter\nrivulet_engine_transitions_total " +
            std::to_string(scheduler.transitions()) + "\n";
+    out +=
+        "# TYPE rivulet_engine_batch_packets_expanded_total counter\n"
+        "rivulet_engine_batch_packets_expanded_total " +
+        std::to_string(batch_expander.expanded()) + "\n";
     out += "# TYPE rivulet_delivery_sent_total counter\nrivulet_delivery_sent_total " +
            std::to_string(outbox.delivered()) + "\n";
     out += "# TYPE rivulet_delivery_failed_total counter\nrivulet_delivery_failed_total " +
            std::to_string(outbox.failed()) + "\n";
     out += "# TYPE rivulet_delivery_retries_total counter\nrivulet_delivery_retries_total " +
            std::to_string(outbox.retried()) + "\n";
-    out += "# TYPE rivulet_delivery_consecutive_failures gauge\n"
-           "rivulet_delivery_consecutive_failures " +
-           std::to_string(outbox.health().consecutive_failures) + "\n";
+    out +=
+        "# TYPE rivulet_delivery_consecutive_failures gauge\n"
+        "rivulet_delivery_consecutive_failures " +
+        std::to_string(outbox.health().consecutive_failures) + "\n";
   });
   http::AuthLimiter auth_limiter(core::SystemClock::Get(),
                                  {.per_client = config.auth_failures_per_client,
                                   .per_address = config.auth_failures_per_address});
-  api::Services services{*store,          engine.accounts,    engine.contacts,
-                         engine.events,   engine.automations, engine.journeys,
-                         metrics,         clock,              config.limits,
-                         &auth_limiter,   [&outbox] { return outbox.health(); }};
+  api::Services services{*store,
+                         engine.accounts,
+                         engine.contacts,
+                         engine.events,
+                         engine.automations,
+                         engine.journeys,
+                         metrics,
+                         clock,
+                         config.limits,
+                         &auth_limiter,
+                         [&outbox] { return outbox.health(); }};
   services.hooks = &engine.hooks;
   // The Contactflow face's outbound calls (batch notifications, test e-mails).
   api::contactflow::Worker contactflow_worker(smtp, http_sender);
@@ -220,6 +245,7 @@ core::Status Serve(const Config& config, bool demo) {
                options.threads, store::postgres::RedactUrl(config.database));
   server.Run();
   if (shared_db) shared_db->SetWorkListener(nullptr);
+  batch_expander.Stop();
   scheduler.Stop();
   outbox.Stop();
   contactflow_worker.Stop();

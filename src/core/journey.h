@@ -62,7 +62,7 @@ struct OutboxMessage {
   std::string step_uuid;
   std::string channel;  // "email", "sms", "webhook"
   std::string idempotency_key;
-  std::string payload_json;  // the rendered message
+  std::string payload_json;        // the rendered message
   std::string status = "pending";  // pending, sending, sent, failed, skipped
   int attempts = 0;
   Millis next_attempt_at = 0;
@@ -142,12 +142,27 @@ struct BatchSource {
   BatchStatus status = BatchStatus::kOpen;
   std::string notification_json;  // empty: none; else the face's notification object
   int64_t packets = 0;
+  int64_t received = 0;  // customers in the packets accepted so far (staged or expanded)
   int64_t accepted = 0;  // customers that entered (held tokens)
   int64_t rejected = 0;  // customers refused (uniqueToken, re-entry, unknown uuid)
   std::string last_error;
   Millis created_at = 0;
   Millis updated_at = 0;
   std::optional<Millis> closed_at;
+};
+
+// A packet of a batch source, durable but not yet expanded into held tokens. Packets of one
+// source are expanded in the order they were accepted; the LAST one closes the source.
+struct StagedPacket {
+  int64_t id = 0;
+  int64_t workspace_id = 0;
+  int64_t automation_id = 0;
+  int64_t source_id = 0;
+  std::string source_uuid;
+  bool last = false;
+  int64_t customers = 0;
+  std::string payload;  // the engine's encoding of the packet's customers
+  Millis created_at = 0;
 };
 
 }  // namespace rivulet::core

@@ -7,6 +7,7 @@
 
 #include "core/audience.h"
 #include "core/json_text.h"
+#include "core/thread_name.h"
 #include "core/uuid.h"
 
 namespace rivulet::engine {
@@ -107,6 +108,97 @@ Result<core::Token> EnrollHeld(store::WriteTxn& txn, Journeys& journeys, bool ev
   return journeys.Enroll(txn, a, contact, options, now, effects);
 }
 
+// Why the automation takes no customers now; empty when it does.
+std::string CustomersRefused(const core::Automation& a, core::Millis now) {
+  using S = core::AutomationStatus;
+  if (a.status != S::kRunning && a.status != S::kCommitted && a.status != S::kPaused) {
+    return std::string("automation is ") + core::AutomationStatusName(a.status) +
+           "; it takes no customers";
+  }
+  if (a.end_date && now > *a.end_date) return "automation has ended";
+  if (!a.EntryStep()) return "automation has no entry step";
+  return {};
+}
+
+// A staged packet's customers, as one JSON array (short keys: a packet holds up to 10,000).
+std::string EncodeCustomers(const BatchPacket& p) {
+  json::array out;
+  out.reserve(p.customers.size());
+  auto strings = [](const std::vector<std::string>& v) {
+    json::array a;
+    for (const auto& x : v) a.emplace_back(x);
+    return a;
+  };
+  for (size_t i = 0; i < p.customers.size(); ++i) {
+    const ContactInput& in = p.customers[i];
+    json::object o;
+    if (in.uuid) o["u"] = *in.uuid;
+    if (in.email) o["e"] = *in.email;
+    if (in.phone) o["p"] = *in.phone;
+    if (in.external_id) o["x"] = *in.external_id;
+    if (in.attributes_json) o["a"] = *in.attributes_json;
+    if (in.tags) o["t"] = strings(*in.tags);
+    if (!in.add_tags.empty()) o["ta"] = strings(in.add_tags);
+    if (!in.remove_tags.empty()) o["tr"] = strings(in.remove_tags);
+    if (in.timezone) o["z"] = *in.timezone;
+    if (i < p.run_data_json.size() && p.run_data_json[i] != "{}") o["r"] = p.run_data_json[i];
+    out.emplace_back(std::move(o));
+  }
+  return json::serialize(out);
+}
+
+Status DecodeCustomers(const std::string& payload, BatchPacket& p) {
+  std::error_code ec;
+  json::value v = json::parse(payload, ec);
+  if (ec || !v.is_array()) return core::Internal("staged packet is not a JSON array");
+  auto text = [](const json::object& o, const char* k) -> std::optional<std::string> {
+    const json::value* x = o.if_contains(k);
+    if (!x || !x->is_string()) return std::nullopt;
+    return std::string(x->as_string());
+  };
+  auto strings = [](const json::object& o, const char* k) {
+    std::vector<std::string> out;
+    if (const json::value* x = o.if_contains(k); x && x->is_array()) {
+      for (const json::value& e : x->as_array()) {
+        if (e.is_string()) out.emplace_back(e.as_string());
+      }
+    }
+    return out;
+  };
+  for (const json::value& c : v.as_array()) {
+    if (!c.is_object()) return core::Internal("staged customer is not a JSON object");
+    const json::object& o = c.as_object();
+    ContactInput in;
+    in.uuid = text(o, "u");
+    in.email = text(o, "e");
+    in.phone = text(o, "p");
+    in.external_id = text(o, "x");
+    in.attributes_json = text(o, "a");
+    if (o.contains("t")) in.tags = strings(o, "t");
+    in.add_tags = strings(o, "ta");
+    in.remove_tags = strings(o, "tr");
+    in.timezone = text(o, "z");
+    p.customers.push_back(std::move(in));
+    p.run_data_json.push_back(text(o, "r").value_or("{}"));
+  }
+  return Status::Ok();
+}
+
+// The LAST packet is expanded: its source's held tokens are released and the source is
+// ENABLED, with its notification queued.
+Status CloseSource(store::WriteTxn& txn, const core::Automation& a, BatchSource& src,
+                   core::Millis now, Effects& effects) {
+  core::Millis wake = a.start_date ? std::max(now, *a.start_date) : now;
+  RIVULET_ASSIGN_OR_RETURN(int64_t released, txn.ReleaseHeldTokens(a.id, src.uuid, wake));
+  if (released > 0) effects.WakeAt(wake);
+  bool errors = src.rejected > 0;
+  src.status = src.notification_json.empty() ? BatchStatus::kEnabled
+                                             : (errors ? BatchStatus::kEnabledErrorNotifying
+                                                       : BatchStatus::kEnabledOkNotifying);
+  if (src.notification_json.empty()) return Status::Ok();
+  return QueueNotification(txn, a, src, now, effects);
+}
+
 }  // namespace
 
 void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPacket packet,
@@ -116,24 +208,18 @@ void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPac
                     .WithField("customers", "at most 10000"));
   }
   core::Millis now = clock_.Now();
-  Journeys* journeys = &journeys_;
-  store::WriteHint hint{ws, {}};
-  for (const ContactInput& in : packet.customers) Contacts::AddToHint(hint, in);
+  // Encoded here, on the caller's thread: the writer only stores it.
+  auto payload = std::make_shared<std::string>(EncodeCustomers(packet));
+  packet.customers.clear();
   WriteWithEffects<BatchSource>(
       store_, hooks_,
-      [ws, automation_uuid, packet = std::move(packet), now, journeys](
+      [ws, automation_uuid, packet = std::move(packet), payload, now](
           store::WriteTxn& txn, Effects& effects) -> Result<BatchSource> {
         RIVULET_ASSIGN_OR_RETURN(core::Automation a, txn.FindAutomation(ws, automation_uuid));
         // The automation itself refusing customers fails the packet as a whole.
-        using S = core::AutomationStatus;
-        if (a.status != S::kRunning && a.status != S::kCommitted && a.status != S::kPaused) {
-          return core::FailedPrecondition(std::string("automation is ") +
-                                          core::AutomationStatusName(a.status) +
-                                          "; it takes no customers");
+        if (std::string refused = CustomersRefused(a, now); !refused.empty()) {
+          return core::FailedPrecondition(refused);
         }
-        if (a.end_date && now > *a.end_date)
-          return core::FailedPrecondition("automation has ended");
-        if (!a.EntryStep()) return core::FailedPrecondition("automation has no entry step");
         BatchSource src;
         auto found = txn.FindBatchSource(ws, a.id, packet.source_uuid);
         if (packet.kind == BatchPacket::Kind::kFirst) {
@@ -167,46 +253,151 @@ void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPac
           if (!packet.label.empty()) src.label = packet.label;
           if (!packet.notification_json.empty()) src.notification_json = packet.notification_json;
         }
-        RIVULET_ASSIGN_OR_RETURN(bool events_react, ContactCreationReacts(txn, ws));
-        EnrollOptions options;
-        options.source_uuid = src.uuid;
-        options.held = true;
-        for (size_t i = 0; i < packet.customers.size(); ++i) {
-          options.run_data_json =
-              i < packet.run_data_json.size() ? packet.run_data_json[i] : std::string("{}");
-          auto token = EnrollHeld(txn, *journeys, events_react, a, packet.customers[i], options,
-                                  now, effects);
-          if (token.ok()) {
-            ++src.accepted;
-            continue;
-          }
-          core::Code code = token.status().code();
-          if (code != core::Code::kFailedPrecondition && code != core::Code::kNotFound) {
-            return token.status();
-          }
-          ++src.rejected;
-          src.last_error = "customers[" + std::to_string(i) + "]: " + token.status().message();
-        }
+        core::StagedPacket staged;
+        staged.workspace_id = ws;
+        staged.automation_id = a.id;
+        staged.source_id = src.id;
+        staged.source_uuid = src.uuid;
+        staged.last = packet.kind == BatchPacket::Kind::kLast;
+        staged.customers = static_cast<int64_t>(packet.run_data_json.size());
+        staged.payload = *payload;
+        staged.created_at = now;
+        RIVULET_RETURN_IF_ERROR(txn.InsertStagedPacket(staged));
+        effects.PacketStaged();
         ++src.packets;
+        src.received += staged.customers;
         src.updated_at = now;
-        if (packet.kind == BatchPacket::Kind::kLast) {
+        if (staged.last) {
           src.status = BatchStatus::kClosed;
           src.closed_at = now;
-          core::Millis wake = a.start_date ? std::max(now, *a.start_date) : now;
-          RIVULET_ASSIGN_OR_RETURN(int64_t released, txn.ReleaseHeldTokens(a.id, src.uuid, wake));
-          if (released > 0) effects.WakeAt(wake);
-          bool errors = src.rejected > 0;
-          src.status = src.notification_json.empty() ? BatchStatus::kEnabled
-                                                     : (errors ? BatchStatus::kEnabledErrorNotifying
-                                                               : BatchStatus::kEnabledOkNotifying);
-          if (!src.notification_json.empty()) {
-            RIVULET_RETURN_IF_ERROR(QueueNotification(txn, a, src, now, effects));
-          }
         }
         RIVULET_RETURN_IF_ERROR(txn.UpdateBatchSource(src));
         return src;
       },
-      std::move(done), std::move(hint));
+      std::move(done));
+}
+
+Result<bool> Batches::Expand(std::optional<int64_t> reject_whole, const std::string& reason,
+                             int64_t* claimed) {
+  core::Millis now = clock_.Now();
+  Journeys* journeys = &journeys_;
+  return WaitFor<bool>([&](Callback<bool> done) {
+    WriteWithEffects<bool>(
+        store_, hooks_,
+        [now, journeys, reject_whole, reason, claimed](store::WriteTxn& txn,
+                                                       Effects& effects) -> Result<bool> {
+          RIVULET_ASSIGN_OR_RETURN(auto staged, txn.ClaimStagedPacket());
+          if (!staged) return false;
+          *claimed = staged->id;
+          RIVULET_RETURN_IF_ERROR(txn.DeleteStagedPacket(staged->id));
+          RIVULET_ASSIGN_OR_RETURN(core::Automation a,
+                                   txn.FindAutomationById(staged->automation_id));
+          RIVULET_ASSIGN_OR_RETURN(BatchSource src, txn.FindBatchSource(staged->workspace_id, a.id,
+                                                                        staged->source_uuid));
+          std::string refused = reject_whole == staged->id ? "cannot be expanded: " + reason
+                                                           : CustomersRefused(a, now);
+          if (refused.empty()) {
+            BatchPacket packet;
+            RIVULET_RETURN_IF_ERROR(DecodeCustomers(staged->payload, packet));
+            RIVULET_ASSIGN_OR_RETURN(bool events_react, ContactCreationReacts(txn, a.workspace_id));
+            EnrollOptions options;
+            options.source_uuid = src.uuid;
+            options.held = true;
+            for (size_t i = 0; i < packet.customers.size(); ++i) {
+              options.run_data_json = packet.run_data_json[i];
+              auto token = EnrollHeld(txn, *journeys, events_react, a, packet.customers[i], options,
+                                      now, effects);
+              if (token.ok()) {
+                ++src.accepted;
+                continue;
+              }
+              core::Code code = token.status().code();
+              if (code != core::Code::kFailedPrecondition && code != core::Code::kNotFound) {
+                return token.status();
+              }
+              ++src.rejected;
+              src.last_error = "customers[" + std::to_string(i) + "]: " + token.status().message();
+            }
+          } else {
+            src.rejected += staged->customers;
+            src.last_error =
+                "a packet of " + std::to_string(staged->customers) + " customers: " + refused;
+          }
+          src.updated_at = now;
+          if (staged->last) RIVULET_RETURN_IF_ERROR(CloseSource(txn, a, src, now, effects));
+          RIVULET_RETURN_IF_ERROR(txn.UpdateBatchSource(src));
+          return true;
+        },
+        std::move(done));
+  });
+}
+
+Result<bool> Batches::ExpandNext() {
+  int64_t claimed = 0;
+  auto expanded = Expand(std::nullopt, "", &claimed);
+  if (expanded.ok() || expanded.status().retryable() || claimed == 0) return expanded;
+  // A lasting failure would fail again on every attempt and hold up the packets behind it.
+  std::string reason = expanded.status().message();
+  spdlog::error("batch packet {} cannot be expanded ({}); its customers are rejected", claimed,
+                reason);
+  return Expand(claimed, reason, &claimed);
+}
+
+Result<int> Batches::ExpandStagedNow() {
+  int n = 0;
+  for (;;) {
+    RIVULET_ASSIGN_OR_RETURN(bool expanded, ExpandNext());
+    if (!expanded) return n;
+    ++n;
+  }
+}
+
+void BatchExpander::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  woken_ = true;  // packets a previous run left staged
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void BatchExpander::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void BatchExpander::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void BatchExpander::Loop() {
+  core::NameThisThread("rivulet-batches");
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(poll_), [this] { return stop_ || woken_; });
+    if (stop_) break;
+    woken_ = false;
+    lock.unlock();
+    for (;;) {
+      auto expanded = batches_.ExpandNext();
+      if (!expanded.ok()) {
+        spdlog::warn("batch expansion: {}; retrying", expanded.status().ToString());
+        break;
+      }
+      if (!*expanded) break;
+      ++expanded_;
+      std::lock_guard check(mu_);
+      if (stop_) break;
+    }
+    lock.lock();
+  }
 }
 
 void Batches::DeleteOpen(int64_t ws, const std::string& automation_uuid,

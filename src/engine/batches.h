@@ -1,9 +1,13 @@
 #ifndef RIVULET_ENGINE_BATCHES_H_
 #define RIVULET_ENGINE_BATCHES_H_
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/journey.h"
@@ -43,11 +47,13 @@ Result<core::BatchSource> RecordBatchNotification(store::WriteTxn& txn, int64_t 
                                                   const std::string& detail, core::Millis now);
 
 // Batch enrollment (Contactflow customer batches): a FIRST packet opens a source, MIDDLE
-// packets append, LAST appends and closes it. Every customer becomes a held token of the
-// automation (entered, counted, but not due); closing releases them all at once, so none
-// starts before the whole batch is in. An OPEN source may be deleted with its tokens.
-// Each packet commits in one transaction (all of its customers or none). Thread-safe;
-// callbacks run on a store thread after the commit.
+// packets append, LAST appends and closes it. A packet is accepted by storing it whole (one
+// row, one transaction) and expanded later, in the background, in the order packets were
+// accepted: every customer becomes a held token of the automation (entered, counted, but not
+// due), and expanding the LAST packet releases them all at once, so none starts before the
+// whole batch is in. An OPEN source may be deleted with its packets and tokens.
+// Each packet's expansion commits in one transaction (all of its customers or none).
+// Thread-safe; callbacks run on a store thread after the commit.
 class Batches {
  public:
   static constexpr size_t kMaxPacket = 10'000;
@@ -58,15 +64,26 @@ class Batches {
 
   // FIRST on an existing source → AlreadyExists; MIDDLE/LAST on an unknown source →
   // NotFound, on a closed one → FailedPrecondition. The automation must take customers
-  // (COMMITTED, RUNNING or PAUSED). Returns the source after the packet: OPEN, or on LAST
-  // ENABLED (no notification) or ENABLED_{OK,ERROR}_NOTIFYING (ERROR when some customers
-  // were refused) with the notification queued in the outbox; an e-mail notification on a
-  // workspace without SMTP setting or sender is ENABLED_{OK,ERROR}_NOT_NOTIFIED at once.
+  // (COMMITTED, RUNNING or PAUSED). Returns the source after the packet: OPEN, or CLOSED
+  // after LAST. Expanding the LAST packet makes it ENABLED (no notification) or
+  // ENABLED_{OK,ERROR}_NOTIFYING (ERROR when some customers were refused) with the
+  // notification queued in the outbox; an e-mail notification on a workspace without SMTP
+  // setting or sender is ENABLED_{OK,ERROR}_NOT_NOTIFIED at once.
   void AddPacket(int64_t workspace_id, const std::string& automation_uuid, BatchPacket packet,
                  Callback<core::BatchSource> done);
 
-  // Deletes an OPEN source and its held tokens (their entered counters are taken back).
-  // FailedPrecondition once the source is closed.
+  // Expands the oldest staged packet that may go next (see WriteTxn::ClaimStagedPacket) in
+  // one transaction; true when there was one. A customer the automation refuses now (it
+  // stopped, uniqueToken, …) counts as rejected. A packet that cannot be expanded for any
+  // other lasting reason is rejected whole, so one bad packet never blocks the others.
+  Result<bool> ExpandNext();
+
+  // Expands staged packets until none is left; returns how many. For tests and the
+  // BatchExpander.
+  Result<int> ExpandStagedNow();
+
+  // Deletes an OPEN source, its staged packets and its held tokens (their entered counters
+  // are taken back). FailedPrecondition once the source is closed.
   void DeleteOpen(int64_t workspace_id, const std::string& automation_uuid,
                   const std::string& source_uuid, Callback<bool> done);
 
@@ -77,10 +94,43 @@ class Batches {
                           Callback<core::BatchSource> done);
 
  private:
+  // One expansion transaction; reject_whole: the packet with this id is rejected for reason,
+  // not expanded (it failed before with a lasting error). Sets *claimed to the packet's id.
+  Result<bool> Expand(std::optional<int64_t> reject_whole, const std::string& reason,
+                      int64_t* claimed);
+
   store::Store& store_;
   const core::Clock& clock_;
   Journeys& journeys_;
   const EngineHooks* hooks_;
+};
+
+// Expands staged packets in the background: woken after a packet is staged, and polling for
+// packets that another process staged or that a crash left behind.
+class BatchExpander {
+ public:
+  BatchExpander(store::Store& store, const core::Clock& clock, Journeys& journeys,
+                const EngineHooks* hooks, core::Millis poll = 1000)
+      : batches_(store, clock, journeys, hooks), poll_(poll) {}
+  ~BatchExpander() { Stop(); }
+
+  void Start();
+  void Stop();  // finishes the packet in progress
+  void Wake();  // thread-safe
+
+  uint64_t expanded() const { return expanded_; }
+
+ private:
+  void Loop();
+
+  Batches batches_;
+  core::Millis poll_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+  std::atomic<uint64_t> expanded_{0};
 };
 
 }  // namespace rivulet::engine

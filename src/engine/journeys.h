@@ -30,18 +30,21 @@ class Effects {
   // Remembers the earliest new wake-up time and whether messages were queued.
   void WakeAt(core::Millis t);
   void MessageQueued() { messages_queued_ = true; }
+  void PacketStaged() { packets_staged_ = true; }
 
   // Writes the accumulated counters; call once before the transaction ends.
   Status Flush(store::WriteTxn& txn);
 
   std::optional<core::Millis> earliest_wake() const { return earliest_wake_; }
   bool messages_queued() const { return messages_queued_; }
+  bool packets_staged() const { return packets_staged_; }
   int64_t transitions = 0;
 
  private:
   std::map<std::tuple<int64_t, std::string, std::string>, int64_t> counters_;
   std::optional<core::Millis> earliest_wake_;
   bool messages_queued_ = false;
+  bool packets_staged_ = false;
 };
 
 // Counter names, shared by every face's statistics.
@@ -172,9 +175,11 @@ class Journeys {
 struct EngineHooks {
   std::function<void(core::Millis)> wake_scheduler;  // a token is due at this time
   std::function<void()> wake_delivery;               // messages were queued
+  std::function<void()> wake_batches;                // batch packets were staged
   void After(const Effects& effects) const {
     if (effects.earliest_wake() && wake_scheduler) wake_scheduler(*effects.earliest_wake());
     if (effects.messages_queued() && wake_delivery) wake_delivery();
+    if (effects.packets_staged() && wake_batches) wake_batches();
   }
 };
 

@@ -239,6 +239,13 @@ class WriteTxn : public virtual ReadTxn {
                                             core::Millis wake_at) = 0;
   virtual Result<int64_t> DeleteHeldTokens(int64_t automation_id,
                                            const std::string& source_uuid) = 0;
+  // Staged packets; deleting a source deletes its packets.
+  virtual Status InsertStagedPacket(core::StagedPacket& p) = 0;
+  // The oldest packet that is the oldest of its source, locked with its source for this
+  // transaction; packets whose packet or source row another writer holds are skipped.
+  // nullopt when there is none to expand.
+  virtual Result<std::optional<core::StagedPacket>> ClaimStagedPacket() = 0;
+  virtual Status DeleteStagedPacket(int64_t id) = 0;
 
   virtual Status InsertAudience(core::Audience& a) = 0;
   virtual Status InsertUnsubscribeGroup(core::UnsubscribeGroup& g) = 0;

@@ -54,6 +54,23 @@ class BatchesTest : public testing::JourneyFixture {
         [&](Callback<bool> done) { batches_->DeleteOpen(ws_, f.uuid(), source, std::move(done)); });
   }
 
+  // Expands every staged packet, as the BatchExpander does in the background.
+  int Expand() {
+    auto n = batches_->ExpandStagedNow();
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : -1;
+  }
+
+  BatchSource Source(const Flow& f) {
+    BatchSource src;
+    Status read = store_->Read([&](store::ReadTxn& txn) -> Status {
+      RIVULET_ASSIGN_OR_RETURN(src, txn.FindBatchSource(ws_, f.automation.id, source_));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(read.ok()) << read.ToString();
+    return src;
+  }
+
   std::unique_ptr<Batches> batches_;
   const std::string source_ = "0190a0a0-0000-7000-8000-000000000001";
 };
@@ -63,9 +80,16 @@ TEST_F(BatchesTest, CustomersStartOnlyWhenTheLastPacketCloses) {
   auto first = Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"}));
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->status, BatchStatus::kOpen);
+  EXPECT_EQ(first->received, 2);
+  EXPECT_EQ(first->accepted, 0);  // staged: no token yet
+  EXPECT_TRUE(Tokens(f).empty());
+  EXPECT_EQ(Expand(), 1);
   auto middle = Add(f, Packet(BatchPacket::Kind::kMiddle, source_, {"c"}));
   ASSERT_TRUE(middle.ok()) << middle.status().ToString();
-  EXPECT_EQ(middle->accepted, 3);
+  EXPECT_EQ(middle->received, 3);
+  EXPECT_EQ(middle->accepted, 2);
+  EXPECT_EQ(Expand(), 1);
+  EXPECT_EQ(Source(f).accepted, 3);
 
   // However long the batch stays open, its tokens do not run.
   AdvanceAndPump(3600 * kSecond);
@@ -80,9 +104,15 @@ TEST_F(BatchesTest, CustomersStartOnlyWhenTheLastPacketCloses) {
 
   auto last = Add(f, Packet(BatchPacket::Kind::kLast, source_, {"d"}));
   ASSERT_TRUE(last.ok()) << last.status().ToString();
-  EXPECT_EQ(last->status, BatchStatus::kEnabled);
+  EXPECT_EQ(last->status, BatchStatus::kClosed);
   EXPECT_EQ(last->packets, 3);
   EXPECT_TRUE(last->closed_at.has_value());
+  // Closed, but nothing starts before the LAST packet is expanded too.
+  AdvanceAndPump(60 * kSecond);
+  EXPECT_EQ(Counter(f, "", "completed"), 0);
+  EXPECT_EQ(Expand(), 1);
+  EXPECT_EQ(Source(f).status, BatchStatus::kEnabled);
+  EXPECT_EQ(Source(f).accepted, 4);
   Pump();
   auto done = Tokens(f);
   ASSERT_EQ(done.size(), 4u);
@@ -102,7 +132,9 @@ TEST_F(BatchesTest, PacketsOutOfOrderAreRefusedAndChangeNothing) {
   EXPECT_EQ(late.status().code(), core::Code::kFailedPrecondition);
   auto del = DeleteOpen(f, source_);
   EXPECT_EQ(del.status().code(), core::Code::kFailedPrecondition);
+  EXPECT_EQ(Expand(), 2);
   EXPECT_EQ(Tokens(f).size(), 1u);
+  EXPECT_EQ(Source(f).received, 1);
 }
 
 TEST_F(BatchesTest, DraftAutomationTakesNoBatch) {
@@ -115,8 +147,14 @@ TEST_F(BatchesTest, DraftAutomationTakesNoBatch) {
 TEST_F(BatchesTest, DeletingAnOpenBatchRemovesItsTokensAndCounts) {
   Flow f = LaunchTag();
   ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b", "c"})).ok());
+  EXPECT_EQ(Expand(), 1);
+  // A packet still staged goes with the source too.
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kMiddle, source_, {"d"})).ok());
+  EXPECT_EQ(Tokens(f).size(), 3u);
+  EXPECT_EQ(Counter(f, "", "entered"), 3);
   auto del = DeleteOpen(f, source_);
   ASSERT_TRUE(del.ok()) << del.status().ToString();
+  EXPECT_EQ(Expand(), 0);
   EXPECT_TRUE(Tokens(f).empty());
   EXPECT_EQ(Counter(f, "", "entered"), 0);
   EXPECT_EQ(Counter(f, "tag", "entered"), 0);
@@ -129,12 +167,14 @@ TEST_F(BatchesTest, RefusedCustomersMakeAnErrorBatchAndNotificationIsRecorded) {
   ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "a", "b"},
                             R"({"type":"WEBHOOK","url":"http://x"})"))
                   .ok());
-  auto last = Add(f, Packet(BatchPacket::Kind::kLast, source_, {}));
-  ASSERT_TRUE(last.ok()) << last.status().ToString();
-  EXPECT_EQ(last->status, BatchStatus::kEnabledErrorNotifying);
-  EXPECT_EQ(last->accepted, 2);
-  EXPECT_EQ(last->rejected, 1);
-  EXPECT_NE(last->last_error.find("customers[1]"), std::string::npos) << last->last_error;
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {})).ok());
+  EXPECT_EQ(Expand(), 2);
+  BatchSource last = Source(f);
+  EXPECT_EQ(last.status, BatchStatus::kEnabledErrorNotifying);
+  EXPECT_EQ(last.received, 3);
+  EXPECT_EQ(last.accepted, 2);
+  EXPECT_EQ(last.rejected, 1);
+  EXPECT_NE(last.last_error.find("customers[1]"), std::string::npos) << last.last_error;
   auto recorded = testing::Await<BatchSource>([&](Callback<BatchSource> done) {
     batches_->RecordNotification(ws_, f.automation.id, source_, false, "HTTP 500", std::move(done));
   });
@@ -153,15 +193,15 @@ TEST_F(BatchesTest, NotificationIsAnOutboxMessageThatSurvivesACrash) {
   ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"},
                             R"({"type":"WEBHOOK","url":")" + url + R"("})"))
                   .ok());
-  auto last = Add(f, Packet(BatchPacket::Kind::kLast, source_, {"c"}));
-  ASSERT_TRUE(last.ok()) << last.status().ToString();
-  EXPECT_EQ(last->status, BatchStatus::kEnabledOkNotifying);
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {"c"})).ok());
+  EXPECT_EQ(Expand(), 2);
+  EXPECT_EQ(Source(f).status, BatchStatus::kEnabledOkNotifying);
   // The process claims the message and dies before recording the outcome.
   std::vector<core::OutboxMessage> claimed;
   ASSERT_TRUE(store_
                   ->WriteAndWait([&](store::WriteTxn& txn) -> Status {
-                    RIVULET_ASSIGN_OR_RETURN(claimed, txn.ClaimOutbox(clock_.Now(), 10,
-                                                                      clock_.Now() + 60 * kSecond));
+                    RIVULET_ASSIGN_OR_RETURN(
+                        claimed, txn.ClaimOutbox(clock_.Now(), 10, clock_.Now() + 60 * kSecond));
                     return Status::Ok();
                   })
                   .ok());
@@ -205,23 +245,73 @@ TEST_F(BatchesTest, NewContactsStillStartContactCreatedAutomations) {
   Flow f = LaunchTag();
   ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"})).ok());
   ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {"c"})).ok());
+  EXPECT_EQ(Expand(), 2);
   Pump();
   EXPECT_EQ(Tokens(welcome).size(), 3u);
   EXPECT_EQ(Tokens(f).size(), 3u);
   EXPECT_EQ(Counter(welcome, "", "completed"), 3);
 }
 
-TEST_F(BatchesTest, HeldTokensSurviveARestart) {
+TEST_F(BatchesTest, StagedPacketsAndHeldTokensSurviveARestart) {
   Flow f = LaunchTag();
   ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"})).ok());
+  EXPECT_EQ(Expand(), 1);
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kMiddle, source_, {"c"})).ok());
+  // The process dies with one packet expanded and one staged.
   batches_.reset();
   Restart();
   batches_ = std::make_unique<Batches>(*store_, clock_, *journeys_, &hooks_);
   AdvanceAndPump(60 * kSecond);
   EXPECT_EQ(Tokens(f).size(), 2u);
+  EXPECT_EQ(Expand(), 1);
+  EXPECT_EQ(Tokens(f).size(), 3u);
   ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {})).ok());
+  EXPECT_EQ(Expand(), 1);
   Pump();
-  for (const auto& t : Tokens(f)) EXPECT_EQ(t.status, core::TokenStatus::kCompleted);
+  auto done = Tokens(f);
+  ASSERT_EQ(done.size(), 3u);
+  for (const auto& t : done) EXPECT_EQ(t.status, core::TokenStatus::kCompleted);
+}
+
+TEST_F(BatchesTest, AnAutomationArchivedBeforeExpansionRejectsThePacket) {
+  Flow f = LaunchTag();
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"},
+                            R"({"type":"WEBHOOK","url":"http://x"})"))
+                  .ok());
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {"c"})).ok());
+  ASSERT_TRUE(SetStatus(f, core::AutomationStatus::kToArchive).ok());
+  EXPECT_EQ(Expand(), 2);
+  EXPECT_TRUE(Tokens(f).empty());
+  BatchSource src = Source(f);
+  EXPECT_EQ(src.status, BatchStatus::kEnabledErrorNotifying);
+  EXPECT_EQ(src.rejected, 3);
+  EXPECT_NE(src.last_error.find("takes no customers"), std::string::npos) << src.last_error;
+}
+
+// A packet that fails to expand for a lasting reason is rejected whole; the packets behind it
+// are not held up.
+TEST_F(BatchesTest, AnUnreadablePacketIsRejectedAndTheNextOnesGoOn) {
+  Flow f = LaunchTag();
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, {"a", "b"})).ok());
+  ASSERT_TRUE(store_
+                  ->WriteAndWait([](store::WriteTxn& txn) -> Status {
+                    RIVULET_ASSIGN_OR_RETURN(auto staged, txn.ClaimStagedPacket());
+                    if (!staged) return core::Internal("nothing staged");
+                    RIVULET_RETURN_IF_ERROR(txn.DeleteStagedPacket(staged->id));
+                    staged->payload = "{not json";
+                    return txn.InsertStagedPacket(*staged);
+                  })
+                  .ok());
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {"c"})).ok());
+  EXPECT_EQ(Expand(), 2);
+  BatchSource src = Source(f);
+  EXPECT_EQ(src.status, BatchStatus::kEnabled);
+  EXPECT_EQ((std::pair{src.accepted, src.rejected}), (std::pair<int64_t, int64_t>{1, 2}));
+  EXPECT_NE(src.last_error.find("cannot be expanded"), std::string::npos) << src.last_error;
+  Pump();
+  auto done = Tokens(f);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].status, core::TokenStatus::kCompleted);
 }
 
 }  // namespace

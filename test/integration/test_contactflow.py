@@ -132,6 +132,18 @@ class ContactflowBase(RivuletTestCase):
         r = self.cf(node).get(BASE + "/tokens" + ("?" + qs if qs else ""))
         return self.check(r, 200, "get", "/tokens")
 
+    def source(self, c, a, src):
+        """The batch source (GET …/customers/batch?sourceUuid=, Rivulet's addition)."""
+        r = c.get(BASE + "/automations/%s/customers/batch?sourceUuid=%s" % (a["uuid"], src))
+        return self.check(r, 200, "get", "/automations/{automationUuid}/customers/batch")
+
+    def expanded(self, c, a, src, status=None):
+        """Waits until every accepted packet of the source is expanded (and, given a status,
+        until the source has it); returns the source."""
+        return wait_until(lambda: (lambda b: b if b["pending"] == 0 and (
+            status is None or b["status"] == status) else None)(self.source(c, a, src)),
+            timeout=120, interval=0.05, what="batch source expanded")
+
 
 class AuthAndErrorsTest(ContactflowBase):
     def test_requires_an_oauth_bearer_token(self):
@@ -171,7 +183,7 @@ class AuthAndErrorsTest(ContactflowBase):
             "/automations/reports": {"get"}, "/automations/categories": {"get"},
             "/automations/{automationUuid}/customers": {"post"},
             "/automations/{automationUuid}/customers/{customerUuid}": {"delete"},
-            "/automations/{automationUuid}/customers/batch": {"post", "delete"},
+            "/automations/{automationUuid}/customers/batch": {"get", "post", "delete"},
             "/tokens/{tokenUuid}": {"get"}, "/tokens": {"get"}, "/tokens/reports": {"get"},
             "/external-contents/email-designer": {"get"}, "/external-contents/mail-models": {"get"},
             "/external-contents/sms-models": {"get"},
@@ -666,11 +678,17 @@ class BatchTest(ContactflowBase):
         self.assertEqual(r["status"], "OPEN")
         self.assertCfError(self.batch(c, a, "FIRST", src, [{"userPk": "b"}]), 409, "sourceUuid")
         r = self.check(self.batch(c, a, "LAST", src, [{"userPk": "b"}]), 201)
-        self.assertEqual(r["status"], "ENABLED")
+        self.assertEqual((r["status"], r["received"]), ("CLOSED", 2))
         self.assertEqual(r["sourceLabel"], "feed")
         self.assertCfError(self.batch(c, a, "MIDDLE", src, [{"userPk": "c"}]), 409, "packet")
         dpath = BASE + "/automations/%s/customers/batch?sourceUuid=%s" % (a["uuid"], src)
         self.assertCfError(c.delete(dpath), 409, "sourceUuid")
+        done = self.expanded(c, a, src, "ENABLED")
+        self.assertEqual((done["received"], done["customers"], done["rejected"]), (2, 2, 0))
+        self.assertCfError(c.get(dpath.replace(src, new_uuid())), 404)
+        self.assertCfError(c.get(dpath.replace(src, "nope")), 400, "sourceUuid")
+        self.assertCfError(c.get(BASE + "/automations/%s/customers/batch" % a["uuid"]), 400,
+                           "sourceUuid")
         self.assertCfError(c.delete(BASE + "/automations/%s/customers/batch" % a["uuid"]), 400,
                            "sourceUuid")
         self.assertCfError(c.delete(BASE + "/automations/%s/customers/batch?sourceUuid=%s"
@@ -683,6 +701,7 @@ class BatchTest(ContactflowBase):
         src = new_uuid()
         self.check(self.batch(c, a, "FIRST", src, [{"userPk": "h%d" % i} for i in range(5)]), 201)
         self.check(self.batch(c, a, "MIDDLE", src, [{"userPk": "h%d" % i} for i in range(5, 8)]), 201)
+        self.assertEqual(self.expanded(c, a, src)["customers"], 8)
         held = self.tokens(node, automationUuid=a["uuid"])
         self.assertEqual(held["page"]["totalElements"], 8)
         self.assertEqual({t["status"] for t in held["elements"]}, {"HELD"})
@@ -706,9 +725,11 @@ class BatchTest(ContactflowBase):
         started = time.monotonic()
         r = self.check(self.batch(c, a, "FIRST", src, customers), 201)
         took = time.monotonic() - started
-        self.assertEqual(r["customers"], 10000)
+        self.assertEqual(r["received"], 10000)
         r = self.check(self.batch(c, a, "LAST", src, []), 201)
-        self.assertEqual(r["status"], "ENABLED")
+        self.assertEqual(r["status"], "CLOSED")
+        done = self.expanded(c, a, src, "ENABLED")
+        self.assertEqual(done["customers"], 10000)
         wait_until(lambda: self.tokens(node, aggregatedStatus="COMPLETED")["page"]["totalElements"]
                    == 10000, timeout=120, interval=0.5, what="10,000 tokens completed")
         print("10,000-customer packet accepted in %.2fs (debug build)" % took)
@@ -762,9 +783,10 @@ class JourneyTest(ContactflowBase):
             r = self.check(self.batch_post(c, a, packet, src, customers, **extra), 201)
             if packet != "LAST":
                 self.assertEqual(r["status"], "OPEN")
+                self.expanded(c, a, src)
                 self.assertEqual({t["status"] for t in self.tokens(node, automationUuid=a["uuid"])[
                     "elements"] if t["userPk"].startswith("b")}, {"HELD"})
-        self.assertEqual(r["status"], "ENABLED_OK_NOTIFYING")
+        self.assertEqual(r["status"], "CLOSED")
         note = wait_until(lambda: receiver.requests("/batch-done"), what="batch notification")
         verify_signature(self, note[0])
         body = json.loads(note[0]["body"])
@@ -857,9 +879,9 @@ class JourneyTest(ContactflowBase):
         self.check(self.batch_post(c, a, "FIRST", src, [{"userPk": "dup"}, {"userPk": "new"}],
                                    notification={"type": "EMAIL", "recipient": "ops@shop.example"}),
                    201)
-        r = self.check(self.batch_post(c, a, "LAST", src, []), 201)
+        self.check(self.batch_post(c, a, "LAST", src, []), 201)
         # No SMTP setting and no sender yet: the notification cannot go out (said and logged).
-        self.assertEqual(r["status"], "ENABLED_ERROR_NOT_NOTIFIED")
+        r = self.expanded(c, a, src, "ENABLED_ERROR_NOT_NOTIFIED")
         self.assertEqual((r["customers"], r["rejected"]), (1, 1))
         wait_until(lambda: "notification not delivered" in self.server.log(), what="failure log")
         self.add_smtp(node, sink)
@@ -870,8 +892,7 @@ class JourneyTest(ContactflowBase):
         src2 = new_uuid()
         self.check(self.batch_post(c, a, "FIRST", src2, [{"userPk": "n2"}], notification={
             "type": "EMAIL", "recipient": "ops@shop.example"}), 201)
-        r = self.check(self.batch_post(c, a, "LAST", src2, []), 201)
-        self.assertEqual(r["status"], "ENABLED_OK_NOTIFYING")
+        self.check(self.batch_post(c, a, "LAST", src2, []), 201)
         m = wait_until(lambda: [x for x in sink.messages() if x.to == "ops@shop.example"],
                        what="notification e-mail")
         self.assertIn("processed", m[0].subject)

@@ -113,7 +113,7 @@ class NotificationAfterCrashTest(ContactflowBase):
         self.check(c.post(batch_path, json=body), 201)
         r = self.check(c.post(batch_path, json={"packet": "LAST", "sourceUuid": src,
                                                 "customers": []}), 201)
-        self.assertEqual(r["status"], "ENABLED_OK_NOTIFYING")
+        self.assertEqual(r["status"], "CLOSED")
         wait_until(lambda: receiver.requests("/flaky/1/slow8000"), what="the notification")
         srv.kill()
         srv.start()
@@ -130,8 +130,7 @@ class NotificationAfterCrashTest(ContactflowBase):
             note = json.loads(h["body"])
             self.assertEqual((note["sourceUuid"], note["result"], note["customers"]), (src, "OK", 3))
         self.assertEqual(len(keys), 1, keys)  # one notification, delivered at least once on the wire
-        wait_until(lambda: "ENABLED_OK_NOTIFIED" in self.source_status(c, batch_path, src),
-                   what="the source to be NOTIFIED")
+        self.expanded(c, a, src, "ENABLED_OK_NOTIFIED")
         # Another restart sends nothing more.
         srv.stop()
         srv.start()
@@ -142,11 +141,31 @@ class NotificationAfterCrashTest(ContactflowBase):
             "page"]["totalElements"] == 3, what="the batch's journeys")
         self.assertEqual(len(receiver.requests("/flaky/1/slow8000")), 2)
 
-    def source_status(self, c, batch_path, src):
-        """A closed source refuses a packet, naming its status."""
-        r = c.post(batch_path, json={"packet": "MIDDLE", "sourceUuid": src, "customers": []})
-        self.assertEqual(r.status // 100, 4, r)
-        return r.json["message"]
+    def test_accepted_packets_survive_a_kill_during_expansion(self):
+        srv = self.start(self.start_server())
+        node = self.new_node()["uuid"]
+        c = self.cf(node)
+        a = self.running_automation(node)
+        src = new_uuid()
+        batch_path = BASE + "/automations/%s/customers/batch" % a["uuid"]
+        for i, packet in enumerate(("FIRST", "MIDDLE", "LAST")):
+            customers = [{"userPk": "p%d-%04d" % (i, k)} for k in range(3000)]
+            self.check(c.post(batch_path, json={"packet": packet, "sourceUuid": src,
+                                                "customers": customers}), 201)
+        # Killed with packets acknowledged but (some of them) not expanded yet.
+        srv.kill()
+        srv.start()
+        self.token = srv.oauth_token()
+        c = self.cf(node)
+        done = self.expanded(c, a, src, "ENABLED")
+        self.assertEqual((done["received"], done["customers"], done["rejected"]), (9000, 9000, 0))
+        finished = wait_until(lambda: (lambda t: t if t["page"]["totalElements"] == 9000 else None)(
+            self.tokens(node, automationUuid=a["uuid"], aggregatedStatus="COMPLETED", size=1)),
+            timeout=120, interval=0.5, what="9,000 journeys")
+        # No customer twice.
+        self.assertEqual(self.tokens(node, automationUuid=a["uuid"], size=1)["page"]["totalElements"],
+                         9000)
+        self.assertEqual(finished["page"]["totalElements"], 9000)
 
 
 def dechunk(test, body):
@@ -192,6 +211,7 @@ class StreamedReportsTest(ContactflowBase):
         self.check(c.post(batch, json={"packet": "FIRST", "sourceUuid": src,
                                        "customers": customers}), 201)
         self.check(c.post(batch, json={"packet": "LAST", "sourceUuid": src, "customers": []}), 201)
+        self.expanded(c, a, src, "ENABLED")
         headers, data = self.raw_get(node, BASE + "/tokens/reports?filename=big")
         self.assertGreater(len(data), self.CHUNK)
         self.assertEqual(headers["content-type"], "application/zip")

@@ -17,6 +17,7 @@ Run: cd test/integration && RIVULET_BIN=.../build/debug/rivulet \
 import json
 import os
 import re
+import time
 import unittest
 import uuid as uuidlib
 
@@ -113,6 +114,14 @@ def populate(test, w, marker, with_batch):
             "packet": "FIRST", "sourceUuid": o["source"], "sourceLabel": marker,
             "customers": [{"userPk": "batch-" + marker}]})
         test.assertLess(r.status, 300, r)
+        # Packets are expanded in the background: wait for the held token.
+        path = "/contactflow/automations/%s/customers/batch?sourceUuid=%s" % (
+            o["automation"], o["source"])
+        for _ in range(400):
+            if cf.get(path).json.get("pending") == 0:
+                break
+            time.sleep(0.05)
+        test.assertEqual(cf.get(path).json.get("customers"), 1)
     at = w.allstech()
 
     def success(r, what):

@@ -437,6 +437,68 @@ TEST_F(PgSharingTest, ClaimedTokensAreSkippedByTheOtherProcessUntilCommit) {
   }
 }
 
+// Two processes expand staged batch packets: never the same packet, never two packets of one
+// source at once (the LAST one releases the source's tokens only after all the others).
+TEST_F(PgSharingTest, StagedPacketsOfOneSourceAreExpandedOneAtATime) {
+  std::vector<core::BatchSource> sources(2);
+  std::vector<int64_t> packets;
+  ASSERT_TRUE(a_->WriteAndWait([&](WriteTxn& txn) -> Status {
+                  for (auto& b : sources) {
+                    b.workspace_id = ws_.id;
+                    b.automation_id = automation_.id;
+                    b.uuid = core::NewUuidV7(kT0);
+                    RIVULET_RETURN_IF_ERROR(txn.InsertBatchSource(b));
+                  }
+                  // Source 0: two packets, then source 1: one.
+                  for (int i : {0, 0, 1}) {
+                    core::StagedPacket p;
+                    p.workspace_id = ws_.id;
+                    p.automation_id = automation_.id;
+                    p.source_id = sources[i].id;
+                    p.source_uuid = sources[i].uuid;
+                    p.payload = "[]";
+                    RIVULET_RETURN_IF_ERROR(txn.InsertStagedPacket(p));
+                    packets.push_back(p.id);
+                  }
+                  return Status::Ok();
+                }).ok());
+  auto claim = [](postgres::PgStore& store) {
+    std::optional<core::StagedPacket> got;
+    Status st = store.WriteAndWait([&](WriteTxn& txn) -> Status {
+      RIVULET_ASSIGN_OR_RETURN(got, txn.ClaimStagedPacket());
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return got;
+  };
+  // A holds source 0's first packet in an open transaction.
+  std::promise<int64_t> a_claimed;
+  std::promise<void> release;
+  auto release_f = release.get_future().share();
+  std::promise<Status> a_done;
+  a_->Write(
+      [&, release_f](WriteTxn& txn) -> Status {
+        RIVULET_ASSIGN_OR_RETURN(auto p, txn.ClaimStagedPacket());
+        if (!p) return core::Internal("nothing to claim");
+        RIVULET_RETURN_IF_ERROR(txn.DeleteStagedPacket(p->id));
+        a_claimed.set_value(p->id);
+        release_f.wait();
+        return Status::Ok();
+      },
+      [&](Status st) { a_done.set_value(st); });
+  EXPECT_EQ(a_claimed.get_future().get(), packets[0]);
+  // B skips it, and source 0's second packet behind it, and takes source 1's.
+  auto b_got = claim(*b_);
+  ASSERT_TRUE(b_got.has_value());
+  EXPECT_EQ(b_got->id, packets[2]);
+  release.set_value();
+  ASSERT_TRUE(a_done.get_future().get().ok());
+  // After A's commit, source 0's second packet is next.
+  b_got = claim(*b_);
+  ASSERT_TRUE(b_got.has_value());
+  EXPECT_EQ(b_got->id, packets[1]);
+}
+
 TEST_F(PgSharingTest, OutboxLeaseNamesItsOwnerAndPassesOnAfterExpiry) {
   core::Token t = NewToken(std::nullopt);
   core::OutboxMessage m;

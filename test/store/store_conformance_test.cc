@@ -828,9 +828,9 @@ TEST_P(StoreConformanceTest, DeletingAWorkspaceDeletesItsEventsThroughItsContact
   ASSERT_TRUE(st.ok()) << st.ToString();
   const std::string events_of = "SELECT COUNT(*) FROM events WHERE workspace_id = ";
   EXPECT_EQ(RawQueryInt(events_of + std::to_string(gone.id)), 0);
-  EXPECT_EQ(RawQueryInt("SELECT COUNT(*) FROM contacts WHERE workspace_id = " +
-                        std::to_string(gone.id)),
-            0);
+  EXPECT_EQ(
+      RawQueryInt("SELECT COUNT(*) FROM contacts WHERE workspace_id = " + std::to_string(gone.id)),
+      0);
   EXPECT_EQ(RawQueryInt(events_of + std::to_string(kept.id)), 1);
 }
 
@@ -1718,6 +1718,65 @@ TEST_P(StoreJourneysTest, BatchSourcesHoldAndReleaseTheirTokens) {
                          : 0;
             }),
             1);
+}
+
+TEST_P(StoreJourneysTest, StagedPacketsAreClaimedInOrderAndGoWithTheirSource) {
+  std::vector<core::BatchSource> sources(2);
+  for (auto& b : sources) {
+    b.workspace_id = ws_.id;
+    b.automation_id = running_.id;
+    b.uuid = core::NewUuidV7(kT0);
+    b.received = 7;
+    b.created_at = b.updated_at = kT0;
+    ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertBatchSource(b); }).ok());
+  }
+  EXPECT_EQ(ReadValue<core::BatchSource>([&](ReadTxn& txn) {
+              return txn.FindBatchSource(ws_.id, running_.id, sources[0].uuid);
+            }).received,
+            7);
+  auto stage = [&](const core::BatchSource& b, bool last, const std::string& payload) {
+    core::StagedPacket p;
+    p.workspace_id = ws_.id;
+    p.automation_id = running_.id;
+    p.source_id = b.id;
+    p.source_uuid = b.uuid;
+    p.last = last;
+    p.customers = static_cast<int64_t>(payload.size());
+    p.payload = payload;
+    p.created_at = kT0;
+    EXPECT_TRUE(
+        store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertStagedPacket(p); }).ok());
+    return p.id;
+  };
+  int64_t a1 = stage(sources[0], false, "[1]");
+  int64_t b1 = stage(sources[1], false, "[2]");
+  int64_t a2 = stage(sources[0], true, "[3,4]");
+  auto claim_and_delete = [&]() {
+    return WriteValue<std::optional<core::StagedPacket>>(
+        [&](WriteTxn& txn) -> core::Result<std::optional<core::StagedPacket>> {
+          RIVULET_ASSIGN_OR_RETURN(auto p, txn.ClaimStagedPacket());
+          if (p) RIVULET_RETURN_IF_ERROR(txn.DeleteStagedPacket(p->id));
+          return p;
+        });
+  };
+  auto first = claim_and_delete();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->id, a1);
+  EXPECT_EQ(claim_and_delete()->id, b1);
+  auto last = claim_and_delete();
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->id, a2);
+  EXPECT_TRUE(last->last);
+  EXPECT_EQ((std::tuple{last->source_id, last->source_uuid, last->customers, last->payload}),
+            (std::tuple{sources[0].id, sources[0].uuid, int64_t{5}, std::string("[3,4]")}));
+  EXPECT_FALSE(claim_and_delete().has_value());
+  // A source's packets go when it is deleted.
+  stage(sources[1], true, "[5]");
+  ASSERT_TRUE(store_
+                  ->WriteAndWait(
+                      [&](WriteTxn& txn) { return txn.DeleteBatchSource(ws_.id, sources[1].id); })
+                  .ok());
+  EXPECT_FALSE(claim_and_delete().has_value());
 }
 
 TEST_P(StoreJourneysTest, TokensCountAndPageByOffsetInTheRequestedOrder) {

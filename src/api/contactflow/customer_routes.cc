@@ -14,12 +14,27 @@ namespace {
 
 constexpr size_t kBatchBodyBytes = 32 << 20;  // 10,000 customers with attributes
 
+// The seed's three fields, and Rivulet's counts: customers received in accepted packets,
+// those that entered the automation, those refused, and those still to be expanded.
 json::object BatchJson(const core::BatchSource& b) {
   return json::object{{"sourceLabel", b.label},
                       {"sourceUuid", b.uuid},
                       {"status", core::BatchStatusName(b.status)},
+                      {"received", b.received},
                       {"customers", b.accepted},
-                      {"rejected", b.rejected}};
+                      {"rejected", b.rejected},
+                      {"pending", b.received - b.accepted - b.rejected},
+                      {"lastError", b.last_error}};
+}
+
+// The ?sourceUuid= of GET and DELETE …/customers/batch.
+core::Result<std::string> SourceQuery(const Call& call, const http::Limits& limits) {
+  RIVULET_ASSIGN_OR_RETURN(json::object q, ReadQuery(call, limits));
+  FieldReader r(q);
+  RIVULET_RETURN_IF_ERROR(r.OnlyKnown({"sourceUuid"}));
+  RIVULET_ASSIGN_OR_RETURN(auto source, r.String("sourceUuid", 64, true));
+  if (!core::IsUuid(*source)) return FieldError("sourceUuid", "must be a uuid");
+  return core::NormalizeUuid(*source);
 }
 
 core::Result<engine::BatchPacket> ReadPacket(const json::object& body,
@@ -173,13 +188,12 @@ void RegisterCustomerRoutes(http::Router& router, Services& s) {
         if (!body.ok()) return respond(ErrorResponse(body.status(), call.request));
         auto packet = ReadPacket(*body, *uuid);
         if (!packet.ok()) return respond(ErrorResponse(packet.status(), call.request));
-        batches->AddPacket(
-            call.workspace_id(), *uuid, std::move(packet).value(),
-            [meta = Meta(call.request),
-             respond = std::move(respond)](core::Result<core::BatchSource> r) {
-              if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
-              respond(JsonResponse(201, BatchJson(*r)));
-            });
+        batches->AddPacket(call.workspace_id(), *uuid, std::move(packet).value(),
+                           [meta = Meta(call.request),
+                            respond = std::move(respond)](core::Result<core::BatchSource> r) {
+                             if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
+                             respond(JsonResponse(201, BatchJson(*r)));
+                           });
       },
       big);
 
@@ -187,16 +201,7 @@ void RegisterCustomerRoutes(http::Router& router, Services& s) {
            [&s, batches](const Call& call, Respond respond) {
              auto uuid = UuidParam(call, "automationUuid");
              if (!uuid.ok()) return respond(ErrorResponse(uuid.status(), call.request));
-             auto q = ReadQuery(call, s.limits);
-             if (!q.ok()) return respond(ErrorResponse(q.status(), call.request));
-             FieldReader r(*q);
-             auto read = [&]() -> core::Result<std::string> {
-               RIVULET_RETURN_IF_ERROR(r.OnlyKnown({"sourceUuid"}));
-               RIVULET_ASSIGN_OR_RETURN(auto source, r.String("sourceUuid", 64, true));
-               if (!core::IsUuid(*source)) return FieldError("sourceUuid", "must be a uuid");
-               return core::NormalizeUuid(*source);
-             };
-             auto source = read();
+             auto source = SourceQuery(call, s.limits);
              if (!source.ok()) return respond(ErrorResponse(source.status(), call.request));
              batches->DeleteOpen(
                  call.workspace_id(), *uuid, *source,
@@ -204,6 +209,23 @@ void RegisterCustomerRoutes(http::Router& router, Services& s) {
                    respond(r.ok() ? Response::NoContent() : ErrorResponse(r.status(), meta));
                  });
            });
+
+  // Rivulet's addition: where a batch source is (its packets are expanded in the background).
+  AddSync(router, "GET", "/contactflow/automations/{automationUuid}/customers/batch",
+          [&s](const Call& call) -> core::Result<Response> {
+            RIVULET_ASSIGN_OR_RETURN(std::string uuid, UuidParam(call, "automationUuid"));
+            RIVULET_ASSIGN_OR_RETURN(std::string source, SourceQuery(call, s.limits));
+            json::object out;
+            RIVULET_RETURN_IF_ERROR(s.store.Read([&](store::ReadTxn& txn) -> core::Status {
+              RIVULET_ASSIGN_OR_RETURN(core::Automation a,
+                                       txn.FindAutomation(call.workspace_id(), uuid));
+              RIVULET_ASSIGN_OR_RETURN(core::BatchSource b,
+                                       txn.FindBatchSource(call.workspace_id(), a.id, source));
+              out = BatchJson(b);
+              return core::Status::Ok();
+            }));
+            return JsonResponse(200, out);
+          });
 }
 
 }  // namespace rivulet::api::contactflow

@@ -2328,6 +2328,90 @@ constexpr const char* kOpenApi = R"json({
    }
   },
   "/automations/{automationUuid}/customers/batch": {
+   "get": {
+    "summary": "Rivulet: the status and counts of a batch source",
+    "description": "Packets are accepted whole and expanded into the automation in the background, in the order they were accepted; the source is CLOSED after its LAST packet is accepted and ENABLED (or ENABLED_*) once that packet is expanded.",
+    "tags": [
+     "Customers"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/AuthorizationHeader"
+     },
+     {
+      "$ref": "#/components/parameters/NodeHeader"
+     },
+     {
+      "$ref": "#/components/parameters/AutomationUuidPath"
+     },
+     {
+      "name": "sourceUuid",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The source",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BatchSource"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "OAuth2": []
+     }
+    ]
+   },
    "post": {
     "summary": "Add a batch of customers to an automation",
     "tags": [
@@ -4744,13 +4828,29 @@ constexpr const char* kOpenApi = R"json({
        "ENABLED_ERROR_NOT_NOTIFIED"
       ]
      },
+     "received": {
+      "type": "integer",
+      "format": "int64",
+      "description": "Rivulet: customers in the packets accepted so far"
+     },
      "customers": {
       "type": "integer",
-      "format": "int64"
+      "format": "int64",
+      "description": "Rivulet: customers that entered the automation (held until the batch closes)"
      },
      "rejected": {
       "type": "integer",
-      "format": "int64"
+      "format": "int64",
+      "description": "Rivulet: customers refused (uniqueToken, re-entry, unknown uuid, automation stopped)"
+     },
+     "pending": {
+      "type": "integer",
+      "format": "int64",
+      "description": "Rivulet: customers accepted but not yet expanded into the automation"
+     },
+     "lastError": {
+      "type": "string",
+      "description": "Rivulet: why the last customer or packet was refused"
      }
     },
     "required": [

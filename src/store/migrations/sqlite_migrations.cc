@@ -262,6 +262,24 @@ CREATE INDEX tokens_waiting_type ON tokens(waiting_event) WHERE waiting_event !=
 -- primary-key probe with no row lock.
 SELECT 1;
 )sql"},
+      {7, "staged batch packets", R"sql(
+-- A Contactflow batch packet is stored as one row when it is accepted and expanded into held
+-- tokens in the background (decision 0022).
+CREATE TABLE batch_packets (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  automation_id INTEGER NOT NULL,
+  source_id INTEGER NOT NULL REFERENCES batch_sources(id) ON DELETE CASCADE,
+  source_uuid TEXT NOT NULL,
+  is_last INTEGER NOT NULL,
+  customers INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX batch_packets_source ON batch_packets(source_id, id);
+ALTER TABLE batch_sources ADD COLUMN received INTEGER NOT NULL DEFAULT 0;
+UPDATE batch_sources SET received = accepted + rejected;
+)sql"},
   };
   return kMigrations;
 }

@@ -171,6 +171,9 @@ class PgTxn final : public WriteTxn {
   Result<int64_t> ReleaseHeldTokens(int64_t automation_id, const std::string& source_uuid,
                                     core::Millis wake_at) override;
   Result<int64_t> DeleteHeldTokens(int64_t automation_id, const std::string& source_uuid) override;
+  Status InsertStagedPacket(core::StagedPacket& p) override;
+  Result<std::optional<core::StagedPacket>> ClaimStagedPacket() override;
+  Status DeleteStagedPacket(int64_t id) override;
 
   // Audiences, unsubscribe groups and named sequences (pg_txn_audiences.cc).
   Result<core::Audience> FindAudience(int64_t workspace_id, int64_t id) override;

@@ -69,10 +69,12 @@ class SqliteTxn final : public WriteTxn {
   Result<std::vector<CounterValue>> ReadCounters(int64_t automation_id) override;
   Result<core::Sender> FindSender(int64_t workspace_id, const std::string& uuid) override;
   Result<std::vector<core::Sender>> ListSenders(int64_t workspace_id) override;
-  Result<core::MessageTemplate> FindTemplate(int64_t workspace_id, const std::string& uuid) override;
+  Result<core::MessageTemplate> FindTemplate(int64_t workspace_id,
+                                             const std::string& uuid) override;
   Result<std::vector<core::MessageTemplate>> ListTemplates(int64_t workspace_id) override;
   Result<std::vector<core::WorkspaceSetting>> ListSettings(int64_t workspace_id) override;
-  Result<core::WorkspaceSetting> FindSetting(int64_t workspace_id, const std::string& uuid) override;
+  Result<core::WorkspaceSetting> FindSetting(int64_t workspace_id,
+                                             const std::string& uuid) override;
   Result<core::BatchSource> FindBatchSource(int64_t workspace_id, int64_t automation_id,
                                             const std::string& uuid) override;
 
@@ -87,7 +89,7 @@ class SqliteTxn final : public WriteTxn {
   Status UpdateOutboxMessage(const core::OutboxMessage& m) override;
   Result<bool> FinishOutboxAttempt(const core::OutboxMessage& m, int claimed_attempts) override;
   Result<std::vector<core::OutboxMessage>> ClaimOutbox(core::Millis now, int limit,
-                                                      core::Millis lease_until) override;
+                                                       core::Millis lease_until) override;
   Status AddCounters(const std::vector<CounterDelta>& deltas) override;
   Result<std::string> GetOrCreateSecret(const std::string& name,
                                         const std::string& candidate) override;
@@ -111,6 +113,9 @@ class SqliteTxn final : public WriteTxn {
   Result<int64_t> ReleaseHeldTokens(int64_t automation_id, const std::string& source_uuid,
                                     core::Millis wake_at) override;
   Result<int64_t> DeleteHeldTokens(int64_t automation_id, const std::string& source_uuid) override;
+  Status InsertStagedPacket(core::StagedPacket& p) override;
+  Result<std::optional<core::StagedPacket>> ClaimStagedPacket() override;
+  Status DeleteStagedPacket(int64_t id) override;
 
  private:
   Status IndexTriggers(const core::Automation& a);
