@@ -145,6 +145,9 @@ struct BatchSource {
   int64_t received = 0;  // customers in the packets accepted so far (staged or expanded)
   int64_t accepted = 0;  // customers that entered (held tokens)
   int64_t rejected = 0;  // customers refused (uniqueToken, re-entry, unknown uuid)
+  // Customers of the source's oldest staged packet already expanded (packets of a source are
+  // expanded one after another, in chunks). Kept here: the packet row holds the payload.
+  int64_t packet_expanded = 0;
   std::string last_error;
   Millis created_at = 0;
   Millis updated_at = 0;

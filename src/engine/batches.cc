@@ -165,6 +165,8 @@ Status DecodeCustomers(const std::string& payload, BatchPacket& p) {
     }
     return out;
   };
+  p.customers.reserve(v.as_array().size());
+  p.run_data_json.reserve(v.as_array().size());
   for (const json::value& c : v.as_array()) {
     if (!c.is_object()) return core::Internal("staged customer is not a JSON object");
     const json::object& o = c.as_object();
@@ -277,85 +279,143 @@ void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPac
       std::move(done));
 }
 
-Result<bool> Batches::Expand(std::optional<int64_t> reject_whole, const std::string& reason,
-                             int64_t* claimed) {
+Result<std::shared_ptr<const BatchPacket>> Batches::Decoded(const core::StagedPacket& staged) {
+  {
+    std::lock_guard lock(decoded_mu_);
+    if (auto it = decoded_.find(staged.id); it != decoded_.end()) return it->second;
+  }
+  auto packet = std::make_shared<BatchPacket>();
+  RIVULET_RETURN_IF_ERROR(DecodeCustomers(staged.payload, *packet));
+  if (static_cast<int64_t>(packet->customers.size()) != staged.customers)
+    return core::Internal("staged packet holds " + std::to_string(packet->customers.size()) +
+                          " customers, not " + std::to_string(staged.customers));
+  std::lock_guard lock(decoded_mu_);
+  if (decoded_.size() >= kDecodedPackets) decoded_.erase(decoded_.begin());
+  decoded_.emplace(staged.id, packet);
+  return std::shared_ptr<const BatchPacket>(std::move(packet));
+}
+
+void Batches::Forget(int64_t packet_id) {
+  std::lock_guard lock(decoded_mu_);
+  decoded_.erase(packet_id);
+}
+
+void Batches::Expand(std::optional<int64_t> reject_whole, const std::string& reason,
+                     std::shared_ptr<int64_t> claimed, Callback<bool> done) {
   core::Millis now = clock_.Now();
-  Journeys* journeys = &journeys_;
-  return WaitFor<bool>([&](Callback<bool> done) {
-    WriteWithEffects<bool>(
-        store_, hooks_,
-        [now, journeys, reject_whole, reason, claimed](store::WriteTxn& txn,
-                                                       Effects& effects) -> Result<bool> {
-          RIVULET_ASSIGN_OR_RETURN(auto staged, txn.ClaimStagedPacket());
-          if (!staged) return false;
-          *claimed = staged->id;
-          RIVULET_RETURN_IF_ERROR(txn.DeleteStagedPacket(staged->id));
-          RIVULET_ASSIGN_OR_RETURN(core::Automation a,
-                                   txn.FindAutomationById(staged->automation_id));
-          RIVULET_ASSIGN_OR_RETURN(BatchSource src, txn.FindBatchSource(staged->workspace_id, a.id,
-                                                                        staged->source_uuid));
-          std::string refused = reject_whole == staged->id ? "cannot be expanded: " + reason
-                                                           : CustomersRefused(a, now);
-          if (refused.empty()) {
-            BatchPacket packet;
-            RIVULET_RETURN_IF_ERROR(DecodeCustomers(staged->payload, packet));
-            RIVULET_ASSIGN_OR_RETURN(bool events_react, ContactCreationReacts(txn, a.workspace_id));
-            EnrollOptions options;
-            options.source_uuid = src.uuid;
-            options.held = true;
-            for (size_t i = 0; i < packet.customers.size(); ++i) {
-              options.run_data_json = packet.run_data_json[i];
-              auto token = EnrollHeld(txn, *journeys, events_react, a, packet.customers[i], options,
-                                      now, effects);
-              if (token.ok()) {
-                ++src.accepted;
-                continue;
-              }
-              core::Code code = token.status().code();
-              if (code != core::Code::kFailedPrecondition && code != core::Code::kNotFound) {
-                return token.status();
-              }
-              ++src.rejected;
-              src.last_error = "customers[" + std::to_string(i) + "]: " + token.status().message();
+  WriteWithEffects<bool>(
+      store_, hooks_,
+      [this, now, reject_whole, reason, claimed](store::WriteTxn& txn,
+                                                 Effects& effects) -> Result<bool> {
+        RIVULET_ASSIGN_OR_RETURN(auto staged, txn.ClaimStagedPacket());
+        if (!staged) return false;
+        *claimed = staged->id;
+        RIVULET_ASSIGN_OR_RETURN(core::Automation a, txn.FindAutomationById(staged->automation_id));
+        RIVULET_ASSIGN_OR_RETURN(
+            BatchSource src, txn.FindBatchSource(staged->workspace_id, a.id, staged->source_uuid));
+        std::string refused =
+            reject_whole == staged->id ? "cannot be expanded: " + reason : CustomersRefused(a, now);
+        int64_t next = staged->customers;  // all of them, unless a chunk is left for later
+        if (refused.empty()) {
+          RIVULET_ASSIGN_OR_RETURN(auto packet, Decoded(*staged));
+          RIVULET_ASSIGN_OR_RETURN(bool events_react, ContactCreationReacts(txn, a.workspace_id));
+          EnrollOptions options;
+          options.source_uuid = src.uuid;
+          options.held = true;
+          next = std::min(staged->customers, src.packet_expanded + chunk_);
+          for (int64_t i = src.packet_expanded; i < next; ++i) {
+            options.run_data_json = packet->run_data_json[i];
+            auto token = EnrollHeld(txn, journeys_, events_react, a, packet->customers[i], options,
+                                    now, effects);
+            if (token.ok()) {
+              ++src.accepted;
+              continue;
             }
-          } else {
-            src.rejected += staged->customers;
-            src.last_error =
-                "a packet of " + std::to_string(staged->customers) + " customers: " + refused;
+            core::Code code = token.status().code();
+            if (code != core::Code::kFailedPrecondition && code != core::Code::kNotFound) {
+              return token.status();
+            }
+            ++src.rejected;
+            src.last_error = "customers[" + std::to_string(i) + "]: " + token.status().message();
           }
-          src.updated_at = now;
+        } else {
+          int64_t left = staged->customers - src.packet_expanded;
+          src.rejected += left;
+          src.last_error = std::to_string(left) + " customers of a packet: " + refused;
+        }
+        src.updated_at = now;
+        if (next < staged->customers) {
+          src.packet_expanded = next;
+        } else {
+          src.packet_expanded = 0;
+          RIVULET_RETURN_IF_ERROR(txn.DeleteStagedPacket(staged->id));
+          Forget(staged->id);
           if (staged->last) RIVULET_RETURN_IF_ERROR(CloseSource(txn, a, src, now, effects));
-          RIVULET_RETURN_IF_ERROR(txn.UpdateBatchSource(src));
-          return true;
-        },
-        std::move(done));
+        }
+        RIVULET_RETURN_IF_ERROR(txn.UpdateBatchSource(src));
+        return true;
+      },
+      [this, claimed, done = std::move(done)](Result<bool> r) {
+        if (!r.ok()) Forget(*claimed);  // decoded again from the database next time
+        done(std::move(r));
+      });
+}
+
+void Batches::ExpandNext(Callback<bool> done) {
+  auto claimed = std::make_shared<int64_t>(0);
+  Expand(std::nullopt, "", claimed, [this, claimed, done = std::move(done)](Result<bool> r) {
+    if (r.ok() || r.status().retryable() || *claimed == 0) return done(std::move(r));
+    // A lasting failure would fail again on every attempt and hold up the packets behind it.
+    std::string reason = r.status().message();
+    spdlog::error("batch packet {} cannot be expanded ({}); its customers are rejected", *claimed,
+                  reason);
+    Expand(*claimed, reason, claimed, done);
   });
 }
 
-Result<bool> Batches::ExpandNext() {
-  int64_t claimed = 0;
-  auto expanded = Expand(std::nullopt, "", &claimed);
-  if (expanded.ok() || expanded.status().retryable() || claimed == 0) return expanded;
-  // A lasting failure would fail again on every attempt and hold up the packets behind it.
-  std::string reason = expanded.status().message();
-  spdlog::error("batch packet {} cannot be expanded ({}); its customers are rejected", claimed,
-                reason);
-  return Expand(claimed, reason, &claimed);
-}
-
-Result<int> Batches::ExpandStagedNow() {
-  int n = 0;
+Result<int> Batches::ExpandStagedNow(int lanes, const std::atomic<bool>* stop) {
+  struct Run {
+    std::mutex mu;
+    std::condition_variable cv;
+    int in_flight = 0;
+    bool found_none = false;  // since the last expanded packet
+    int expanded = 0;
+    Status error;
+  };
+  auto run = std::make_shared<Run>();
+  std::unique_lock lock(run->mu);
   for (;;) {
-    RIVULET_ASSIGN_OR_RETURN(bool expanded, ExpandNext());
-    if (!expanded) return n;
-    ++n;
+    run->cv.wait(
+        lock, [&] { return run->in_flight == 0 || (run->in_flight < lanes && !run->found_none); });
+    bool stopping = stop && stop->load();
+    if (!run->error.ok() || stopping || (run->found_none && run->in_flight == 0)) break;
+    ++run->in_flight;
+    lock.unlock();
+    ExpandNext([run](Result<bool> r) {
+      std::lock_guard done(run->mu);
+      --run->in_flight;
+      if (!r.ok()) {
+        if (run->error.ok()) run->error = r.status();
+      } else if (*r) {
+        ++run->expanded;
+        run->found_none = false;
+      } else {
+        run->found_none = true;
+      }
+      run->cv.notify_all();
+    });
+    lock.lock();
   }
+  run->cv.wait(lock, [&] { return run->in_flight == 0; });
+  if (!run->error.ok()) return run->error;
+  return run->expanded;
 }
 
 void BatchExpander::Start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
+  stopping_ = false;
   woken_ = true;  // packets a previous run left staged
   thread_ = std::thread([this] { Loop(); });
 }
@@ -364,6 +424,7 @@ void BatchExpander::Stop() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;
+    stopping_ = true;
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -385,16 +446,11 @@ void BatchExpander::Loop() {
     if (stop_) break;
     woken_ = false;
     lock.unlock();
-    for (;;) {
-      auto expanded = batches_.ExpandNext();
-      if (!expanded.ok()) {
-        spdlog::warn("batch expansion: {}; retrying", expanded.status().ToString());
-        break;
-      }
-      if (!*expanded) break;
-      ++expanded_;
-      std::lock_guard check(mu_);
-      if (stop_) break;
+    auto expanded = batches_.ExpandStagedNow(kLanes, &stopping_);
+    if (expanded.ok()) {
+      expanded_ += *expanded;
+    } else {
+      spdlog::warn("batch expansion: {}; retrying", expanded.status().ToString());
     }
     lock.lock();
   }

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -52,15 +54,19 @@ Result<core::BatchSource> RecordBatchNotification(store::WriteTxn& txn, int64_t 
 // accepted: every customer becomes a held token of the automation (entered, counted, but not
 // due), and expanding the LAST packet releases them all at once, so none starts before the
 // whole batch is in. An OPEN source may be deleted with its packets and tokens.
-// Each packet's expansion commits in one transaction (all of its customers or none).
+// A packet is expanded in chunks of `chunk` customers, one transaction each, so that other
+// writes never queue long behind a 10,000-customer packet.
 // Thread-safe; callbacks run on a store thread after the commit.
 class Batches {
  public:
   static constexpr size_t kMaxPacket = 10'000;
+  // Customers per expansion transaction, by default: other writes wait at most this long
+  // behind one.
+  static constexpr int64_t kDefaultChunk = 4'000;
 
   Batches(store::Store& store, const core::Clock& clock, Journeys& journeys,
-          const EngineHooks* hooks)
-      : store_(store), clock_(clock), journeys_(journeys), hooks_(hooks) {}
+          const EngineHooks* hooks, int64_t chunk = kDefaultChunk)
+      : store_(store), clock_(clock), journeys_(journeys), hooks_(hooks), chunk_(chunk) {}
 
   // FIRST on an existing source → AlreadyExists; MIDDLE/LAST on an unknown source →
   // NotFound, on a closed one → FailedPrecondition. The automation must take customers
@@ -76,11 +82,13 @@ class Batches {
   // one transaction; true when there was one. A customer the automation refuses now (it
   // stopped, uniqueToken, …) counts as rejected. A packet that cannot be expanded for any
   // other lasting reason is rejected whole, so one bad packet never blocks the others.
-  Result<bool> ExpandNext();
+  void ExpandNext(Callback<bool> done);
 
-  // Expands staged packets until none is left; returns how many. For tests and the
-  // BatchExpander.
-  Result<int> ExpandStagedNow();
+  // Expands staged packets until none is left (or *stop is set); returns how many. Keeps
+  // `lanes` transactions queued, so the writer starts the next packet while the last one's
+  // commit is synced (and PostgreSQL's writers expand packets of different sources at once).
+  // Blocks; for tests and the BatchExpander.
+  Result<int> ExpandStagedNow(int lanes = 2, const std::atomic<bool>* stop = nullptr);
 
   // Deletes an OPEN source, its staged packets and its held tokens (their entered counters
   // are taken back). FailedPrecondition once the source is closed.
@@ -96,13 +104,21 @@ class Batches {
  private:
   // One expansion transaction; reject_whole: the packet with this id is rejected for reason,
   // not expanded (it failed before with a lasting error). Sets *claimed to the packet's id.
-  Result<bool> Expand(std::optional<int64_t> reject_whole, const std::string& reason,
-                      int64_t* claimed);
+  void Expand(std::optional<int64_t> reject_whole, const std::string& reason,
+              std::shared_ptr<int64_t> claimed, Callback<bool> done);
+  // The staged packet's customers, decoded once for all its chunks.
+  Result<std::shared_ptr<const BatchPacket>> Decoded(const core::StagedPacket& staged);
+  void Forget(int64_t packet_id);
+
+  static constexpr size_t kDecodedPackets = 4;
 
   store::Store& store_;
   const core::Clock& clock_;
   Journeys& journeys_;
   const EngineHooks* hooks_;
+  const int64_t chunk_;
+  std::mutex decoded_mu_;
+  std::map<int64_t, std::shared_ptr<const BatchPacket>> decoded_;  // by packet id
 };
 
 // Expands staged packets in the background: woken after a packet is staged, and polling for
@@ -123,8 +139,11 @@ class BatchExpander {
  private:
   void Loop();
 
+  static constexpr int kLanes = 2;
+
   Batches batches_;
   core::Millis poll_;
+  std::atomic<bool> stopping_{false};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

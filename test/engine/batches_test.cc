@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -271,6 +272,34 @@ TEST_F(BatchesTest, StagedPacketsAndHeldTokensSurviveARestart) {
   auto done = Tokens(f);
   ASSERT_EQ(done.size(), 3u);
   for (const auto& t : done) EXPECT_EQ(t.status, core::TokenStatus::kCompleted);
+}
+
+// A big packet goes in chunks (here of 1,000 customers), one transaction each; a restart
+// between two chunks carries on from where the last commit left off.
+TEST_F(BatchesTest, ABigPacketIsExpandedInChunksThatSurviveARestart) {
+  Flow f = LaunchTag();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2500; ++i) ids.push_back("big-" + std::to_string(i));
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kFirst, source_, ids)).ok());
+  ASSERT_TRUE(Add(f, Packet(BatchPacket::Kind::kLast, source_, {})).ok());
+  batches_ = std::make_unique<Batches>(*store_, clock_, *journeys_, &hooks_, 1000);
+  auto one = testing::Await<bool>([&](Callback<bool> done) { batches_->ExpandNext(done); });
+  ASSERT_TRUE(one.ok() && *one) << one.status().ToString();
+  EXPECT_EQ(Source(f).accepted, 1000);
+  EXPECT_EQ(Tokens(f).size(), 1000u);
+  batches_.reset();
+  Restart();
+  batches_ = std::make_unique<Batches>(*store_, clock_, *journeys_, &hooks_, 1000);
+  EXPECT_EQ(Expand(), 3);  // the other two chunks, then the LAST packet
+  BatchSource src = Source(f);
+  EXPECT_EQ(src.status, BatchStatus::kEnabled);
+  EXPECT_EQ((std::pair{src.received, src.accepted}), (std::pair<int64_t, int64_t>{2500, 2500}));
+  auto tokens = Tokens(f);
+  std::set<int64_t> contacts;
+  for (const auto& t : tokens) contacts.insert(t.contact_id);
+  EXPECT_EQ(tokens.size(), 2500u);
+  EXPECT_EQ(contacts.size(), 2500u);
+  EXPECT_EQ(Counter(f, "", "entered"), 2500);
 }
 
 TEST_F(BatchesTest, AnAutomationArchivedBeforeExpansionRejectsThePacket) {

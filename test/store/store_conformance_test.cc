@@ -1727,13 +1727,21 @@ TEST_P(StoreJourneysTest, StagedPacketsAreClaimedInOrderAndGoWithTheirSource) {
     b.automation_id = running_.id;
     b.uuid = core::NewUuidV7(kT0);
     b.received = 7;
+    b.packet_expanded = 3;
     b.created_at = b.updated_at = kT0;
     ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertBatchSource(b); }).ok());
   }
+  sources[0].packet_expanded = 4;
+  ASSERT_TRUE(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.UpdateBatchSource(sources[0]); }).ok());
+  auto found = ReadValue<core::BatchSource>(
+      [&](ReadTxn& txn) { return txn.FindBatchSource(ws_.id, running_.id, sources[0].uuid); });
+  EXPECT_EQ((std::pair{found.received, found.packet_expanded}),
+            (std::pair<int64_t, int64_t>{7, 4}));
   EXPECT_EQ(ReadValue<core::BatchSource>([&](ReadTxn& txn) {
-              return txn.FindBatchSource(ws_.id, running_.id, sources[0].uuid);
-            }).received,
-            7);
+              return txn.FindBatchSource(ws_.id, running_.id, sources[1].uuid);
+            }).packet_expanded,
+            3);
   auto stage = [&](const core::BatchSource& b, bool last, const std::string& payload) {
     core::StagedPacket p;
     p.workspace_id = ws_.id;

@@ -291,6 +291,7 @@ CREATE TABLE batch_packets (
 );
 CREATE INDEX batch_packets_source ON batch_packets(source_id, id);
 ALTER TABLE batch_sources ADD COLUMN received BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE batch_sources ADD COLUMN packet_expanded BIGINT NOT NULL DEFAULT 0;
 UPDATE batch_sources SET received = accepted + rejected;
 )sql"},
   };

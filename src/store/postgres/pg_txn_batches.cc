@@ -8,8 +8,8 @@ namespace {
 
 constexpr const char* kBatchCols =
     "SELECT id, workspace_id, automation_id, uuid, label, status, notification, packets, "
-    "accepted, rejected, last_error, created_at, updated_at, closed_at, received "
-    "FROM batch_sources ";
+    "accepted, rejected, last_error, created_at, updated_at, closed_at, received, "
+    "packet_expanded FROM batch_sources ";
 
 core::BatchSource ReadBatch(const Rows& r, int i) {
   core::BatchSource b;
@@ -28,6 +28,7 @@ core::BatchSource ReadBatch(const Rows& r, int i) {
   b.updated_at = r.Int(i, 12);
   b.closed_at = r.OptInt(i, 13);
   b.received = r.Int(i, 14);
+  b.packet_expanded = r.Int(i, 15);
   return b;
 }
 
@@ -61,8 +62,8 @@ Status PgTxn::InsertBatchSource(core::BatchSource& b) {
       b.id, ReturnedId(conn_.Query(
                 "INSERT INTO batch_sources (workspace_id, automation_id, uuid, label, status, "
                 "notification, packets, accepted, rejected, last_error, created_at, updated_at, "
-                "closed_at, received) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                "$13, $14) RETURNING id",
+                "closed_at, received, packet_expanded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                "$10, $11, $12, $13, $14, $15) RETURNING id",
                 Params()
                     .Add(b.workspace_id)
                     .Add(b.automation_id)
@@ -77,7 +78,8 @@ Status PgTxn::InsertBatchSource(core::BatchSource& b) {
                     .Add(b.created_at)
                     .Add(b.updated_at)
                     .Add(b.closed_at)
-                    .Add(int64_t{b.received}))));
+                    .Add(int64_t{b.received})
+                    .Add(int64_t{b.packet_expanded}))));
   return Status::Ok();
 }
 
@@ -85,7 +87,8 @@ Status PgTxn::UpdateBatchSource(const core::BatchSource& b) {
   return ExpectChange(
       conn_.Query("UPDATE batch_sources SET label = $1, status = $2, notification = $3, "
                   "packets = $4, accepted = $5, rejected = $6, last_error = $7, updated_at = $8, "
-                  "closed_at = $9, received = $10 WHERE id = $11 AND workspace_id = $12",
+                  "closed_at = $9, received = $10, packet_expanded = $11 WHERE id = $12 AND "
+                  "workspace_id = $13",
                   Params()
                       .Add(b.label)
                       .Add(core::BatchStatusName(b.status))
@@ -97,6 +100,7 @@ Status PgTxn::UpdateBatchSource(const core::BatchSource& b) {
                       .Add(b.updated_at)
                       .Add(b.closed_at)
                       .Add(int64_t{b.received})
+                      .Add(int64_t{b.packet_expanded})
                       .Add(b.id)
                       .Add(b.workspace_id)),
       "batch source");
@@ -146,9 +150,9 @@ Status PgTxn::InsertStagedPacket(core::StagedPacket& p) {
 }
 
 // An older packet of the same source that another process is expanding is still visible
-// (its DELETE is not committed), so packets of one source are expanded one at a time, in
-// order. Locking the source too means DeleteOpen and AddPacket (which lock it) never wait
-// on a packet lock while the expander waits on theirs.
+// (its DELETE is not committed), so packets of one source are expanded one
+// at a time, in order. Locking the source too means DeleteOpen and AddPacket (which lock it) never
+// wait on a packet lock while the expander waits on theirs.
 Result<std::optional<core::StagedPacket>> PgTxn::ClaimStagedPacket() {
   RIVULET_ASSIGN_OR_RETURN(
       Rows rows,

@@ -8,8 +8,8 @@ namespace {
 
 constexpr const char* kBatchCols =
     "SELECT id, workspace_id, automation_id, uuid, label, status, notification, packets, "
-    "accepted, rejected, last_error, created_at, updated_at, closed_at, received "
-    "FROM batch_sources ";
+    "accepted, rejected, last_error, created_at, updated_at, closed_at, received, "
+    "packet_expanded FROM batch_sources ";
 constexpr const char* kPacketCols =
     "SELECT id, workspace_id, automation_id, source_id, source_uuid, is_last, customers, payload, "
     "created_at FROM batch_packets ";
@@ -31,6 +31,7 @@ core::BatchSource ReadBatch(const Statement& s) {
   b.updated_at = s.Int(12);
   b.closed_at = s.OptInt(13);
   b.received = s.Int(14);
+  b.packet_expanded = s.Int(15);
   return b;
 }
 
@@ -72,14 +73,14 @@ Status SqliteTxn::InsertBatchSource(core::BatchSource& b) {
       auto* st,
       conn_.Prepare("INSERT INTO batch_sources (workspace_id, automation_id, uuid, label, status, "
                     "notification, packets, accepted, rejected, last_error, created_at, "
-                    "updated_at, closed_at, received) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "updated_at, closed_at, received, packet_expanded) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st->Bind(1, b.workspace_id).Bind(2, b.automation_id).Bind(3, b.uuid).Bind(4, b.label);
   st->Bind(5, core::BatchStatusName(b.status)).Bind(6, b.notification_json).Bind(7, b.packets);
   st->Bind(8, b.accepted).Bind(9, b.rejected).Bind(10, b.last_error).Bind(11, b.created_at);
   st->Bind(12, b.updated_at);
   BindClosedAt(st, 13, b.closed_at);
-  st->Bind(14, b.received);
+  st->Bind(14, b.received).Bind(15, b.packet_expanded);
   RIVULET_RETURN_IF_ERROR(st->Exec());
   b.id = conn_.LastInsertId();
   return Status::Ok();
@@ -89,13 +90,13 @@ Status SqliteTxn::UpdateBatchSource(const core::BatchSource& b) {
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("UPDATE batch_sources SET label = ?, status = ?, notification = ?, "
                               "packets = ?, accepted = ?, rejected = ?, last_error = ?, "
-                              "updated_at = ?, closed_at = ?, received = ? "
-                              "WHERE id = ? AND workspace_id = ?"));
+                              "updated_at = ?, closed_at = ?, received = ?, "
+                              "packet_expanded = ? WHERE id = ? AND workspace_id = ?"));
   st->Bind(1, b.label).Bind(2, core::BatchStatusName(b.status)).Bind(3, b.notification_json);
   st->Bind(4, b.packets).Bind(5, b.accepted).Bind(6, b.rejected).Bind(7, b.last_error);
   st->Bind(8, b.updated_at);
   BindClosedAt(st, 9, b.closed_at);
-  st->Bind(10, b.received).Bind(11, b.id).Bind(12, b.workspace_id);
+  st->Bind(10, b.received).Bind(11, b.packet_expanded).Bind(12, b.id).Bind(13, b.workspace_id);
   return ExpectChange(conn_, st, "batch source");
 }
 
