@@ -183,9 +183,9 @@ core::Status Serve(const Config& config, bool demo) {
     out += "# TYPE rivulet_engine_transitions_total counter\nrivulet_engine_transitions_total " +
            std::to_string(scheduler.transitions()) + "\n";
     out +=
-        "# TYPE rivulet_engine_batch_packets_expanded_total counter\n"
-        "rivulet_engine_batch_packets_expanded_total " +
-        std::to_string(batch_expander.expanded()) + "\n";
+        "# TYPE rivulet_engine_batch_chunks_expanded_total counter\n"
+        "rivulet_engine_batch_chunks_expanded_total " +
+        std::to_string(batch_expander.chunks_expanded()) + "\n";
     out += "# TYPE rivulet_delivery_sent_total counter\nrivulet_delivery_sent_total " +
            std::to_string(outbox.delivered()) + "\n";
     out += "# TYPE rivulet_delivery_failed_total counter\nrivulet_delivery_failed_total " +

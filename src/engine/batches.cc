@@ -212,10 +212,12 @@ void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPac
   core::Millis now = clock_.Now();
   // Encoded here, on the caller's thread: the writer only stores it.
   auto payload = std::make_shared<std::string>(EncodeCustomers(packet));
+  auto customers = static_cast<int64_t>(packet.customers.size());
   packet.customers.clear();
+  packet.run_data_json.clear();
   WriteWithEffects<BatchSource>(
       store_, hooks_,
-      [ws, automation_uuid, packet = std::move(packet), payload, now](
+      [ws, automation_uuid, packet = std::move(packet), payload, customers, now](
           store::WriteTxn& txn, Effects& effects) -> Result<BatchSource> {
         RIVULET_ASSIGN_OR_RETURN(core::Automation a, txn.FindAutomation(ws, automation_uuid));
         // The automation itself refusing customers fails the packet as a whole.
@@ -261,7 +263,7 @@ void Batches::AddPacket(int64_t ws, const std::string& automation_uuid, BatchPac
         staged.source_id = src.id;
         staged.source_uuid = src.uuid;
         staged.last = packet.kind == BatchPacket::Kind::kLast;
-        staged.customers = static_cast<int64_t>(packet.run_data_json.size());
+        staged.customers = customers;
         staged.payload = *payload;
         staged.created_at = now;
         RIVULET_RETURN_IF_ERROR(txn.InsertStagedPacket(staged));
@@ -357,6 +359,7 @@ void Batches::Expand(std::optional<int64_t> reject_whole, const std::string& rea
       },
       [this, claimed, done = std::move(done)](Result<bool> r) {
         if (!r.ok()) Forget(*claimed);  // decoded again from the database next time
+        if (r.ok() && *r) ++chunks_expanded_;
         done(std::move(r));
       });
 }
@@ -447,9 +450,7 @@ void BatchExpander::Loop() {
     woken_ = false;
     lock.unlock();
     auto expanded = batches_.ExpandStagedNow(kLanes, &stopping_);
-    if (expanded.ok()) {
-      expanded_ += *expanded;
-    } else {
+    if (!expanded.ok()) {
       spdlog::warn("batch expansion: {}; retrying", expanded.status().ToString());
     }
     lock.lock();

@@ -84,7 +84,8 @@ class Batches {
   // other lasting reason is rejected whole, so one bad packet never blocks the others.
   void ExpandNext(Callback<bool> done);
 
-  // Expands staged packets until none is left (or *stop is set); returns how many. Keeps
+  // Expands staged packets until none is left (or *stop is set); returns how many
+  // transactions (chunks) it committed. Keeps
   // `lanes` transactions queued, so the writer starts the next packet while the last one's
   // commit is synced (and PostgreSQL's writers expand packets of different sources at once).
   // Blocks; for tests and the BatchExpander.
@@ -97,6 +98,9 @@ class Batches {
 
   // Moves a *_NOTIFYING source to *_NOTIFIED or *_NOT_NOTIFIED (the outbox does this through
   // RecordBatchNotification when it has delivered the notification or given up).
+  // Expansion transactions committed so far by this object.
+  uint64_t chunks_expanded() const { return chunks_expanded_; }
+
   void RecordNotification(int64_t workspace_id, int64_t automation_id,
                           const std::string& source_uuid, bool delivered, const std::string& detail,
                           Callback<core::BatchSource> done);
@@ -117,6 +121,7 @@ class Batches {
   Journeys& journeys_;
   const EngineHooks* hooks_;
   const int64_t chunk_;
+  std::atomic<uint64_t> chunks_expanded_{0};
   std::mutex decoded_mu_;
   std::map<int64_t, std::shared_ptr<const BatchPacket>> decoded_;  // by packet id
 };
@@ -134,7 +139,7 @@ class BatchExpander {
   void Stop();  // finishes the packet in progress
   void Wake();  // thread-safe
 
-  uint64_t expanded() const { return expanded_; }
+  uint64_t chunks_expanded() const { return batches_.chunks_expanded(); }
 
  private:
   void Loop();
@@ -149,7 +154,6 @@ class BatchExpander {
   bool stop_ = false;
   bool woken_ = false;
   std::thread thread_;
-  std::atomic<uint64_t> expanded_{0};
 };
 
 }  // namespace rivulet::engine

@@ -716,12 +716,18 @@ class BatchTest(ContactflowBase):
         # The source is gone: it can be opened again.
         self.check(self.batch(c, a, "FIRST", src, [{"userPk": "again"}]), 201)
 
+    def chunks_expanded(self):
+        metrics = self.server.client().get("/metrics").body
+        n = re.search(r"^rivulet_engine_batch_chunks_expanded_total (\d+)$", metrics, re.M)
+        return int(n.group(1))
+
     def test_full_packet_of_ten_thousand(self):
         node = self.new_node()["uuid"]
         c = self.cf(node)
         a = self.running_automation(node)
         src = new_uuid()
         customers = [{"userPk": "t%05d" % i, "attributes": {"n": i}} for i in range(10000)]
+        chunks_before = self.chunks_expanded()
         started = time.monotonic()
         r = self.check(self.batch(c, a, "FIRST", src, customers), 201)
         took = time.monotonic() - started
@@ -730,6 +736,9 @@ class BatchTest(ContactflowBase):
         self.assertEqual(r["status"], "CLOSED")
         done = self.expanded(c, a, src, "ENABLED")
         self.assertEqual(done["customers"], 10000)
+        # In chunks of 4,000 (three transactions), then the LAST packet.
+        wait_until(lambda: self.chunks_expanded() == chunks_before + 4,
+                   what="four more expansion transactions in the metrics")
         wait_until(lambda: self.tokens(node, aggregatedStatus="COMPLETED")["page"]["totalElements"]
                    == 10000, timeout=120, interval=0.5, what="10,000 tokens completed")
         print("10,000-customer packet accepted in %.2fs (debug build)" % took)
