@@ -78,17 +78,17 @@ class Batches {
   void AddPacket(int64_t workspace_id, const std::string& automation_uuid, BatchPacket packet,
                  Callback<core::BatchSource> done);
 
-  // Expands the oldest staged packet that may go next (see WriteTxn::ClaimStagedPacket) in
-  // one transaction; true when there was one. A customer the automation refuses now (it
-  // stopped, uniqueToken, …) counts as rejected. A packet that cannot be expanded for any
-  // other lasting reason is rejected whole, so one bad packet never blocks the others.
+  // Expands the next chunk of the oldest staged packet that may go next (see
+  // WriteTxn::ClaimStagedPacket) in one transaction; true when there was one. A customer the
+  // automation refuses now (it stopped, uniqueToken, …) counts as rejected. A packet that cannot be
+  // expanded for any other lasting reason is rejected whole, so one bad packet never blocks the
+  // others.
   void ExpandNext(Callback<bool> done);
 
   // Expands staged packets until none is left (or *stop is set); returns how many
-  // transactions (chunks) it committed. Keeps
-  // `lanes` transactions queued, so the writer starts the next packet while the last one's
-  // commit is synced (and PostgreSQL's writers expand packets of different sources at once).
-  // Blocks; for tests and the BatchExpander.
+  // transactions (chunks) it committed. Keeps `lanes` transactions queued, so the writer
+  // starts the next chunk while the last one's commit is synced (and PostgreSQL's writers
+  // expand packets of different sources at once). Blocks; for tests and the BatchExpander.
   Result<int> ExpandStagedNow(int lanes = 2, const std::atomic<bool>* stop = nullptr);
 
   // Deletes an OPEN source, its staged packets and its held tokens (their entered counters
@@ -98,12 +98,12 @@ class Batches {
 
   // Moves a *_NOTIFYING source to *_NOTIFIED or *_NOT_NOTIFIED (the outbox does this through
   // RecordBatchNotification when it has delivered the notification or given up).
-  // Expansion transactions committed so far by this object.
-  uint64_t chunks_expanded() const { return chunks_expanded_; }
-
   void RecordNotification(int64_t workspace_id, int64_t automation_id,
                           const std::string& source_uuid, bool delivered, const std::string& detail,
                           Callback<core::BatchSource> done);
+
+  // Expansion transactions committed so far by this object.
+  uint64_t chunks_expanded() const { return chunks_expanded_; }
 
  private:
   // One expansion transaction; reject_whole: the packet with this id is rejected for reason,
@@ -136,7 +136,7 @@ class BatchExpander {
   ~BatchExpander() { Stop(); }
 
   void Start();
-  void Stop();  // finishes the packet in progress
+  void Stop();  // finishes the chunks in progress
   void Wake();  // thread-safe
 
   uint64_t chunks_expanded() const { return batches_.chunks_expanded(); }
