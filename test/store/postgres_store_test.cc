@@ -593,5 +593,70 @@ TEST_F(PgSharingTest, StatementTimeoutBoundsAQuery) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
 }
 
+TEST_F(PgSharingTest, ContactLookupsKeepToTheIdentifierIndexAsTheTableGrows) {
+  // A new contacts table has no statistics yet. With a few hundred rows PostgreSQL then
+  // takes contacts_ws (every contact of the workspace) for a lookup by e-mail, and a plan
+  // cached at that point (prepared statements switch to one after five runs) would go on
+  // reading the whole workspace for each lookup as the table grows.
+  auto add_contacts = [&](int first, int count) {
+    Status st = a_->WriteAndWait([&](WriteTxn& txn) -> Status {
+      for (int i = first; i < first + count; ++i) {
+        core::Contact c;
+        c.workspace_id = ws_.id;
+        c.uuid = core::NewUuidV7(kT0);
+        c.email = "grow-" + std::to_string(i) + "@example.com";
+        RIVULET_RETURN_IF_ERROR(txn.InsertContact(c));
+      }
+      return Status::Ok();
+    });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  };
+  int lookups = 0;
+  auto look_up = [&](int rounds) {
+    for (int i = 0; i < rounds; ++i) {
+      WriteHint hint;
+      hint.workspace_id = ws_.id;
+      hint.contacts.push_back(
+          {core::ContactRef::Kind::kEmail, "grow-" + std::to_string(i + 1) + "@example.com"});
+      Status st = a_->WriteAndWait([&](WriteTxn& txn) -> Status {
+        auto& pg = static_cast<postgres::PgTxn&>(txn);
+        RIVULET_RETURN_IF_ERROR(pg.PrefetchHinted({&hint}));  // the group commit's prefetch
+        core::ContactRef ref{core::ContactRef::Kind::kEmail,
+                             "grow-" + std::to_string(i) + "@example.com"};
+        return txn.FindContact(ws_.id, ref).status();  // a lookup of its own
+      });
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      lookups += 2;
+    }
+  };
+  add_contacts(0, 300);
+  look_up(10);  // enough runs for a cached plan, on each writer connection
+  add_contacts(300, 3000);
+  look_up(20);
+  // Closing the store ends its backends, which publishes their index statistics.
+  a_.reset();
+  b_.reset();
+  auto conn = postgres::Connection::Open(backend_->url(), {});
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  auto scans = [&](const char* index, const char* column) -> int64_t {
+    auto r = (*conn)->Query(
+        std::string("SELECT ") + column + " FROM pg_stat_user_indexes WHERE indexrelname = $1",
+        postgres::Params().Add(index));
+    return r.ok() && r->size() == 1 ? r->Int(0, 0) : -1;
+  };
+  // Every lookup is one scan of one of the two indexes; wait until all are counted.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (scans("contacts_email", "idx_scan") + scans("contacts_ws", "idx_scan") < lookups &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GE(scans("contacts_email", "idx_scan") + scans("contacts_ws", "idx_scan"), lookups);
+  // At 3,300 contacts each of the last 40 lookups is one probe of contacts_email. A cached
+  // contacts_ws plan reads 3,300 entries a lookup (36,095 in all when this test ran with
+  // prepared lookups; 3,085 planned at each run, all while the table had 300 contacts).
+  EXPECT_GE(scans("contacts_email", "idx_scan"), 40);
+  EXPECT_LT(scans("contacts_ws", "idx_tup_read"), 20 * 300 + 3'300);
+}
+
 }  // namespace
 }  // namespace rivulet::store

@@ -281,6 +281,13 @@ ALTER TABLE batch_sources ADD COLUMN received INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE batch_sources ADD COLUMN packet_expanded INTEGER NOT NULL DEFAULT 0;
 UPDATE batch_sources SET received = accepted + rejected;
 )sql"},
+      {8, "events keyed by workspace", R"sql(
+-- PostgreSQL drops the events.uuid unique index and keys events by (workspace_id, id)
+-- (see its migration 8). SQLite keeps its indexes: the rowid is its primary key, the uuid
+-- index grows at its end (the uuids are time-ordered), and either change would rebuild
+-- the events table.
+SELECT 1;
+)sql"},
   };
   return kMigrations;
 }

@@ -284,10 +284,17 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
     RIVULET_ASSIGN_OR_RETURN(std::vector<Rows> rows, RunPipeline({{sql, params}}));
     return std::move(rows.back());
   }
-  RIVULET_ASSIGN_OR_RETURN(std::string name, Prepared(sql, params.values().size()));
   std::vector<const char*> ptrs = Pointers(params);
-  pg_result* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(ptrs.size()), ptrs.data(),
-                                  nullptr, nullptr, /*resultFormat=*/0);
+  pg_result* res = nullptr;
+  if (params.plan_each_run()) {
+    const std::string text(sql);
+    res = PQexecParams(conn_, text.c_str(), static_cast<int>(ptrs.size()), nullptr, ptrs.data(),
+                       nullptr, nullptr, /*resultFormat=*/0);
+  } else {
+    RIVULET_ASSIGN_OR_RETURN(std::string name, Prepared(sql, params.values().size()));
+    res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(ptrs.size()), ptrs.data(), nullptr,
+                         nullptr, /*resultFormat=*/0);
+  }
   ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) return ResultError(res, "postgres query");
   return Rows(res);
@@ -312,9 +319,14 @@ Result<std::vector<Rows>> Connection::RunPipeline(
   for (const auto& b : bulks) all.emplace_back(b.form->sql, &b.params);
   for (const auto& [sql, params] : statements) all.emplace_back(sql, &params);
   if (all.empty()) return std::vector<Rows>{};
+  // Prepared statements' names; a statement planned at each run is sent as its text.
   std::vector<std::string> names;
   names.reserve(all.size());
   for (const auto& [sql, params] : all) {
+    if (params->plan_each_run()) {
+      names.emplace_back(sql);
+      continue;
+    }
     RIVULET_ASSIGN_OR_RETURN(std::string name, Prepared(sql, params->values().size()));
     names.push_back(std::move(name));
   }
@@ -322,8 +334,12 @@ Result<std::vector<Rows>> Connection::RunPipeline(
   bool sent = true;
   for (size_t i = 0; i < all.size() && sent; ++i) {
     std::vector<const char*> ptrs = Pointers(*all[i].second);
-    sent = PQsendQueryPrepared(conn_, names[i].c_str(), static_cast<int>(ptrs.size()), ptrs.data(),
-                               nullptr, nullptr, /*resultFormat=*/0) == 1;
+    const int n = static_cast<int>(ptrs.size());
+    sent = (all[i].second->plan_each_run()
+                ? PQsendQueryParams(conn_, names[i].c_str(), n, nullptr, ptrs.data(), nullptr,
+                                    nullptr, /*resultFormat=*/0)
+                : PQsendQueryPrepared(conn_, names[i].c_str(), n, ptrs.data(), nullptr, nullptr,
+                                      /*resultFormat=*/0)) == 1;
   }
   sent = sent && PQpipelineSync(conn_) == 1;
   if (!sent) {

@@ -46,11 +46,21 @@ class Params {
   }
   // Raw bytes, sent hex-encoded; the SQL side decodes with decode($n, 'hex').
   Params& AddHex(std::string_view bytes);
+  // The statement is planned at each run, for these values and the tables as they are then,
+  // instead of once per connection. For lookups whose right index PostgreSQL can only tell
+  // from table statistics: a plan cached while a table is new and not yet analyzed can pick
+  // an index that scans the whole workspace and keep it as the table grows.
+  Params& PlanEachRun() {
+    plan_each_run_ = true;
+    return *this;
+  }
 
   const std::vector<std::optional<std::string>>& values() const { return values_; }
+  bool plan_each_run() const { return plan_each_run_; }
 
  private:
   std::vector<std::optional<std::string>> values_;
+  bool plan_each_run_ = false;
 };
 
 // The rows of one statement's result, in text format. Move-only; frees the libpq result.

@@ -213,9 +213,10 @@ Result<Contact> PgTxn::FindContact(int64_t workspace_id, const core::ContactRef&
       return *it->second;
     }
   }
+  // Planned at each run: see Params::PlanEachRun (contacts_ws against the identifier's index).
   return One<Contact>(conn_.Query(std::string(kContactCols) + "WHERE workspace_id = $1 AND " +
                                       ContactColumn(ref.kind) + " = $2",
-                                  Params().Add(workspace_id).Add(ref.value)),
+                                  Params().Add(workspace_id).Add(ref.value).PlanEachRun()),
                       ReadContact, "contact");
 }
 
@@ -239,13 +240,15 @@ Status PgTxn::PrefetchHinted(const std::vector<const WriteHint*>& hints) {
     value_list += "}";
     const std::string column = ContactColumn(kind);
     // One index probe per value (LATERAL … LIMIT 1): a join would let a cached generic plan
-    // scan the whole table when it was planned small.
+    // scan the whole table when it was planned small. Planned at each run all the same: with
+    // a few hundred contacts and no statistics yet, PostgreSQL takes contacts_ws (all of the
+    // workspace's contacts) for the identifier's index, and a cached plan would keep that.
     RIVULET_ASSIGN_OR_RETURN(
         Rows rows, conn_.Query("SELECT c.* FROM unnest($1::bigint[], $2::text[]) AS h(ws, v) "
                                "CROSS JOIN LATERAL (" +
                                    std::string(kContactCols) + "WHERE workspace_id = h.ws AND " +
                                    column + " = h.v LIMIT 1) c",
-                               Params().Add(ws_list).Add(value_list)));
+                               Params().Add(ws_list).Add(value_list).PlanEachRun()));
     for (int i = 0; i < rows.size(); ++i) {
       Contact c = ReadContact(rows, i);
       // Found by this identifier, so the contact has it.
