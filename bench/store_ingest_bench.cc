@@ -3,7 +3,8 @@
 //
 // Usage: store_ingest_bench [events=200000] [in_flight=64] [synchronous=FULL | postgres://URL]
 // (RIVULET_BENCH_PG_ROW_BY_ROW=1: PostgreSQL store without multi-row event INSERTs;
-// RIVULET_BENCH_PG_WRITERS=N: its number of writer connections.)
+// RIVULET_BENCH_PG_WRITERS=N: its number of writer connections; RIVULET_BENCH_PG_GATHER=N:
+// the jobs a writer waits for while another is busy, 0 for none.)
 // With a PostgreSQL URL the store is PostgreSQL and the ceiling is PostgreSQL's own batched
 // insert (multi-row VALUES, 1,000 rows a statement, 10,000 a transaction) on that server.
 #include <libpq-fe.h>
@@ -95,7 +96,11 @@ int main(int argc, char** argv) {
     options.batch_events = !(row_by_row && std::string(row_by_row) == "1");
     // RIVULET_BENCH_PG_WRITERS=N: writer connections (default: the store's, 2).
     if (const char* w = std::getenv("RIVULET_BENCH_PG_WRITERS")) options.writers = std::stoul(w);
+    // RIVULET_BENCH_PG_GATHER=N: jobs a writer waits for while another is busy (0: none).
+    if (const char* g = std::getenv("RIVULET_BENCH_PG_GATHER")) options.gather_jobs = std::stoul(g);
     std::printf("%-46s %12zu\n", "PostgreSQL writer connections", options.writers);
+    std::printf("%-46s %12zu\n", "jobs a writer gathers while another is busy",
+                options.gather_jobs);
     auto opened = store::postgres::PgStore::Open(options);
     if (opened.ok()) opened_store = std::move(opened).value();
   } else {

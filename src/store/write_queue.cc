@@ -16,21 +16,42 @@ void WriteQueue::Push(Store::WriteFn fn, Store::Done done, WriteHint hint) {
       return;
     }
     jobs_.push_back(Job{std::move(fn), std::move(done), std::move(hint)});
+    // A gathering writer shares the condition with idle ones, which would take the wake-up.
+    if (gathering_) {
+      cv_.notify_all();
+      return;
+    }
   }
   cv_.notify_one();
 }
 
-bool WriteQueue::TakeBatch(std::vector<Job>& batch, size_t max) {
+bool WriteQueue::TakeBatch(std::vector<Job>& batch, size_t max, const Gather& gather) {
   batch.clear();
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+  cv_.wait(lock, [this] { return stopping_ || (!jobs_.empty() && !gathering_); });
   if (jobs_.empty()) return false;  // stopping and drained
+  if (gather.jobs > 0 && jobs_.size() < gather.jobs && busy_ > 0 && !stopping_) {
+    gathering_ = true;
+    cv_.wait_for(lock, gather.wait, [&] { return stopping_ || jobs_.size() >= gather.jobs; });
+    gathering_ = false;
+  }
   size_t n = std::min(jobs_.size(), max);
   for (size_t i = 0; i < n; ++i) {
     batch.push_back(std::move(jobs_.front()));
     jobs_.pop_front();
   }
+  if (gather.jobs > 0) ++busy_;
+  if (!jobs_.empty()) cv_.notify_one();  // more than one batch, or writers held back above
   return true;
+}
+
+bool WriteQueue::TakeBatch(std::vector<Job>& batch, size_t max) {
+  return TakeBatch(batch, max, Gather{});
+}
+
+void WriteQueue::BatchDone() {
+  std::lock_guard lock(mu_);
+  if (busy_ > 0) --busy_;
 }
 
 void WriteQueue::Stop() {

@@ -1,6 +1,7 @@
 #ifndef RIVULET_STORE_WRITE_QUEUE_H_
 #define RIVULET_STORE_WRITE_QUEUE_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -11,8 +12,8 @@
 
 namespace rivulet::store {
 
-// The jobs waiting for a store's single writer thread. Any thread pushes; the writer takes
-// them in batches, one group commit each. Bounded: a full queue refuses a job at once
+// The jobs waiting for a store's writer threads. Any thread pushes; a writer takes them in
+// batches, one group commit each. Bounded: a full queue refuses a job at once
 // (retryable kResourceExhausted) so that latency cannot grow without limit.
 class WriteQueue {
  public:
@@ -22,13 +23,27 @@ class WriteQueue {
     WriteHint hint;
   };
 
+  // How several writers taking from one queue let a group fill up. A writer that wakes to
+  // fewer than `jobs` queued while another writer is busy with a group commit waits up to
+  // `wait` for more. Without this, the first job of a wave of new ones is taken alone,
+  // costs a whole group commit (round trips, a WAL flush) and the rest wait behind it. With
+  // every writer idle the jobs are taken at once: light load gets no added latency.
+  struct Gather {
+    size_t jobs = 0;  // 0: never wait
+    std::chrono::microseconds wait{0};
+  };
+
   explicit WriteQueue(size_t max_jobs) : max_jobs_(max_jobs) {}
 
   // Queues the job, or calls done at once with why not (stopping, full).
   void Push(Store::WriteFn fn, Store::Done done, WriteHint hint = {});
   // Blocks until jobs are queued, then moves up to max of them, oldest first, into batch
-  // (cleared first). False once stopped and drained.
-  bool TakeBatch(std::vector<Job>& batch, size_t max);
+  // (cleared first). False once stopped and drained. With a Gather, the caller counts as
+  // busy until its BatchDone.
+  bool TakeBatch(std::vector<Job>& batch, size_t max, const Gather& gather);
+  bool TakeBatch(std::vector<Job>& batch, size_t max);  // never waits for more
+  // The group commit of a batch taken with a Gather has ended.
+  void BatchDone();
   // Refuses new jobs; TakeBatch hands out those already queued, then returns false.
   void Stop();
   bool stopping() const;
@@ -40,6 +55,8 @@ class WriteQueue {
   std::condition_variable cv_;
   std::deque<Job> jobs_;
   bool stopping_ = false;
+  size_t busy_ = 0;         // writers between a gathered TakeBatch and its BatchDone
+  bool gathering_ = false;  // a writer waits for its group to fill; the others stay back
 };
 
 }  // namespace rivulet::store

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -64,6 +65,65 @@ TEST(WriteQueueTest, TakeBatchWaitsForAPushFromAnotherThread) {
   EXPECT_TRUE(q.TakeBatch(batch, 10));
   EXPECT_EQ(batch.size(), 1u);
   pusher.join();
+}
+
+// Waits long enough that a test would time out if TakeBatch ever sat out the whole wait.
+constexpr WriteQueue::Gather kGatherThree{3, std::chrono::hours(1)};
+
+TEST(WriteQueueTest, WithEveryWriterIdleAGatheringTakeDoesNotWait) {
+  WriteQueue q(10);
+  q.Push(Noop(), [](Status) {});
+  std::vector<WriteQueue::Job> batch;
+  ASSERT_TRUE(q.TakeBatch(batch, 10, kGatherThree));
+  EXPECT_EQ(batch.size(), 1u);
+}
+
+TEST(WriteQueueTest, WhileAnotherWriterIsBusyATakeWaitsForItsGroupToFill) {
+  WriteQueue q(10);
+  std::vector<WriteQueue::Job> first, second;
+  q.Push(Noop(), [](Status) {});
+  ASSERT_TRUE(q.TakeBatch(first, 10, kGatherThree));  // this writer is now busy
+  q.Push(Noop(), [](Status) {});
+  std::thread writer([&] { ASSERT_TRUE(q.TakeBatch(second, 10, kGatherThree)); });
+  // Without gathering the writer would have taken the single job by now.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  q.Push(Noop(), [](Status) {});
+  q.Push(Noop(), [](Status) {});
+  writer.join();
+  EXPECT_EQ(second.size(), 3u);
+  q.BatchDone();
+  q.BatchDone();
+}
+
+TEST(WriteQueueTest, AGatheringTakeEndsWhenItsWaitIsOverOrTheBusyWriterIsDone) {
+  WriteQueue q(10);
+  std::vector<WriteQueue::Job> busy, batch;
+  q.Push(Noop(), [](Status) {});
+  ASSERT_TRUE(q.TakeBatch(busy, 10, kGatherThree));
+  q.Push(Noop(), [](Status) {});
+  ASSERT_TRUE(q.TakeBatch(batch, 10, {3, std::chrono::milliseconds(20)}));
+  EXPECT_EQ(batch.size(), 1u);  // what had come when the wait was over
+  q.BatchDone();
+  q.BatchDone();  // no writer is busy any more
+  q.Push(Noop(), [](Status) {});
+  ASSERT_TRUE(q.TakeBatch(batch, 10, kGatherThree));
+  EXPECT_EQ(batch.size(), 1u);
+}
+
+TEST(WriteQueueTest, StopEndsAGatheringWait) {
+  WriteQueue q(10);
+  std::vector<WriteQueue::Job> busy, batch;
+  q.Push(Noop(), [](Status) {});
+  ASSERT_TRUE(q.TakeBatch(busy, 10, kGatherThree));
+  q.Push(Noop(), [](Status) {});
+  std::thread stopper([&q] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    q.Stop();
+  });
+  ASSERT_TRUE(q.TakeBatch(batch, 10, kGatherThree));  // drains what is queued
+  EXPECT_EQ(batch.size(), 1u);
+  stopper.join();
+  EXPECT_FALSE(q.TakeBatch(batch, 10, kGatherThree));
 }
 
 }  // namespace

@@ -120,7 +120,11 @@ void PgStore::Write(WriteFn fn, Done done, WriteHint hint) {
 void PgStore::WriterLoop(Writer& w) {
   core::NameThisThread("rivulet-writer");
   std::vector<Job> batch;
-  while (queue_.TakeBatch(batch, options_.max_batch)) CommitBatch(w, batch);
+  const WriteQueue::Gather gather{options_.gather_jobs, options_.gather_wait};
+  while (queue_.TakeBatch(batch, options_.max_batch, gather)) {
+    CommitBatch(w, batch);
+    queue_.BatchDone();
+  }
 }
 
 void PgStore::Complete(std::vector<std::pair<Done, Status>> dones) {

@@ -2,6 +2,7 @@
 #define RIVULET_STORE_POSTGRES_PG_STORE_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -31,6 +32,10 @@ struct PgOptions {
   bool listen = true;                    // LISTEN for other processes' work
   std::string owner;                     // lease owner id; "" makes host:pid:random
   bool batch_events = true;              // multi-row event INSERTs per group commit
+  // A writer waking to fewer jobs while another writer is busy waits this long for this
+  // many (WriteQueue::Gather); gather_jobs = 0 takes whatever is queued at once.
+  size_t gather_jobs = 16;
+  std::chrono::microseconds gather_wait{500};
 };
 
 // Store on a PostgreSQL 15 database, shared by any number of Rivulet processes.
