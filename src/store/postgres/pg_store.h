@@ -34,7 +34,7 @@ struct PgOptions {
   bool batch_events = true;              // multi-row event INSERTs per group commit
   // A writer waking to fewer jobs while another writer is busy waits this long for this
   // many (WriteQueue::Gather); gather_jobs = 0 takes whatever is queued at once.
-  size_t gather_jobs = 16;
+  size_t gather_jobs = 32;
   std::chrono::microseconds gather_wait{500};
 };
 
