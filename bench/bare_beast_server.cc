@@ -1,13 +1,15 @@
 // The ceiling for HTTP benchmarks: a minimal Boost.Beast keep-alive server on the same
-// threading model as rivulet's server (C++20 coroutines, N io_context threads), answering
+// threading model as rivulet's server (C++20 coroutines, one io_context per thread), answering
 // every request with a small JSON body and doing nothing else.
 //
 // Usage: bare_beast_server PORT THREADS
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -35,10 +37,12 @@ asio::awaitable<void> Session(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> Listen(tcp::acceptor& acceptor) {
-  for (;;) {
-    auto socket = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()),
-                                                 asio::use_awaitable);
+// Deals connections to the threads' io_contexts in turn, as rivulet's server does.
+asio::awaitable<void> Listen(tcp::acceptor& acceptor,
+                             std::vector<std::unique_ptr<asio::io_context>>& contexts) {
+  for (size_t next = 0;; ++next) {
+    auto socket =
+        co_await acceptor.async_accept(*contexts[next % contexts.size()], asio::use_awaitable);
     auto ex = socket.get_executor();
     asio::co_spawn(ex, Session(std::move(socket)), asio::detached);
   }
@@ -49,17 +53,25 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s PORT THREADS\n", argv[0]);
     return 2;
   }
-  int threads = std::atoi(argv[2]);
-  asio::io_context ioc(threads);
-  tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"),
-                               static_cast<unsigned short>(std::atoi(argv[1]))});
+  int threads = std::max(1, std::atoi(argv[2]));
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (int i = 0; i < threads; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+  asio::io_context& ioc = *contexts[0];
+  tcp::acceptor acceptor(
+      ioc, {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::atoi(argv[1]))});
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](auto, auto) { ioc.stop(); });
-  asio::co_spawn(ioc, Listen(acceptor), asio::detached);
+  signals.async_wait([&](auto, auto) {
+    for (auto& c : contexts) c->stop();
+  });
+  asio::co_spawn(ioc, Listen(acceptor, contexts), asio::detached);
   std::printf("bare beast listening on %u\n", acceptor.local_endpoint().port());
   std::fflush(stdout);
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+  for (int i = 1; i < threads; ++i) {
+    keep_running.push_back(asio::make_work_guard(*contexts[i]));
+    pool.emplace_back([&contexts, i] { contexts[i]->run(); });
+  }
   ioc.run();
   for (auto& t : pool) t.join();
 }

@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -29,10 +31,20 @@ namespace {
 // State of one connection that shutdown needs to see.
 struct Connection {
   beast::tcp_stream* stream = nullptr;
-  asio::any_io_executor strand;
-  bool idle = true;  // waiting for the next request's headers
-  explicit Connection(asio::any_io_executor s) : strand(std::move(s)) {}
+  asio::any_io_executor executor;  // its I/O thread's; touch `stream` only there
+  bool idle = true;                // waiting for the next request's headers
+  explicit Connection(asio::any_io_executor e) : executor(std::move(e)) {}
 };
+
+// One io_context per I/O thread, run by that thread alone. A connection stays on the
+// context that accepted it, so its coroutine needs no strand and the threads never contend
+// for one scheduler (decision 0025).
+std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (int i = 0; i < std::max(threads, 1); ++i)
+    contexts.push_back(std::make_unique<asio::io_context>(1));
+  return contexts;
+}
 
 bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
@@ -56,9 +68,9 @@ class Server::Impl {
   Impl(ServerOptions options, Dispatcher& dispatcher)
       : options_(std::move(options)),
         dispatcher_(dispatcher),
-        ioc_(options_.threads),
-        acceptor_(ioc_),
-        signals_(ioc_, SIGINT, SIGTERM) {}
+        contexts_(MakeContexts(options_.threads)),
+        acceptor_(*contexts_[0]),
+        signals_(*contexts_[0], SIGINT, SIGTERM) {}
 
   core::Result<unsigned short> Listen() {
     boost::system::error_code ec;
@@ -83,20 +95,24 @@ class Server::Impl {
         BeginShutdown();
       }
     });
-    asio::co_spawn(ioc_, Accept(), asio::detached);
+    asio::co_spawn(*contexts_[0], Accept(), asio::detached);
+    // The other threads keep running while their contexts are idle, until StopAll().
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
     std::vector<std::thread> threads;
-    for (int i = 1; i < options_.threads; ++i) {
-      threads.emplace_back([this] {
+    for (size_t i = 1; i < contexts_.size(); ++i) {
+      keep_running.push_back(asio::make_work_guard(*contexts_[i]));
+      threads.emplace_back([this, i] {
         core::NameThisThread("rivulet-http");
-        ioc_.run();
+        contexts_[i]->run();
       });
     }
-    ioc_.run();
+    contexts_[0]->run();
+    StopAll();
     for (auto& t : threads) t.join();
   }
 
   void BeginShutdown() {
-    asio::post(ioc_, [this] {
+    asio::post(*contexts_[0], [this] {
       if (draining_.exchange(true)) return;
       boost::system::error_code ec;
       acceptor_.close(ec);
@@ -104,14 +120,14 @@ class Server::Impl {
       {
         std::lock_guard lock(conns_mu_);
         for (const auto& c : conns_) {
-          // The session clears c->stream on this same strand before it ends.
-          asio::post(c->strand, [c] {
+          // The session clears c->stream on its own thread before it ends.
+          asio::post(c->executor, [c] {
             if (c->idle && c->stream) c->stream->socket().cancel();
           });
         }
       }
       // Give in-flight requests the grace period, then stop regardless.
-      auto timer = std::make_shared<asio::steady_timer>(ioc_);
+      auto timer = std::make_shared<asio::steady_timer>(*contexts_[0]);
       auto deadline =
           std::chrono::steady_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
       WaitDrained(timer, deadline);
@@ -119,13 +135,17 @@ class Server::Impl {
   }
 
  private:
+  void StopAll() {
+    for (auto& c : contexts_) c->stop();
+  }
+
   void WaitDrained(std::shared_ptr<asio::steady_timer> timer,
                    std::chrono::steady_clock::time_point deadline) {
     {
       std::lock_guard lock(conns_mu_);
       if (conns_.empty() || std::chrono::steady_clock::now() >= deadline) {
         if (!conns_.empty()) spdlog::warn("{} connections still open at shutdown", conns_.size());
-        ioc_.stop();
+        StopAll();
         return;
       }
     }
@@ -134,27 +154,30 @@ class Server::Impl {
   }
 
   asio::awaitable<void> Accept() {
+    size_t next = 0;
     while (!draining_) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor_.async_accept(
-          asio::make_strand(ioc_), asio::redirect_error(asio::use_awaitable, ec));
+      // Connections are dealt to the I/O threads in turn.
+      asio::io_context& home = *contexts_[next++ % contexts_.size()];
+      tcp::socket socket =
+          co_await acceptor_.async_accept(home, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (draining_ || ec == asio::error::operation_aborted) break;
         spdlog::warn("accept failed: {}", ec.message());
         // Back off briefly on e.g. EMFILE so the loop does not spin.
-        asio::steady_timer t(ioc_, 50ms);
+        asio::steady_timer t(*contexts_[0], 50ms);
         co_await t.async_wait(asio::use_awaitable);
         continue;
       }
-      auto strand = socket.get_executor();
-      asio::co_spawn(strand, Session(std::move(socket)), asio::detached);
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, Session(std::move(socket)), asio::detached);
     }
   }
 
   asio::awaitable<void> Session(tcp::socket socket) {
-    asio::any_io_executor strand = socket.get_executor();  // the connection's strand
+    asio::any_io_executor executor = socket.get_executor();  // the connection's thread
     beast::tcp_stream stream(std::move(socket));
-    auto conn_ptr = std::make_shared<Connection>(strand);
+    auto conn_ptr = std::make_shared<Connection>(executor);
     Connection& conn = *conn_ptr;
     conn.stream = &stream;
     Register(conn_ptr);
@@ -267,12 +290,12 @@ class Server::Impl {
       std::string log_method = request.method, log_target = request.target.substr(0, 200);
       auto started = std::chrono::steady_clock::now();
 
-      // The handler may answer from another thread; the answer hops back to this strand.
+      // The handler may answer from another thread; the answer hops back to this one.
       auto slot = std::make_shared<std::optional<Response>>();
-      auto signal = std::make_shared<asio::steady_timer>(strand);
+      auto signal = std::make_shared<asio::steady_timer>(executor);
       signal->expires_after(std::chrono::seconds(limits.handler_timeout_seconds));
-      dispatcher_.Dispatch(std::move(request), [slot, signal, strand](Response r) {
-        asio::post(strand, [slot, signal, r = std::move(r)]() mutable {
+      dispatcher_.Dispatch(std::move(request), [slot, signal, executor](Response r) {
+        asio::post(executor, [slot, signal, r = std::move(r)]() mutable {
           *slot = std::move(r);
           signal->cancel();
         });
@@ -375,7 +398,7 @@ class Server::Impl {
 
   ServerOptions options_;
   Dispatcher& dispatcher_;
-  asio::io_context ioc_;
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;  // [0] also accepts and signals
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   std::atomic<bool> draining_{false};

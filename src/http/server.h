@@ -18,7 +18,8 @@ struct ServerOptions {
   bool access_log = true;
 };
 
-// HTTP/1.1 keep-alive server on Boost.Beast with C++20 coroutines and N I/O threads.
+// HTTP/1.1 keep-alive server on Boost.Beast with C++20 coroutines and N I/O threads, each
+// running its own share of the connections.
 // Hides all of Asio and Beast behind this interface.
 class Server {
  public:
