@@ -7,8 +7,8 @@
 #include <future>
 #include <mutex>
 #include <set>
-#include <thread>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -34,7 +34,8 @@ class DispatcherTest : public ::testing::Test {
     ws_ = *ws;
     other_ = *other;
     auto key = accounts_->CreateCredential(ws_.id, core::CredentialKind::kApiKey, false, "k");
-    auto oauth = accounts_->CreateCredential(ws_.id, core::CredentialKind::kOAuthClient, false, "o");
+    auto oauth =
+        accounts_->CreateCredential(ws_.id, core::CredentialKind::kOAuthClient, false, "o");
     auto pair = accounts_->CreateCredential(ws_.id, core::CredentialKind::kKeyPair, false, "p");
     auto admin = accounts_->CreateCredential(0, core::CredentialKind::kApiKey, true, "admin");
     ASSERT_TRUE(key.ok() && oauth.ok() && pair.ok() && admin.ok());
@@ -54,38 +55,42 @@ class DispatcherTest : public ::testing::Test {
     RouteOptions pub;
     pub.public_route = true;
     router_.Add(&test_face_, "GET", "/t/public", Sync([](const Call& c) {
-                  return Response::Text(200, c.identity ? "with identity" : "public");
-                }), pub);
+      return Response::Text(200, c.identity ? "with identity" : "public");
+    }),
+                pub);
     router_.Add(&test_face_, "GET", "/t/me", Sync([](const Call& c) {
-                  json::object o{{"workspace_id", c.workspace_id()},
-                                 {"credential_id", c.identity ? c.identity->credential_id : -1},
-                                 {"face", c.face ? c.face->name : ""}};
-                  return Response::Json(200, json::serialize(o));
-                }));
-    router_.Add(&test_face_, "DELETE", "/t/me", Sync([](const Call&) { return Response::NoContent(); }));
+      json::object o{{"workspace_id", c.workspace_id()},
+                     {"credential_id", c.identity ? c.identity->credential_id : -1},
+                     {"face", c.face ? c.face->name : ""}};
+      return Response::Json(200, json::serialize(o));
+    }));
+    router_.Add(&test_face_, "DELETE", "/t/me",
+                Sync([](const Call&) { return Response::NoContent(); }));
     RouteOptions upload;
     upload.max_body_bytes = 5000;
-    router_.Add(&test_face_, "POST", "/t/upload", Sync([](const Call&) { return Response::Json(200, "{}"); }),
-                upload);
-    router_.Add(&test_face_, "GET", "/t/items/{id}",
-                Sync([](const Call& c) { return Response::Text(200, std::string(c.Param("id"))); }));
+    router_.Add(&test_face_, "POST", "/t/upload",
+                Sync([](const Call&) { return Response::Json(200, "{}"); }), upload);
+    router_.Add(&test_face_, "GET", "/t/items/{id}", Sync([](const Call& c) {
+      return Response::Text(200, std::string(c.Param("id")));
+    }));
     RouteOptions admin_only;
     admin_only.admin_only = true;
     admin_only.needs_workspace = false;
-    router_.Add(&test_face_, "GET", "/t/admin", Sync([](const Call&) { return Response::Text(200, "admin"); }),
-                admin_only);
+    router_.Add(&test_face_, "GET", "/t/admin",
+                Sync([](const Call&) { return Response::Text(200, "admin"); }), admin_only);
     router_.Add(&test_face_, "GET", "/t/async", [this](const Call& c, Respond respond) {
       // Asynchronous handlers copy what they need and respond later, from another thread.
       std::string id = c.request.request_id;
       std::lock_guard lock(threads_mu_);
-      threads_.emplace_back([id, respond = std::move(respond)] { respond(Response::Text(202, id)); });
+      threads_.emplace_back(
+          [id, respond = std::move(respond)] { respond(Response::Text(202, id)); });
     });
     router_.Add(&node_face_, "GET", "/n/thing", Sync([](const Call& c) {
-                  return Response::Text(200, c.workspace ? c.workspace->uuid : "none");
-                }));
+      return Response::Text(200, c.workspace ? c.workspace->uuid : "none");
+    }));
     router_.Add(&any_face_, "GET", "/k/me", Sync([](const Call& c) {
-                  return Response::Text(200, core::CredentialKindName(c.identity->via));
-                }));
+      return Response::Text(200, core::CredentialKindName(c.identity->via));
+    }));
 
     limits_.max_body_bytes = 1000;
     dispatcher_ = std::make_unique<Dispatcher>(router_, *accounts_, metrics_, limits_);
@@ -239,10 +244,10 @@ TEST_F(DispatcherTest, WorkspaceHeaderIsResolvedAgainstThePrincipal) {
   EXPECT_EQ(Do("GET", "/n/thing", {Bearer(oauth_token_), {"node", ws_.uuid}}).status, 200);
   EXPECT_EQ(Do("GET", "/n/thing", {Bearer(oauth_token_), {"Node", other_.uuid}}).status, 403);
   EXPECT_EQ(Do("GET", "/n/thing", {Bearer(oauth_token_), {"Node", "node-1"}}).status, 400);
-  EXPECT_EQ(
-      Do("GET", "/n/thing", {Bearer(oauth_token_), {"Node", "00000000-0000-7000-8000-000000000000"}})
-          .status,
-      404);
+  EXPECT_EQ(Do("GET", "/n/thing",
+               {Bearer(oauth_token_), {"Node", "00000000-0000-7000-8000-000000000000"}})
+                .status,
+            404);
 }
 
 TEST_F(DispatcherTest, AnySchemeUsesKeyPairWhenPublicKeyIsPresent) {
@@ -388,19 +393,22 @@ TEST_F(DispatcherTest, RequestsAreCountedByRoutePatternAndStatus) {
   Do("GET", "/t/items/42", {Bearer(api_key_)});
   Do("GET", "/no/such/thing");
   std::string text = metrics_.Render();
-  EXPECT_NE(text.find(R"(rivulet_http_requests_total{route="/t/public",method="GET",status="200"} 2)"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(R"(rivulet_http_requests_total{route="/t/public",method="GET",status="200"} 2)"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find(R"(rivulet_http_requests_total{route="/t/me",method="GET",status="401"} 1)"),
             std::string::npos)
       << text;
   // Parameters are not labels: the pattern is.
   EXPECT_NE(
-      text.find(R"(rivulet_http_requests_total{route="/t/items/{id}",method="GET",status="200"} 1)"),
+      text.find(
+          R"(rivulet_http_requests_total{route="/t/items/{id}",method="GET",status="200"} 1)"),
       std::string::npos)
       << text;
-  EXPECT_NE(text.find(R"(rivulet_http_requests_total{route="unmatched",method="GET",status="404"} 1)"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(R"(rivulet_http_requests_total{route="unmatched",method="GET",status="404"} 1)"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find(R"(rivulet_http_request_duration_seconds_count{route="/t/public"} 2)"),
             std::string::npos)

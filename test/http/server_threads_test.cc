@@ -1,26 +1,17 @@
 // The server deals connections to its I/O threads in turn, and a connection stays on its
 // thread: every request on it is read, handled and answered there. Shutdown stops every
 // thread, idle or not.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <functional>
-#include <memory>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "core/clock.h"
-#include "engine/accounts.h"
-#include "http/dispatcher.h"
-#include "http/metrics.h"
-#include "http/router.h"
-#include "http/server.h"
-#include "store/sqlite_test_util.h"
+#include "http/live_server.h"
 
 namespace rivulet::http {
 namespace {
@@ -28,44 +19,16 @@ namespace {
 class ServerThreadsTest : public ::testing::Test {
  protected:
   void Start(int threads) {
-    store_ = testing::OpenMigrated(dir_.File("threads.db"));
-    ASSERT_NE(store_, nullptr);
-    accounts_ = std::make_unique<engine::Accounts>(*store_, clock_, 3600);
-    face_.name = "test";
-    face_.prefix = "/t";
     RouteOptions pub;
     pub.public_route = true;
     // Answers with the id of the thread that ran the handler.
-    router_.Add(&face_, "GET", "/t/thread", Sync([](const Call&) {
-      return Response::Text(
-          200, std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
-    }),
-                pub);
-    dispatcher_ = std::make_unique<Dispatcher>(router_, *accounts_, metrics_, Limits{});
-    ServerOptions options;
-    options.port = 0;
-    options.threads = threads;
-    options.access_log = false;
-    server_ = std::make_unique<Server>(options, *dispatcher_);
-    auto port = server_->Listen();
-    ASSERT_TRUE(port.ok()) << port.status().ToString();
-    port_ = *port;
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-    if (thread_.joinable()) thread_.join();  // hangs here if a thread kept running
-  }
-
-  int Connect() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port_);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    return fd;
+    server_.router().Add(
+        server_.face(), "GET", "/t/thread", Sync([](const Call&) {
+          return Response::Text(
+              200, std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+        }),
+        pub);
+    server_.Start(threads);
   }
 
   // Sends one keep-alive request and returns the response body (the handler's thread).
@@ -89,17 +52,7 @@ class ServerThreadsTest : public ::testing::Test {
     }
   }
 
-  testing::TempDir dir_;
-  core::FakeClock clock_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
-  std::unique_ptr<engine::Accounts> accounts_;
-  Face face_;
-  Router router_;
-  Metrics metrics_;
-  std::unique_ptr<Dispatcher> dispatcher_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-  unsigned short port_ = 0;
+  testing::LiveServer server_{"/t"};  // its destructor hangs if a thread kept running
 };
 
 TEST_F(ServerThreadsTest, ConnectionsAreSpreadOverTheThreadsAndStayOnTheirs) {
@@ -107,7 +60,7 @@ TEST_F(ServerThreadsTest, ConnectionsAreSpreadOverTheThreadsAndStayOnTheirs) {
   std::vector<int> fds;
   std::vector<std::string> first;
   for (int i = 0; i < 4; ++i) {
-    fds.push_back(Connect());
+    fds.push_back(server_.Connect());
     first.push_back(HandlerThread(fds.back()));
     ASSERT_FALSE(first.back().empty());
   }
@@ -123,10 +76,10 @@ TEST_F(ServerThreadsTest, ConnectionsAreSpreadOverTheThreadsAndStayOnTheirs) {
 
 TEST_F(ServerThreadsTest, ShutdownStopsThreadsThatHaveNoConnection) {
   Start(3);
-  int fd = Connect();  // lands on the first thread; the other two stay idle
+  int fd = server_.Connect();  // lands on the first thread; the other two stay idle
   EXPECT_FALSE(HandlerThread(fd).empty());
   close(fd);
-  // TearDown's Shutdown() must end Run() although two threads never had work.
+  // Shutting the server down must end Run() although two threads never had work.
 }
 
 }  // namespace

@@ -1,9 +1,7 @@
 // The server writes a streamed body (Response::stream) piece by piece, as the client takes
 // it: the producer is not run ahead of a client that stops reading, and a producer error cuts
 // the chunked body short instead of ending it cleanly.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,14 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "core/clock.h"
-#include "engine/accounts.h"
-#include "http/dispatcher.h"
 #include "http/file_body.h"
-#include "http/metrics.h"
-#include "http/router.h"
-#include "http/server.h"
-#include "store/sqlite_test_util.h"
+#include "http/live_server.h"
 
 namespace rivulet::http {
 namespace {
@@ -31,70 +23,44 @@ constexpr size_t kTotal = 64u << 20;  // 64 MiB, produced lazily
 class StreamedBodyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = testing::OpenMigrated(dir_.File("stream.db"));
-    ASSERT_NE(store_, nullptr);
-    accounts_ = std::make_unique<engine::Accounts>(*store_, clock_, 3600);
-    face_.name = "test";
-    face_.prefix = "/s";
-    face_.render_error = [](const core::Status& st, const Request&) {
-      return Response::Text(500, st.message());
-    };
     RouteOptions pub;
     pub.public_route = true;
-    router_.Add(&face_, "GET", "/s/big", Sync([this](const Call&) {
-      Response r = Response::Text(200, "", "application/octet-stream");
-      r.stream = [this](char* buf, size_t cap) -> std::ptrdiff_t {
-        size_t n = std::min(cap, kTotal - produced_.load());
-        std::memset(buf, 'x', n);
-        produced_ += n;
-        return static_cast<std::ptrdiff_t>(n);
-      };
-      return r;
-    }),
-                pub);
-    router_.Add(&face_, "GET", "/s/broken", Sync([](const Call&) {
-      Response r = Response::Text(200, "", "text/plain");
-      auto calls = std::make_shared<int>(0);
-      r.stream = [calls](char* buf, size_t cap) -> std::ptrdiff_t {
-        if ((*calls)++ > 0) return -1;
-        std::memset(buf, 'y', std::min<size_t>(cap, 10));
-        return static_cast<std::ptrdiff_t>(std::min<size_t>(cap, 10));
-      };
-      return r;
-    }),
-                pub);
-    router_.Add(&face_, "GET", "/s/file", Sync([this](const Call&) -> Response {
-      auto body = FileBody(dir_.File("report.csv"), true);
-      if (!body.ok()) return Response::Text(500, body.status().message());
-      Response r = Response::Text(200, "", "text/csv");
-      r.stream = std::move(body).value();
-      return r;
-    }),
-                pub);
-    dispatcher_ = std::make_unique<Dispatcher>(router_, *accounts_, metrics_, Limits{});
-    ServerOptions options;
-    options.port = 0;
-    options.threads = 1;
-    options.access_log = false;
-    server_ = std::make_unique<Server>(options, *dispatcher_);
-    auto port = server_->Listen();
-    ASSERT_TRUE(port.ok()) << port.status().ToString();
-    port_ = *port;
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-    if (thread_.joinable()) thread_.join();
+    Router& router = server_.router();
+    router.Add(server_.face(), "GET", "/s/big", Sync([this](const Call&) {
+                 Response r = Response::Text(200, "", "application/octet-stream");
+                 r.stream = [this](char* buf, size_t cap) -> std::ptrdiff_t {
+                   size_t n = std::min(cap, kTotal - produced_.load());
+                   std::memset(buf, 'x', n);
+                   produced_ += n;
+                   return static_cast<std::ptrdiff_t>(n);
+                 };
+                 return r;
+               }),
+               pub);
+    router.Add(server_.face(), "GET", "/s/broken", Sync([](const Call&) {
+                 Response r = Response::Text(200, "", "text/plain");
+                 auto calls = std::make_shared<int>(0);
+                 r.stream = [calls](char* buf, size_t cap) -> std::ptrdiff_t {
+                   if ((*calls)++ > 0) return -1;
+                   std::memset(buf, 'y', std::min<size_t>(cap, 10));
+                   return static_cast<std::ptrdiff_t>(std::min<size_t>(cap, 10));
+                 };
+                 return r;
+               }),
+               pub);
+    router.Add(server_.face(), "GET", "/s/file", Sync([this](const Call&) -> Response {
+                 auto body = FileBody(server_.dir().File("report.csv"), true);
+                 if (!body.ok()) return Response::Text(500, body.status().message());
+                 Response r = Response::Text(200, "", "text/csv");
+                 r.stream = std::move(body).value();
+                 return r;
+               }),
+               pub);
+    server_.Start(1);
   }
 
   int Connect(const std::string& path) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port_);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    int fd = server_.Connect();
     std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     EXPECT_EQ(send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
     return fd;
@@ -113,18 +79,8 @@ class StreamedBodyTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
-  core::FakeClock clock_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
-  std::unique_ptr<engine::Accounts> accounts_;
-  Face face_;
-  Router router_;
-  Metrics metrics_;
-  std::unique_ptr<Dispatcher> dispatcher_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-  unsigned short port_ = 0;
-  std::atomic<size_t> produced_{0};
+  std::atomic<size_t> produced_{0};  // before server_: its handlers use it until shutdown
+  testing::LiveServer server_{"/s"};
 };
 
 TEST_F(StreamedBodyTest, ProducerWaitsForASlowClient) {
@@ -170,7 +126,7 @@ TEST_F(StreamedBodyTest, FileBodyStreamsAndRemovesTheFile) {
   std::string content;
   for (int i = 0; i < 20000; ++i) content += "row " + std::to_string(i) + ",value\r\n";
   {
-    FILE* f = std::fopen(dir_.File("report.csv").c_str(), "wb");
+    FILE* f = std::fopen(server_.dir().File("report.csv").c_str(), "wb");
     ASSERT_NE(f, nullptr);
     std::fwrite(content.data(), 1, content.size(), f);
     std::fclose(f);
@@ -189,8 +145,10 @@ TEST_F(StreamedBodyTest, FileBodyStreamsAndRemovesTheFile) {
     at = eol + 2 + size + 2;
   }
   EXPECT_EQ(body, content);
-  EXPECT_NE(access(dir_.File("report.csv").c_str(), F_OK), 0) << "the file was not removed";
-  EXPECT_EQ(FileBody(dir_.File("report.csv"), true).status().code(), core::Code::kNotFound);
+  EXPECT_NE(access(server_.dir().File("report.csv").c_str(), F_OK), 0)
+      << "the file was not removed";
+  EXPECT_EQ(FileBody(server_.dir().File("report.csv"), true).status().code(),
+            core::Code::kNotFound);
 }
 
 }  // namespace
