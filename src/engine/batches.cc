@@ -417,7 +417,6 @@ Result<int> Batches::ExpandStagedNow(int lanes, const std::atomic<bool>* stop) {
 void BatchExpander::Start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
-  stop_ = false;
   stopping_ = false;
   woken_ = true;  // packets a previous run left staged
   thread_ = std::thread([this] { Loop(); });
@@ -426,7 +425,6 @@ void BatchExpander::Start() {
 void BatchExpander::Stop() {
   {
     std::lock_guard lock(mu_);
-    stop_ = true;
     stopping_ = true;
   }
   cv_.notify_all();
@@ -444,9 +442,9 @@ void BatchExpander::Wake() {
 void BatchExpander::Loop() {
   core::NameThisThread("rivulet-batches");
   std::unique_lock lock(mu_);
-  while (!stop_) {
-    cv_.wait_for(lock, std::chrono::milliseconds(poll_), [this] { return stop_ || woken_; });
-    if (stop_) break;
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(poll_), [this] { return stopping_ || woken_; });
+    if (stopping_) break;
     woken_ = false;
     lock.unlock();
     auto expanded = batches_.ExpandStagedNow(kLanes, &stopping_);

@@ -148,10 +148,11 @@ class BatchExpander {
 
   Batches batches_;
   core::Millis poll_;
+  // Set under mu_ (so cv_ sees it) and read without it by the expansion in progress, which
+  // stops between chunks.
   std::atomic<bool> stopping_{false};
   std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;
   bool woken_ = false;
   std::thread thread_;
 };

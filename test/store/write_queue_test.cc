@@ -70,6 +70,14 @@ TEST(WriteQueueTest, TakeBatchWaitsForAPushFromAnotherThread) {
 // Waits long enough that a test would time out if TakeBatch ever sat out the whole wait.
 constexpr WriteQueue::Gather kGatherThree{3, std::chrono::hours(1)};
 
+// Leaves q with one writer busy (it took a gathered batch and has not called BatchDone) and
+// one more job queued.
+void OneWriterBusyOneJobQueued(WriteQueue& q, std::vector<WriteQueue::Job>& busy) {
+  q.Push(Noop(), [](Status) {});
+  ASSERT_TRUE(q.TakeBatch(busy, 10, kGatherThree));
+  q.Push(Noop(), [](Status) {});
+}
+
 TEST(WriteQueueTest, WithEveryWriterIdleAGatheringTakeDoesNotWait) {
   WriteQueue q(10);
   q.Push(Noop(), [](Status) {});
@@ -81,9 +89,7 @@ TEST(WriteQueueTest, WithEveryWriterIdleAGatheringTakeDoesNotWait) {
 TEST(WriteQueueTest, WhileAnotherWriterIsBusyATakeWaitsForItsGroupToFill) {
   WriteQueue q(10);
   std::vector<WriteQueue::Job> first, second;
-  q.Push(Noop(), [](Status) {});
-  ASSERT_TRUE(q.TakeBatch(first, 10, kGatherThree));  // this writer is now busy
-  q.Push(Noop(), [](Status) {});
+  OneWriterBusyOneJobQueued(q, first);
   std::thread writer([&] { ASSERT_TRUE(q.TakeBatch(second, 10, kGatherThree)); });
   // Without gathering the writer would have taken the single job by now.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -98,9 +104,7 @@ TEST(WriteQueueTest, WhileAnotherWriterIsBusyATakeWaitsForItsGroupToFill) {
 TEST(WriteQueueTest, AGatheringTakeEndsWhenItsWaitIsOverOrTheBusyWriterIsDone) {
   WriteQueue q(10);
   std::vector<WriteQueue::Job> busy, batch;
-  q.Push(Noop(), [](Status) {});
-  ASSERT_TRUE(q.TakeBatch(busy, 10, kGatherThree));
-  q.Push(Noop(), [](Status) {});
+  OneWriterBusyOneJobQueued(q, busy);
   ASSERT_TRUE(q.TakeBatch(batch, 10, {3, std::chrono::milliseconds(20)}));
   EXPECT_EQ(batch.size(), 1u);  // what had come when the wait was over
   q.BatchDone();
@@ -113,9 +117,7 @@ TEST(WriteQueueTest, AGatheringTakeEndsWhenItsWaitIsOverOrTheBusyWriterIsDone) {
 TEST(WriteQueueTest, StopEndsAGatheringWait) {
   WriteQueue q(10);
   std::vector<WriteQueue::Job> busy, batch;
-  q.Push(Noop(), [](Status) {});
-  ASSERT_TRUE(q.TakeBatch(busy, 10, kGatherThree));
-  q.Push(Noop(), [](Status) {});
+  OneWriterBusyOneJobQueued(q, busy);
   std::thread stopper([&q] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     q.Stop();
