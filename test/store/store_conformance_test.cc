@@ -710,6 +710,8 @@ TEST_P(StoreConformanceTest, ManyEventsInOneJobKeepTheirIdsTextAndOrder) {
       e.received_at = kT0;
       if (i % 3 == 0) e.idempotency_key = "k" + std::to_string(i);
       if (i == 7) e.idempotency_key = odd;
+      if (i == 11) e.idempotency_key = "";       // empty, not NULL
+      if (i == 13) e.occurred_at = -86'400'000;  // before 1970
       RIVULET_RETURN_IF_ERROR(txn.InsertEvent(e));
       in.push_back(e);
     }
