@@ -49,6 +49,26 @@ bool WriteQueue::TakeBatch(std::vector<Job>& batch, size_t max) {
   return TakeBatch(batch, max, Gather{});
 }
 
+size_t WriteQueue::TakeWhile(std::vector<Job>& batch, size_t max,
+                             const std::function<bool()>& keep_open) {
+  std::unique_lock lock(mu_);
+  gathering_ = true;  // Push must wake this writer, not an idle one
+  cv_.wait(lock, [&] { return stopping_ || !jobs_.empty() || !keep_open(); });
+  gathering_ = false;
+  size_t n = std::min(jobs_.size(), max);
+  for (size_t i = 0; i < n; ++i) {
+    batch.push_back(std::move(jobs_.front()));
+    jobs_.pop_front();
+  }
+  if (!jobs_.empty()) cv_.notify_one();
+  return n;
+}
+
+void WriteQueue::Recheck() {
+  std::lock_guard lock(mu_);
+  cv_.notify_all();
+}
+
 void WriteQueue::BatchDone() {
   std::lock_guard lock(mu_);
   if (busy_ > 0) --busy_;

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -42,6 +43,13 @@ class WriteQueue {
   // busy until its BatchDone.
   bool TakeBatch(std::vector<Job>& batch, size_t max, const Gather& gather);
   bool TakeBatch(std::vector<Job>& batch, size_t max);  // never waits for more
+  // For a writer whose group is still open: waits while keep_open() holds and nothing is
+  // queued, then appends up to max queued jobs to batch. Returns how many it appended: 0
+  // once keep_open() is false (or the queue is stopping) with nothing queued. keep_open is
+  // checked under the queue's lock; whoever makes it false calls Recheck().
+  size_t TakeWhile(std::vector<Job>& batch, size_t max, const std::function<bool()>& keep_open);
+  // Wakes a TakeWhile to check its keep_open again.
+  void Recheck();
   // The group commit of a batch taken with a Gather has ended.
   void BatchDone();
   // Refuses new jobs; TakeBatch hands out those already queued, then returns false.

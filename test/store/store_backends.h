@@ -1,9 +1,9 @@
 #ifndef RIVULET_TEST_STORE_STORE_BACKENDS_H_
 #define RIVULET_TEST_STORE_STORE_BACKENDS_H_
 
-// One database of one backend kind ("sqlite" or "postgres") for tests that must hold for
-// every Store implementation. SQLite: a file in a private temporary directory. PostgreSQL: a
-// fresh database in the throw-away cluster of test/support/postgres_cluster.h.
+// One database of one backend kind ("sqlite", "sqlite_indexed" or "postgres") for tests that must
+// hold for every Store implementation. SQLite: a file in a private temporary directory. PostgreSQL:
+// a fresh database in the throw-away cluster of test/support/postgres_cluster.h.
 
 #include <gtest/gtest.h>
 
@@ -51,6 +51,11 @@ class TestBackend {
 
 class SqliteBackend final : public TestBackend {
  public:
+  // contact_index_lag: the store's; 0 puts every event in contact_events at its commit,
+  // the default leaves a small test's events to the scan of the newest ones.
+  explicit SqliteBackend(
+      int64_t contact_index_lag = store::sqlite::SqliteOptions{}.contact_index_lag)
+      : contact_index_lag_(contact_index_lag) {}
   core::Result<std::unique_ptr<store::Store>> Open(const StoreKnobs& knobs) override {
     spdlog::set_level(spdlog::level::warn);
     store::sqlite::SqliteOptions o;
@@ -58,6 +63,7 @@ class SqliteBackend final : public TestBackend {
     o.synchronous = "NORMAL";  // durability against power loss is not under test
     o.max_batch = knobs.max_batch;
     o.max_queue = knobs.max_queue;
+    o.contact_index_lag = contact_index_lag_;
     RIVULET_ASSIGN_OR_RETURN(auto s, store::sqlite::SqliteStore::Open(o));
     return std::unique_ptr<store::Store>(std::move(s));
   }
@@ -65,6 +71,7 @@ class SqliteBackend final : public TestBackend {
   int64_t QueryInt(const std::string& sql) override { return RawQueryInt(path_, sql); }
 
  private:
+  const int64_t contact_index_lag_;
   TempDir dir_;
   std::string path_ = dir_.File("rivulet.db");
 };
@@ -98,6 +105,7 @@ class PostgresBackend final : public TestBackend {
 
 inline std::unique_ptr<TestBackend> TestBackend::Make(const std::string& kind, std::string* skip) {
   if (kind == "sqlite") return std::make_unique<SqliteBackend>();
+  if (kind == "sqlite_indexed") return std::make_unique<SqliteBackend>(/*contact_index_lag=*/0);
   auto* cluster = test_support::PostgresCluster::Shared(skip);
   if (!cluster) return nullptr;
   auto url = cluster->CreateDatabase();
@@ -109,6 +117,7 @@ inline std::unique_ptr<TestBackend> TestBackend::Make(const std::string& kind, s
 }
 
 // For INSTANTIATE_TEST_SUITE_P(…, ::testing::Values("sqlite", "postgres"), BackendName).
+// "sqlite_indexed" is SQLite with every event in contact_events at once.
 inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info) {
   return info.param;
 }

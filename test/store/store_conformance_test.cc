@@ -1824,7 +1824,8 @@ TEST_P(StoreJourneysTest, TokensOfADisabledWorkspaceAreNotDue) {
                }).has_value());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values("sqlite", "postgres"),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest,
+                         ::testing::Values("sqlite", "sqlite_indexed", "postgres"),
                          testing::BackendName);
 INSTANTIATE_TEST_SUITE_P(Backends, StoreJourneysTest, ::testing::Values("sqlite", "postgres"),
                          testing::BackendName);

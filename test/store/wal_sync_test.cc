@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "core/status_printers.h"
 #include "store/sqlite_test_util.h"
@@ -59,6 +62,33 @@ TEST(WalSyncTest, FullStoreSyncsBeforeAcknowledgingCommits) {
   StoreStats after = store->Stats();
   EXPECT_GT(after.syncs, before);
   EXPECT_LE(after.syncs, after.commits);
+}
+
+// While a group commit is being synced, the next group stays open and takes the jobs that
+// arrive: each commit is then synced on its own, and there are far fewer commits than jobs.
+TEST(WalSyncTest, FullStoreKeepsTheNextGroupOpenWhileTheLastOneSyncs) {
+  TempDir dir;
+  auto store =
+      testing::OpenMigrated(dir.File("full.db"), [](SqliteOptions& o) { o.synchronous = "FULL"; });
+  ASSERT_NE(store, nullptr);
+  StoreStats before = store->Stats();
+  constexpr int kThreads = 8, kJobsEach = 100;
+  std::vector<std::thread> writers;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&] {
+      for (int i = 0; i < kJobsEach; ++i) {
+        if (!store->WriteAndWait([](WriteTxn&) { return core::Status::Ok(); }).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(failed, 0);
+  StoreStats after = store->Stats();
+  uint64_t commits = after.commits - before.commits, syncs = after.syncs - before.syncs;
+  EXPECT_EQ(after.committed_jobs - before.committed_jobs, uint64_t{kThreads * kJobsEach});
+  EXPECT_EQ(commits, syncs) << "a group was committed while the one before was still syncing";
+  EXPECT_LT(commits, uint64_t{kThreads * kJobsEach});
 }
 
 TEST(WalSyncTest, NormalStoreNeverSyncsAfterCommit) {

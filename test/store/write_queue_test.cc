@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -126,6 +127,60 @@ TEST(WriteQueueTest, StopEndsAGatheringWait) {
   EXPECT_EQ(batch.size(), 1u);
   stopper.join();
   EXPECT_FALSE(q.TakeBatch(batch, 10, kGatherThree));
+}
+
+TEST(WriteQueueTest, TakeWhileAppendsTheJobsThatArriveWhileTheGroupIsOpen) {
+  WriteQueue q(10);
+  std::vector<WriteQueue::Job> batch;
+  q.Push(Noop(), [](Status) {});
+  ASSERT_TRUE(q.TakeBatch(batch, 10));
+  std::thread pusher([&q] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    q.Push(Noop(), [](Status) {});
+    q.Push(Noop(), [](Status) {});
+  });
+  size_t added = 0;
+  while (added < 2) {
+    size_t n = q.TakeWhile(batch, 10, [] { return true; });  // waits for the pushes
+    ASSERT_GT(n, 0u);
+    added += n;
+  }
+  pusher.join();
+  EXPECT_EQ(batch.size(), 3u);  // appended to what the group already held
+  EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(WriteQueueTest, TakeWhileTakesNoMoreThanItsMaximum) {
+  WriteQueue q(10);
+  for (int i = 0; i < 4; ++i) q.Push(Noop(), [](Status) {});
+  std::vector<WriteQueue::Job> batch;
+  EXPECT_EQ(q.TakeWhile(batch, 3, [] { return true; }), 3u);
+  EXPECT_EQ(q.size(), 1u);
+}
+
+TEST(WriteQueueTest, TakeWhileEndsWhenRecheckFindsTheGroupMustClose) {
+  WriteQueue q(10);
+  std::atomic<bool> keep_open{true};
+  std::thread closer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    keep_open = false;
+    q.Recheck();
+  });
+  std::vector<WriteQueue::Job> batch;
+  EXPECT_EQ(q.TakeWhile(batch, 10, [&] { return keep_open.load(); }), 0u);
+  EXPECT_TRUE(batch.empty());
+  closer.join();
+}
+
+TEST(WriteQueueTest, StopEndsTakeWhile) {
+  WriteQueue q(10);
+  std::thread stopper([&q] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    q.Stop();
+  });
+  std::vector<WriteQueue::Job> batch;
+  EXPECT_EQ(q.TakeWhile(batch, 10, [] { return true; }), 0u);
+  stopper.join();
 }
 
 }  // namespace

@@ -288,6 +288,51 @@ UPDATE batch_sources SET received = accepted + rejected;
 -- the events table.
 SELECT 1;
 )sql"},
+      {9, "events indexed by contact in bulk", R"sql(
+-- The events_contact index put every new event in a random leaf: one page written to the WAL
+-- per event. contact_events replaces it and is filled in bulk by the writer (decision 0026):
+-- the contacts are split into 16 slots (contact_id % 16), and every so many new events the
+-- writer adds the events of the slot that waited longest, sorted by contact, so that each
+-- leaf is written once for several events. A slot's events after its indexed_through are
+-- found by scanning them. Rebuilding events drops its foreign key to contacts, whose cascade
+-- would scan the whole table for each deleted contact without an index on contact_id;
+-- DeleteContact removes a contact's events itself. The uuid's UNIQUE index goes as on
+-- PostgreSQL (its migration 8): nothing looks an event up by it.
+CREATE TABLE events_v9 (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  uuid TEXT NOT NULL,
+  contact_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL DEFAULT '{}',
+  occurred_at INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  idempotency_key TEXT
+);
+INSERT INTO events_v9 (id, workspace_id, uuid, contact_id, type, data, occurred_at, received_at,
+                       idempotency_key)
+  SELECT id, workspace_id, uuid, contact_id, type, data, occurred_at, received_at,
+         idempotency_key FROM events;
+DROP TABLE events;
+ALTER TABLE events_v9 RENAME TO events;
+CREATE UNIQUE INDEX events_idempotency ON events(workspace_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX events_ws ON events(workspace_id, id);
+CREATE TABLE contact_events (
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  event_id INTEGER NOT NULL,
+  PRIMARY KEY (contact_id, event_id)
+) WITHOUT ROWID;
+INSERT INTO contact_events (contact_id, event_id)
+  SELECT contact_id, id FROM events ORDER BY contact_id, id;
+CREATE TABLE contact_events_state (
+  slot INTEGER PRIMARY KEY,          -- contact_id % 16
+  indexed_through INTEGER NOT NULL   -- the slot's events with a larger id are not indexed yet
+);
+WITH RECURSIVE slots(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM slots WHERE n < 15)
+INSERT INTO contact_events_state (slot, indexed_through)
+  SELECT n, (SELECT COALESCE(MAX(id), 0) FROM events) FROM slots;
+)sql"},
   };
   return kMigrations;
 }

@@ -120,6 +120,7 @@ Result<int> SqliteStore::Migrate() {
       spdlog::info("applied migration {} ({})", m.version, m.name);
     }
     reached = all.back().version;
+    backlog_.Invalidate();  // a migration may have changed the events (this is the writer)
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -137,7 +138,9 @@ void SqliteStore::WriterLoop() {
 void SqliteStore::Complete(Dones dones, bool committed) {
   {
     std::lock_guard lock(completion_mu_);
-    completions_.push_back(Completion{std::move(dones), committed && wal_sync_ != nullptr});
+    bool needs_sync = committed && wal_sync_ != nullptr;
+    completions_.push_back(Completion{std::move(dones), needs_sync});
+    if (needs_sync) sync_pending_ = true;
   }
   completion_cv_.notify_one();
 }
@@ -167,13 +170,22 @@ void SqliteStore::CompletionLoop() {
       }
     }
     ready.clear();
+    bool idle;
+    {
+      std::lock_guard lock(completion_mu_);
+      idle = completions_.empty();
+      if (idle) sync_pending_ = false;
+    }
+    if (idle) queue_.Recheck();  // the writer may commit the group it kept open
   }
 }
 
-size_t SqliteStore::RunJobs(std::vector<Job>& batch, std::vector<Status>& results, size_t skip) {
-  SqliteTxn txn(*writer_conn_);
+size_t SqliteStore::RunJobs(std::vector<Job>& batch, std::vector<Status>& results, size_t skip,
+                            size_t from) {
+  SqliteTxn txn(*writer_conn_, &backlog_);
   const bool isolate = skip != kNoJob;  // the second pass: each job under its own savepoint
-  for (size_t i = 0; i < batch.size(); ++i) {
+  results.resize(batch.size());
+  for (size_t i = isolate ? 0 : from; i < batch.size(); ++i) {
     if (i == skip) continue;  // failed in the first pass; its error stands
     if (isolate) {
       Status sp = writer_conn_->Exec("SAVEPOINT job");
@@ -188,6 +200,7 @@ size_t SqliteStore::RunJobs(std::vector<Job>& batch, std::vector<Status>& result
       continue;
     }
     if (!results[i].ok()) {
+      backlog_.Invalidate();  // the job's events, if any, are gone
       Status rb = writer_conn_->Exec("ROLLBACK TO job");
       if (!rb.ok()) spdlog::error("rollback to savepoint failed: {}", rb.ToString());
     }
@@ -198,10 +211,10 @@ size_t SqliteStore::RunJobs(std::vector<Job>& batch, std::vector<Status>& result
 }
 
 void SqliteStore::CommitBatch(std::vector<Job>& batch) {
-  std::vector<Status> results(batch.size());
+  std::vector<Status> results;
   std::vector<std::pair<Done, Status>> dones;
-  dones.reserve(batch.size());
   auto fail_all = [&](const Status& st) {
+    backlog_.Invalidate();
     for (auto& job : batch) dones.emplace_back(std::move(job.done), st);
     failed_commits_++;
     Complete(std::move(dones), false);
@@ -212,17 +225,29 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   // that an earlier job of the batch already changed, which costs more than the job itself.
   // When a job fails, the whole transaction is rolled back and run again with a savepoint
   // per job and without the failed one, so its partial changes never reach the commit.
-  size_t failed = RunJobs(batch, results, kNoJob);
+  size_t failed = RunJobs(batch, results, kNoJob, 0);
+  // While the previous group's WAL sync runs, committing this one would only make it wait
+  // for the next sync. Keep the group open and add the jobs that arrive meanwhile: one
+  // commit (and one write of each page it changes) instead of several.
+  while (failed == kNoJob && wal_sync_ && batch.size() < options_.max_batch) {
+    size_t from = batch.size();
+    auto sync_pending = [this] { return sync_pending_.load(std::memory_order_acquire); };
+    if (queue_.TakeWhile(batch, options_.max_batch - from, sync_pending) == 0) break;
+    failed = RunJobs(batch, results, kNoJob, from);
+  }
   if (failed != kNoJob) {
+    backlog_.Invalidate();  // the events of the jobs before are rolled back and added again
     // After some errors (a full disk, say) SQLite has already rolled the transaction back.
     Status rb = writer_conn_->InTransaction() ? writer_conn_->Exec("ROLLBACK") : Status::Ok();
     if (rb.ok()) rb = writer_conn_->Exec("BEGIN IMMEDIATE");
     if (!rb.ok()) return fail_all(rb);
-    RunJobs(batch, results, failed);
+    RunJobs(batch, results, failed, 0);
   }
+  IndexContactEvents();
   Status commit = writer_conn_->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
+    backlog_.Invalidate();
     writer_conn_->Exec("ROLLBACK");
     return fail_all(Status(core::Code::kUnavailable, "database commit failed: " + commit.message(),
                            /*retryable=*/true));
@@ -235,6 +260,13 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   for (size_t i = 0; i < batch.size(); ++i)
     dones.emplace_back(std::move(batch[i].done), std::move(results[i]));
   Complete(std::move(dones), true);
+}
+
+void SqliteStore::IndexContactEvents() {
+  // If it fails, the group commits without it and the next one tries again.
+  SqliteTxn txn(*writer_conn_, &backlog_);
+  auto added = txn.IndexContactEvents(options_.contact_index_lag);
+  if (!added.ok()) spdlog::warn("indexing events by contact failed: {}", added.status().ToString());
 }
 
 std::unique_ptr<Connection> SqliteStore::AcquireReader(Status* error) {

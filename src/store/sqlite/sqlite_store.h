@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/contact_event_backlog.h"
 #include "store/sqlite/wal_sync.h"
 #include "store/store.h"
 #include "store/write_queue.h"
@@ -27,6 +28,10 @@ struct SqliteOptions {
   // SQLite's 1,000: pages written again before a checkpoint are copied to the database once,
   // which cut the server's CPU per ingested event by ~15 % (docs/benchmarks.md).
   int checkpoint_pages = 10000;
+  // About how many new events stay out of the contact_events index before they are added in
+  // sorted passes (decision 0026). Listing or erasing a contact's events scans about this
+  // many rows besides the index. 0: index every new event at once (tests).
+  int64_t contact_index_lag = 4096;
 };
 
 // Store on one SQLite file in WAL mode: one writer thread applies queued writes in group
@@ -60,16 +65,20 @@ class SqliteStore final : public Store {
   void Complete(Dones dones, bool committed);
   static int OnWalCommit(void* self, struct sqlite3* db, const char* name, int pages);
   void CommitBatch(std::vector<Job>& batch);
-  // Runs every job but `skip` in the open transaction and stores each outcome in results.
-  // Without a job to skip, stops at the first failure and returns its index (kNoJob if none
-  // failed); with one, isolates each job in a savepoint and returns kNoJob.
+  // Catches contact_events up in the open group transaction when enough events are new.
+  void IndexContactEvents();
+  // Runs jobs in the open transaction and stores each outcome in results (sized to batch).
+  // Without a job to skip, runs those from `from` on, stops at the first failure and returns
+  // its index (kNoJob if none failed); with one, runs every job but `skip`, each isolated in
+  // a savepoint, and returns kNoJob.
   static constexpr size_t kNoJob = static_cast<size_t>(-1);
-  size_t RunJobs(std::vector<Job>& batch, std::vector<Status>& results, size_t skip);
+  size_t RunJobs(std::vector<Job>& batch, std::vector<Status>& results, size_t skip, size_t from);
   std::unique_ptr<Connection> AcquireReader(Status* error);
   void ReleaseReader(std::unique_ptr<Connection> conn);
 
   const SqliteOptions options_;
   std::unique_ptr<Connection> writer_conn_;
+  ContactEventBacklog backlog_;  // the writer's
 
   WriteQueue queue_;
   std::thread writer_;
@@ -82,6 +91,9 @@ class SqliteStore final : public Store {
   };
   std::deque<Completion> completions_;
   std::unique_ptr<WalSync> wal_sync_;  // FULL only; used by the completion thread
+  // A committed group waits for its WAL sync or is being synced. Set with completions_
+  // under completion_mu_; read by the writer to keep its next group open meanwhile.
+  std::atomic<bool> sync_pending_{false};
   bool completion_stop_ = false;
   std::thread completer_;
 

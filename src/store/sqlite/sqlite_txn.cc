@@ -1,5 +1,8 @@
 #include "store/sqlite/sqlite_txn.h"
 
+#include <algorithm>
+#include <array>
+
 #include "store/sqlite/row_helpers.h"
 
 namespace rivulet::store::sqlite {
@@ -205,13 +208,37 @@ Result<Event> SqliteTxn::FindEventByIdempotencyKey(int64_t workspace_id, const s
 }
 
 Result<std::vector<Event>> SqliteTxn::ListEvents(int64_t workspace_id, const EventFilter& f) {
+  if (f.contact_id) return ListContactEvents(workspace_id, *f.contact_id, f);
+  RIVULET_ASSIGN_OR_RETURN(auto* st,
+                           conn_.Prepare(std::string(kEventCols) +
+                                         "WHERE e.workspace_id = ?1 AND e.id > ?2 "
+                                         "AND (?3 IS NULL OR e.type = ?3) ORDER BY e.id LIMIT ?4"));
+  st->Bind(1, workspace_id).Bind(2, f.after_id).Bind(3, f.type);
+  st->Bind(4, static_cast<int64_t>(f.limit));
+  return All<Event>(st, ReadEvent);
+}
+
+// A contact's events are in contact_events up to indexed_through and found by a scan of the
+// newer ones after it (decision 0026). Both arms come out in id order (the first one's
+// event_id is e.id), so SQLite merges them and stops at the limit. CROSS JOIN and the unary
+// plus keep the planner on those orders rather than on events_ws.
+Result<std::vector<Event>> SqliteTxn::ListContactEvents(int64_t workspace_id, int64_t contact_id,
+                                                        const EventFilter& f) {
   RIVULET_ASSIGN_OR_RETURN(
-      auto* st, conn_.Prepare(std::string(kEventCols) +
-                              "WHERE e.workspace_id = ?1 AND e.id > ?2 "
-                              "AND (?3 IS NULL OR e.contact_id = ?3) AND (?4 IS NULL OR e.type = ?4) "
-                              "ORDER BY e.id LIMIT ?5"));
-  st->Bind(1, workspace_id).Bind(2, f.after_id).Bind(4, f.type);
-  if (f.contact_id) st->Bind(3, *f.contact_id);
+      auto* st,
+      conn_.Prepare(
+          "SELECT x.event_id, e.workspace_id, e.uuid, e.contact_id, c.uuid, e.type, e.data, "
+          "e.occurred_at, e.received_at, e.idempotency_key FROM contact_events x "
+          "CROSS JOIN events e ON e.id = x.event_id CROSS JOIN contacts c ON c.id = e.contact_id "
+          "WHERE x.contact_id = ?3 AND x.event_id > ?2 AND +e.workspace_id = ?1 "
+          "AND (?4 IS NULL OR e.type = ?4) "
+          "UNION ALL " +
+          std::string(kEventCols) +
+          "WHERE e.id > MAX(?2, (SELECT indexed_through FROM contact_events_state "
+          "WHERE slot = ?3 % 16)) "
+          "AND e.contact_id = ?3 AND +e.workspace_id = ?1 AND (?4 IS NULL OR e.type = ?4) "
+          "ORDER BY 1 LIMIT ?5"));
+  st->Bind(1, workspace_id).Bind(2, f.after_id).Bind(3, contact_id).Bind(4, f.type);
   st->Bind(5, static_cast<int64_t>(f.limit));
   return All<Event>(st, ReadEvent);
 }
@@ -237,6 +264,7 @@ Status SqliteTxn::UpdateWorkspace(const Workspace& ws) {
 }
 
 Status SqliteTxn::DeleteWorkspace(int64_t id) {
+  if (backlog_) backlog_->Invalidate();  // its events go too
   RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare("DELETE FROM workspaces WHERE id = ?"));
   return ExpectChange(conn_, &st->Bind(1, id), "workspace");
 }
@@ -329,8 +357,15 @@ Status SqliteTxn::UpdateContactData(const Contact& c) {
 }
 
 Status SqliteTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
-  // Everything that holds the contact's personal data goes with it; counters stay.
-  for (const char* sql : {"DELETE FROM events WHERE contact_id = ?1 AND workspace_id = ?2",
+  if (backlog_) backlog_->Invalidate();  // its events go
+  // Everything that holds the contact's personal data goes with it; counters stay. Its
+  // events are those in contact_events and the newer ones not indexed yet; its
+  // contact_events rows go with the contact (ON DELETE CASCADE).
+  for (const char* sql : {"DELETE FROM events WHERE id IN (SELECT event_id FROM contact_events "
+                          "WHERE contact_id = ?1) AND +workspace_id = ?2",
+                          "DELETE FROM events WHERE id > (SELECT indexed_through FROM "
+                          "contact_events_state WHERE slot = ?1 % 16) AND contact_id = ?1 "
+                          "AND +workspace_id = ?2",
                           "DELETE FROM outbox WHERE contact_id = ?1 AND workspace_id = ?2",
                           "DELETE FROM tokens WHERE contact_id = ?1 AND workspace_id = ?2"}) {
     RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare(sql));
@@ -341,16 +376,98 @@ Status SqliteTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
   return ExpectChange(conn_, &st->Bind(1, workspace_id).Bind(2, contact_id), "contact");
 }
 
+Status SqliteTxn::LoadContactEventBacklog() {
+  std::array<int64_t, ContactEventBacklog::kSlots> through{};
+  std::array<bool, ContactEventBacklog::kSlots> seen{};
+  RIVULET_ASSIGN_OR_RETURN(auto* slots,
+                           conn_.Prepare("SELECT slot, indexed_through FROM contact_events_state"));
+  while (true) {
+    RIVULET_ASSIGN_OR_RETURN(bool row, slots->Step());
+    if (!row) break;
+    int64_t slot = slots->Int(0);
+    if (slot < 0 || slot >= ContactEventBacklog::kSlots) continue;
+    through[slot] = slots->Int(1);
+    seen[slot] = true;
+  }
+  slots->Reset();
+  if (std::find(seen.begin(), seen.end(), false) != seen.end()) {
+    return core::Internal("contact_events_state lacks a slot");
+  }
+  backlog_->Load(through);
+  RIVULET_ASSIGN_OR_RETURN(
+      auto* pending, conn_.Prepare("SELECT contact_id, id FROM events WHERE id > ? ORDER BY id"));
+  pending->Bind(1, *std::min_element(through.begin(), through.end()));
+  while (true) {
+    RIVULET_ASSIGN_OR_RETURN(bool row, pending->Step());
+    if (!row) break;
+    backlog_->Add(pending->Int(0), pending->Int(1));
+  }
+  pending->Reset();
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteTxn::IndexContactEvents(int64_t lag) {
+  if (!backlog_) return core::FailedPrecondition("only the writer indexes events by contact");
+  if (!backlog_->loaded()) {
+    Status loaded = LoadContactEventBacklog();
+    if (!loaded.ok()) {
+      backlog_->Invalidate();
+      return loaded;
+    }
+  }
+  // lag 0: every slot at every commit (tests); otherwise one slot when its turn is due.
+  const int64_t every = lag / ContactEventBacklog::kSlots;
+  const int turns = lag == 0 ? ContactEventBacklog::kSlots : 1;
+  if (backlog_->Due(every) < 0) return int64_t{0};
+  // In a savepoint, so that a failure leaves the rest of the transaction as it was.
+  RIVULET_RETURN_IF_ERROR(conn_.Exec("SAVEPOINT contact_events"));
+  int64_t added = 0;
+  auto index = [&]() -> Status {
+    RIVULET_ASSIGN_OR_RETURN(
+        auto* add,
+        conn_.Prepare("INSERT INTO contact_events (contact_id, event_id) VALUES (?, ?)"));
+    RIVULET_ASSIGN_OR_RETURN(
+        auto* mark,
+        conn_.Prepare("UPDATE contact_events_state SET indexed_through = ? WHERE slot = ?"));
+    for (int turn = 0; turn < turns; ++turn) {
+      int slot = backlog_->Due(every);
+      int64_t through = 0;
+      for (const auto& [contact_id, event_id] : backlog_->TakeSorted(slot, &through)) {
+        RIVULET_RETURN_IF_ERROR(add->Bind(1, contact_id).Bind(2, event_id).Exec());
+        ++added;
+      }
+      RIVULET_RETURN_IF_ERROR(mark->Bind(1, through).Bind(2, int64_t{slot}).Exec());
+    }
+    return Status::Ok();
+  };
+  Status indexed = index();
+  if (!indexed.ok()) {
+    conn_.Exec("ROLLBACK TO contact_events");
+    backlog_->Invalidate();
+  }
+  Status released = conn_.Exec("RELEASE contact_events");
+  if (!indexed.ok()) return indexed;
+  if (!released.ok()) {
+    backlog_->Invalidate();
+    return released;
+  }
+  return added;
+}
+
 Status SqliteTxn::InsertEvent(Event& e) {
+  // events.contact_id has no foreign key since migration 9; the insert checks it instead.
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("INSERT INTO events (workspace_id, uuid, contact_id, type, data, "
                               "occurred_at, received_at, idempotency_key) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
+                              "WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ?3)"));
   st->Bind(1, e.workspace_id).Bind(2, e.uuid).Bind(3, e.contact_id).Bind(4, e.type);
   st->Bind(5, e.data_json).Bind(6, e.occurred_at).Bind(7, e.received_at);
   st->Bind(8, e.idempotency_key);
   RIVULET_RETURN_IF_ERROR(st->Exec());
+  if (conn_.Changes() == 0) return core::FailedPrecondition("the event's contact does not exist");
   e.id = conn_.LastInsertId();
+  if (backlog_) backlog_->Add(e.contact_id, e.id);
   return Status::Ok();
 }
 

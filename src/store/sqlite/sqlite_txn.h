@@ -2,6 +2,7 @@
 #define RIVULET_STORE_SQLITE_SQLITE_TXN_H_
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/contact_event_backlog.h"
 #include "store/store.h"
 
 namespace rivulet::store::sqlite {
@@ -9,7 +10,9 @@ namespace rivulet::store::sqlite {
 // ReadTxn and WriteTxn over one connection inside a transaction the caller opened.
 class SqliteTxn final : public WriteTxn {
  public:
-  explicit SqliteTxn(Connection& conn) : conn_(conn) {}
+  // backlog: the writer's (it then keeps it up to date); readers pass none.
+  explicit SqliteTxn(Connection& conn, ContactEventBacklog* backlog = nullptr)
+      : conn_(conn), backlog_(backlog) {}
 
   Result<core::Workspace> FindWorkspaceById(int64_t id) override;
   Result<core::Workspace> FindWorkspaceByUuid(const std::string& uuid) override;
@@ -117,9 +120,19 @@ class SqliteTxn final : public WriteTxn {
   Result<std::optional<core::StagedPacket>> ClaimStagedPacket() override;
   Status DeleteStagedPacket(int64_t id) override;
 
+  // Catches contact_events up (decision 0026): once lag/16 events are new since the last
+  // catch-up, adds those of the slot (contact_id % 16) whose turn it is, sorted by contact,
+  // from the writer's backlog; lag 0 adds every slot's. Returns how many it added. Writer
+  // only, inside its transaction; on failure the transaction is as it was before the call.
+  Result<int64_t> IndexContactEvents(int64_t lag);
+
  private:
   Status IndexTriggers(const core::Automation& a);
+  Status LoadContactEventBacklog();
+  Result<std::vector<core::Event>> ListContactEvents(int64_t workspace_id, int64_t contact_id,
+                                                     const EventFilter& filter);
   Connection& conn_;
+  ContactEventBacklog* backlog_;
 };
 
 }  // namespace rivulet::store::sqlite
