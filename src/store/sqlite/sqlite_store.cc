@@ -163,6 +163,14 @@ void SqliteStore::CompletionLoop() {
       syncs_++;
       if (!synced.ok()) spdlog::error("committed writes may not be durable: {}", synced.ToString());
     }
+    // The writer may commit the group it kept open while this thread runs the callbacks.
+    bool idle;
+    {
+      std::lock_guard lock(completion_mu_);
+      idle = completions_.empty();
+      if (idle) sync_pending_ = false;
+    }
+    if (idle) queue_.Recheck();
     for (auto& c : ready) {
       for (auto& [done, status] : c.dones) {
         // A write that is committed but not durable is reported as failed (retryable).
@@ -170,13 +178,6 @@ void SqliteStore::CompletionLoop() {
       }
     }
     ready.clear();
-    bool idle;
-    {
-      std::lock_guard lock(completion_mu_);
-      idle = completions_.empty();
-      if (idle) sync_pending_ = false;
-    }
-    if (idle) queue_.Recheck();  // the writer may commit the group it kept open
   }
 }
 
