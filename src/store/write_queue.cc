@@ -17,8 +17,9 @@ void WriteQueue::Push(Store::WriteFn fn, Store::Done done, WriteHint hint) {
     }
     jobs_.push_back(Job{std::move(fn), std::move(done), std::move(hint)});
     // A gathering writer shares the condition with idle ones, which would take the wake-up.
+    // It needs waking only once its group is full enough.
     if (gathering_) {
-      cv_.notify_all();
+      if (jobs_.size() >= wake_at_) cv_.notify_all();
       return;
     }
   }
@@ -32,6 +33,7 @@ bool WriteQueue::TakeBatch(std::vector<Job>& batch, size_t max, const Gather& ga
   if (jobs_.empty()) return false;  // stopping and drained
   if (gather.jobs > 0 && jobs_.size() < gather.jobs && busy_ > 0 && !stopping_) {
     gathering_ = true;
+    wake_at_ = gather.jobs;
     cv_.wait_for(lock, gather.wait, [&] { return stopping_ || jobs_.size() >= gather.jobs; });
     gathering_ = false;
   }
@@ -49,11 +51,12 @@ bool WriteQueue::TakeBatch(std::vector<Job>& batch, size_t max) {
   return TakeBatch(batch, max, Gather{});
 }
 
-size_t WriteQueue::TakeWhile(std::vector<Job>& batch, size_t max,
+size_t WriteQueue::TakeWhile(std::vector<Job>& batch, size_t max, size_t wake_at,
                              const std::function<bool()>& keep_open) {
   std::unique_lock lock(mu_);
   gathering_ = true;  // Push must wake this writer, not an idle one
-  cv_.wait(lock, [&] { return stopping_ || !jobs_.empty() || !keep_open(); });
+  wake_at_ = std::max<size_t>(wake_at, 1);
+  cv_.wait(lock, [&] { return stopping_ || jobs_.size() >= wake_at_ || !keep_open(); });
   gathering_ = false;
   size_t n = std::min(jobs_.size(), max);
   for (size_t i = 0; i < n; ++i) {

@@ -43,11 +43,13 @@ class WriteQueue {
   // busy until its BatchDone.
   bool TakeBatch(std::vector<Job>& batch, size_t max, const Gather& gather);
   bool TakeBatch(std::vector<Job>& batch, size_t max);  // never waits for more
-  // For a writer whose group is still open: waits while keep_open() holds and nothing is
-  // queued, then appends up to max queued jobs to batch. Returns how many it appended: 0
-  // once keep_open() is false (or the queue is stopping) with nothing queued. keep_open is
-  // checked under the queue's lock; whoever makes it false calls Recheck().
-  size_t TakeWhile(std::vector<Job>& batch, size_t max, const std::function<bool()>& keep_open);
+  // For a writer whose group is still open: waits while keep_open() holds and fewer than
+  // wake_at jobs are queued (so that it is not woken for every job), then appends up to max
+  // queued jobs to batch. Returns how many it appended: 0 once keep_open() is false (or the
+  // queue is stopping) with nothing queued. keep_open is checked under the queue's lock;
+  // whoever makes it false calls Recheck().
+  size_t TakeWhile(std::vector<Job>& batch, size_t max, size_t wake_at,
+                   const std::function<bool()>& keep_open);
   // Wakes a TakeWhile to check its keep_open again.
   void Recheck();
   // The group commit of a batch taken with a Gather has ended.
@@ -65,6 +67,7 @@ class WriteQueue {
   bool stopping_ = false;
   size_t busy_ = 0;         // writers between a gathered TakeBatch and its BatchDone
   bool gathering_ = false;  // a writer waits for its group to fill; the others stay back
+  size_t wake_at_ = 0;      // while gathering: the queue length that wakes that writer
 };
 
 }  // namespace rivulet::store

@@ -141,7 +141,7 @@ TEST(WriteQueueTest, TakeWhileAppendsTheJobsThatArriveWhileTheGroupIsOpen) {
   });
   size_t added = 0;
   while (added < 2) {
-    size_t n = q.TakeWhile(batch, 10, [] { return true; });  // waits for the pushes
+    size_t n = q.TakeWhile(batch, 10, 1, [] { return true; });  // waits for the pushes
     ASSERT_GT(n, 0u);
     added += n;
   }
@@ -150,11 +150,37 @@ TEST(WriteQueueTest, TakeWhileAppendsTheJobsThatArriveWhileTheGroupIsOpen) {
   EXPECT_EQ(q.size(), 0u);
 }
 
+TEST(WriteQueueTest, TakeWhileSleepsUntilEnoughJobsAreQueuedOrTheGroupMustClose) {
+  WriteQueue q(10);
+  std::atomic<bool> keep_open{true};
+  std::atomic<size_t> taken{0};
+  std::vector<WriteQueue::Job> batch;
+  std::thread writer([&] { taken = q.TakeWhile(batch, 10, 3, [&] { return keep_open.load(); }); });
+  q.Push(Noop(), [](Status) {});
+  q.Push(Noop(), [](Status) {});
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(taken, 0u);  // two of three: still asleep
+  EXPECT_EQ(q.size(), 2u);
+  q.Push(Noop(), [](Status) {});
+  writer.join();
+  EXPECT_EQ(taken, 3u);
+
+  // Closing the group hands over what is queued, however little.
+  writer = std::thread([&] { taken = q.TakeWhile(batch, 10, 3, [&] { return keep_open.load(); }); });
+  q.Push(Noop(), [](Status) {});
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  keep_open = false;
+  q.Recheck();
+  writer.join();
+  EXPECT_EQ(taken, 1u);
+  EXPECT_EQ(batch.size(), 4u);
+}
+
 TEST(WriteQueueTest, TakeWhileTakesNoMoreThanItsMaximum) {
   WriteQueue q(10);
   for (int i = 0; i < 4; ++i) q.Push(Noop(), [](Status) {});
   std::vector<WriteQueue::Job> batch;
-  EXPECT_EQ(q.TakeWhile(batch, 3, [] { return true; }), 3u);
+  EXPECT_EQ(q.TakeWhile(batch, 3, 1, [] { return true; }), 3u);
   EXPECT_EQ(q.size(), 1u);
 }
 
@@ -167,7 +193,7 @@ TEST(WriteQueueTest, TakeWhileEndsWhenRecheckFindsTheGroupMustClose) {
     q.Recheck();
   });
   std::vector<WriteQueue::Job> batch;
-  EXPECT_EQ(q.TakeWhile(batch, 10, [&] { return keep_open.load(); }), 0u);
+  EXPECT_EQ(q.TakeWhile(batch, 10, 1, [&] { return keep_open.load(); }), 0u);
   EXPECT_TRUE(batch.empty());
   closer.join();
 }
@@ -179,7 +205,7 @@ TEST(WriteQueueTest, StopEndsTakeWhile) {
     q.Stop();
   });
   std::vector<WriteQueue::Job> batch;
-  EXPECT_EQ(q.TakeWhile(batch, 10, [] { return true; }), 0u);
+  EXPECT_EQ(q.TakeWhile(batch, 10, 1, [] { return true; }), 0u);
   stopper.join();
 }
 
