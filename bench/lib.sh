@@ -67,6 +67,12 @@ context_switches() {
   echo "$total"
 }
 
+# written_bytes PID: bytes the process has written to files so far (its WAL and, by the
+# checkpointer, its database file), from /proc/PID/io.
+written_bytes() {
+  awk '/^wchar/ {print $2}' "/proc/$1/io"
+}
+
 # total_ticks: CPU time all cores spent (busy or idle) since boot, in clock ticks.
 total_ticks() {
   awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t; exit}' /proc/stat
