@@ -146,6 +146,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # socketserver's default listen backlog is 5: a burst of webhooks overflowed it, and each
+    # dropped connection attempt waited a second or more for its SYN to be sent again.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         pass  # clients that abort (timeouts, truncated reads) are expected here
