@@ -15,6 +15,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite_test_util.h"
 #include "store/store.h"
+#include "store/store_backends.h"
 
 namespace rivulet::store {
 namespace {
@@ -59,13 +60,7 @@ class ContactEventsTest : public ::testing::Test {
   }
 
   static Event NewEvent(int64_t ws, int64_t contact_id, const std::string& type) {
-    Event e;
-    e.workspace_id = ws;
-    e.uuid = core::NewUuidV7(kT0);
-    e.contact_id = contact_id;
-    e.type = type;
-    e.occurred_at = e.received_at = kT0;
-    return e;
+    return testing::NewEvent(ws, contact_id, type, kT0);
   }
 
   // One event in a group commit of its own; returns its id.

@@ -8,8 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "core/model.h"
+#include "core/uuid.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite_test_util.h"
@@ -114,6 +117,19 @@ inline std::unique_ptr<TestBackend> TestBackend::Make(const std::string& kind, s
     return nullptr;
   }
   return std::make_unique<PostgresBackend>(*url);
+}
+
+// An event of `type` for the contact, occurring and received at `at`; id 0 until inserted.
+inline core::Event NewEvent(int64_t ws, int64_t contact_id, std::string type, core::Millis at,
+                            std::optional<std::string> idempotency_key = std::nullopt) {
+  core::Event e;
+  e.workspace_id = ws;
+  e.uuid = core::NewUuidV7(at);
+  e.contact_id = contact_id;
+  e.type = std::move(type);
+  e.occurred_at = e.received_at = at;
+  e.idempotency_key = std::move(idempotency_key);
+  return e;
 }
 
 // For INSTANTIATE_TEST_SUITE_P(…, ::testing::Values("sqlite", "postgres"), BackendName).

@@ -88,13 +88,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<std::string> {
 
   Event AddEvent(int64_t ws, int64_t contact_id, const std::string& type,
                  std::optional<std::string> key = std::nullopt) {
-    Event e;
-    e.workspace_id = ws;
-    e.uuid = core::NewUuidV7(kT0);
-    e.contact_id = contact_id;
-    e.type = type;
-    e.occurred_at = e.received_at = kT0;
-    e.idempotency_key = std::move(key);
+    Event e = testing::NewEvent(ws, contact_id, type, kT0, std::move(key));
     Status st = store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertEvent(e); });
     EXPECT_TRUE(st.ok()) << st.ToString();
     return e;
@@ -758,14 +752,7 @@ TEST_P(StoreConformanceTest, EventErrorsInAGroupCommitFailOnlyTheirJob) {
   Contact c = AddContact(ws.id, "e@example.com");
   AddEvent(ws.id, c.id, "t", "stored-before");
   auto event = [&](std::optional<std::string> key, int64_t contact_id) {
-    Event e;
-    e.workspace_id = ws.id;
-    e.uuid = core::NewUuidV7(kT0);
-    e.contact_id = contact_id;
-    e.type = "t";
-    e.occurred_at = e.received_at = kT0;
-    e.idempotency_key = std::move(key);
-    return e;
+    return testing::NewEvent(ws.id, contact_id, "t", kT0, std::move(key));
   };
   // Each job inserts its events; the statuses InsertEvent returned are kept.
   std::vector<std::vector<Event>> jobs = {
@@ -818,12 +805,7 @@ TEST_P(StoreConformanceTest, DeletingAWorkspaceDeletesItsEventsThroughItsContact
   AddEvent(kept.id, b.id, "t");
   // An event buffered in the same transaction as the delete goes with it.
   Status st = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
-    Event e;
-    e.workspace_id = gone.id;
-    e.uuid = core::NewUuidV7(kT0);
-    e.contact_id = a.id;
-    e.type = "t";
-    e.occurred_at = e.received_at = kT0;
+    Event e = testing::NewEvent(gone.id, a.id, "t", kT0);
     RIVULET_RETURN_IF_ERROR(txn.InsertEvent(e));
     return txn.DeleteWorkspace(gone.id);
   });
@@ -840,12 +822,7 @@ TEST_P(StoreConformanceTest, AJobUndoneAfterReadingEventsKeepsEarlierJobsEvents)
   Workspace ws = AddWorkspace("w");
   Contact c = AddContact(ws.id, "r@example.com");
   auto insert = [&](WriteTxn& txn, const std::string& type) {
-    Event e;
-    e.workspace_id = ws.id;
-    e.uuid = core::NewUuidV7(kT0);
-    e.contact_id = c.id;
-    e.type = type;
-    e.occurred_at = e.received_at = kT0;
+    Event e = testing::NewEvent(ws.id, c.id, type, kT0);
     return txn.InsertEvent(e);
   };
   auto types = [&](ReadTxn& txn, std::vector<std::string>& out) -> Status {
