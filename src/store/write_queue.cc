@@ -37,11 +37,7 @@ bool WriteQueue::TakeBatch(std::vector<Job>& batch, size_t max, const Gather& ga
     cv_.wait_for(lock, gather.wait, [&] { return stopping_ || jobs_.size() >= gather.jobs; });
     gathering_ = false;
   }
-  size_t n = std::min(jobs_.size(), max);
-  for (size_t i = 0; i < n; ++i) {
-    batch.push_back(std::move(jobs_.front()));
-    jobs_.pop_front();
-  }
+  MoveOldest(batch, max);
   if (gather.jobs > 0) ++busy_;
   if (!jobs_.empty()) cv_.notify_one();  // more than one batch, or writers held back above
   return true;
@@ -58,12 +54,17 @@ size_t WriteQueue::TakeWhile(std::vector<Job>& batch, size_t max, size_t wake_at
   wake_at_ = std::max<size_t>(wake_at, 1);
   cv_.wait(lock, [&] { return stopping_ || jobs_.size() >= wake_at_ || !keep_open(); });
   gathering_ = false;
+  size_t n = MoveOldest(batch, max);
+  if (!jobs_.empty()) cv_.notify_one();  // writers held back while this one gathered
+  return n;
+}
+
+size_t WriteQueue::MoveOldest(std::vector<Job>& batch, size_t max) {
   size_t n = std::min(jobs_.size(), max);
   for (size_t i = 0; i < n; ++i) {
     batch.push_back(std::move(jobs_.front()));
     jobs_.pop_front();
   }
-  if (!jobs_.empty()) cv_.notify_one();
   return n;
 }
 

@@ -60,6 +60,9 @@ class WriteQueue {
   size_t size() const;
 
  private:
+  // Appends up to max of the oldest queued jobs to batch; returns how many. Holds mu_.
+  size_t MoveOldest(std::vector<Job>& batch, size_t max);
+
   const size_t max_jobs_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 
 #include "store/sqlite/row_helpers.h"
 
@@ -25,6 +26,12 @@ constexpr const char* kContactCols =
 constexpr const char* kEventCols =
     "SELECT e.id, e.workspace_id, e.uuid, e.contact_id, c.uuid, e.type, e.data, e.occurred_at, "
     "e.received_at, e.idempotency_key FROM events e JOIN contacts c ON c.id = e.contact_id ";
+
+// The indexed_through of the contact_events slot of the contact id bound as `param`.
+std::string SlotMarkOf(const char* param) {
+  return std::string("(SELECT indexed_through FROM contact_events_state WHERE slot = ") + param +
+         " % " + std::to_string(ContactEventBacklog::kSlots) + ")";
+}
 
 Workspace ReadWorkspace(const Statement& s) {
   Workspace w;
@@ -234,9 +241,8 @@ Result<std::vector<Event>> SqliteTxn::ListContactEvents(int64_t workspace_id, in
           "AND (?4 IS NULL OR e.type = ?4) "
           "UNION ALL " +
           std::string(kEventCols) +
-          "WHERE e.id > MAX(?2, (SELECT indexed_through FROM contact_events_state "
-          "WHERE slot = ?3 % 16)) "
-          "AND e.contact_id = ?3 AND +e.workspace_id = ?1 AND (?4 IS NULL OR e.type = ?4) "
+          "WHERE e.id > MAX(?2, " + SlotMarkOf("?3") +
+          ") AND e.contact_id = ?3 AND +e.workspace_id = ?1 AND (?4 IS NULL OR e.type = ?4) "
           "ORDER BY 1 LIMIT ?5"));
   st->Bind(1, workspace_id).Bind(2, f.after_id).Bind(3, contact_id).Bind(4, f.type);
   st->Bind(5, static_cast<int64_t>(f.limit));
@@ -361,13 +367,14 @@ Status SqliteTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
   // Everything that holds the contact's personal data goes with it; counters stay. Its
   // events are those in contact_events and the newer ones not indexed yet; its
   // contact_events rows go with the contact (ON DELETE CASCADE).
-  for (const char* sql : {"DELETE FROM events WHERE id IN (SELECT event_id FROM contact_events "
-                          "WHERE contact_id = ?1) AND +workspace_id = ?2",
-                          "DELETE FROM events WHERE id > (SELECT indexed_through FROM "
-                          "contact_events_state WHERE slot = ?1 % 16) AND contact_id = ?1 "
-                          "AND +workspace_id = ?2",
-                          "DELETE FROM outbox WHERE contact_id = ?1 AND workspace_id = ?2",
-                          "DELETE FROM tokens WHERE contact_id = ?1 AND workspace_id = ?2"}) {
+  static const std::string kDeletes[] = {
+      "DELETE FROM events WHERE id IN (SELECT event_id FROM contact_events WHERE contact_id = ?1) "
+      "AND +workspace_id = ?2",
+      "DELETE FROM events WHERE id > " + SlotMarkOf("?1") +
+          " AND contact_id = ?1 AND +workspace_id = ?2",
+      "DELETE FROM outbox WHERE contact_id = ?1 AND workspace_id = ?2",
+      "DELETE FROM tokens WHERE contact_id = ?1 AND workspace_id = ?2"};
+  for (const std::string& sql : kDeletes) {
     RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare(sql));
     RIVULET_RETURN_IF_ERROR(st->Bind(1, contact_id).Bind(2, workspace_id).Exec());
   }
@@ -415,9 +422,8 @@ Result<int64_t> SqliteTxn::IndexContactEvents(int64_t lag) {
       return loaded;
     }
   }
-  // lag 0: every slot at every commit (tests); otherwise one slot when its turn is due.
+  // A slot's turn comes every lag/kSlots events; with lag 0 every slot's turn is due at once.
   const int64_t every = lag / ContactEventBacklog::kSlots;
-  const int turns = lag == 0 ? ContactEventBacklog::kSlots : 1;
   if (backlog_->Due(every) < 0) return int64_t{0};
   // In a savepoint, so that a failure leaves the rest of the transaction as it was.
   RIVULET_RETURN_IF_ERROR(conn_.Exec("SAVEPOINT contact_events"));
@@ -429,8 +435,9 @@ Result<int64_t> SqliteTxn::IndexContactEvents(int64_t lag) {
     RIVULET_ASSIGN_OR_RETURN(
         auto* mark,
         conn_.Prepare("UPDATE contact_events_state SET indexed_through = ? WHERE slot = ?"));
-    for (int turn = 0; turn < turns; ++turn) {
+    for (int turn = 0; turn < ContactEventBacklog::kSlots; ++turn) {
       int slot = backlog_->Due(every);
+      if (slot < 0) break;
       int64_t through = 0;
       for (const auto& [contact_id, event_id] : backlog_->TakeSorted(slot, &through)) {
         RIVULET_RETURN_IF_ERROR(add->Bind(1, contact_id).Bind(2, event_id).Exec());

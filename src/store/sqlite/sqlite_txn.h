@@ -120,10 +120,11 @@ class SqliteTxn final : public WriteTxn {
   Result<std::optional<core::StagedPacket>> ClaimStagedPacket() override;
   Status DeleteStagedPacket(int64_t id) override;
 
-  // Catches contact_events up (decision 0026): once lag/16 events are new since the last
-  // catch-up, adds those of the slot (contact_id % 16) whose turn it is, sorted by contact,
-  // from the writer's backlog; lag 0 adds every slot's. Returns how many it added. Writer
-  // only, inside its transaction; on failure the transaction is as it was before the call.
+  // Catches contact_events up (decision 0026): once lag/kSlots events are new since the
+  // last catch-up, adds those of the slot (ContactEventBacklog::SlotOf) whose turn it is,
+  // sorted by contact, from the writer's backlog; lag 0 adds every slot's. Returns how many
+  // it added. Writer only, inside its transaction; on failure the transaction is as it was
+  // before the call.
   Result<int64_t> IndexContactEvents(int64_t lag);
 
  private:
