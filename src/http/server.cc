@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -17,6 +18,7 @@
 
 #include "core/thread_name.h"
 #include "engine/secret_redaction.h"
+#include "http/response_head.h"
 
 namespace rivulet::http {
 
@@ -44,18 +46,6 @@ std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
   for (int i = 0; i < std::max(threads, 1); ++i)
     contexts.push_back(std::make_unique<asio::io_context>(1));
   return contexts;
-}
-
-bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
-  res.set(bhttp::field::server, "rivulet");
-  if (!r.content_type.empty() && r.status != 204)
-    res.set(bhttp::field::content_type, r.content_type);
-  for (const auto& [k, v] : r.headers.items()) res.insert(k, v);
-  res.body() = std::move(r.body);
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  return res;
 }
 
 // A streamed body is written in pieces of this size, each as one chunk.
@@ -315,9 +305,8 @@ class Server::Impl {
                                    std::chrono::seconds(limits.read_timeout_seconds), bytes, ec);
         if (!complete) keep_alive = false;
       } else {
-        auto res = ToBeast(std::move(response), version, keep_alive);
-        bytes = res.body().size();
-        co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        bytes = response.body.size();
+        co_await WriteResponse(stream, response, version, keep_alive, ec);
       }
       if (options_.access_log) {
         double ms =
@@ -378,10 +367,21 @@ class Server::Impl {
                                    const core::Status& error) {
     Response r = dispatcher_.ErrorFor(target, error);
     r.status = status;
-    auto res = ToBeast(std::move(r), 11, false);
     boost::system::error_code ec;
     stream.expires_after(5s);
-    co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_await WriteResponse(stream, r, 11, false, ec);
+  }
+
+  // Writes the head and the body of a whole response with one gathered write (one system
+  // call when the socket takes it all), without building Beast's header container.
+  static asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const Response& r,
+                                             unsigned version, bool keep_alive,
+                                             boost::system::error_code& ec) {
+    std::string head = ResponseHead(r, version, keep_alive);
+    std::array<asio::const_buffer, 2> pieces{asio::buffer(head), StatusHasNoBody(r.status)
+                                                                     ? asio::const_buffer()
+                                                                     : asio::buffer(r.body)};
+    co_await asio::async_write(stream, pieces, asio::redirect_error(asio::use_awaitable, ec));
   }
 
   void Register(const std::shared_ptr<Connection>& c) {

@@ -143,14 +143,23 @@ json::object EventToJson(const core::Event& e) {
   return o;
 }
 
-json::object EventAckToJson(const core::Event& e, bool duplicate) {
-  json::object o{{"uuid", e.uuid},
-                 {"type", e.type},
-                 {"contact_uuid", e.contact_uuid},
-                 {"occurred_at", core::FormatIsoUtc(e.occurred_at, true)},
-                 {"duplicate", duplicate}};
-  o["idempotency_key"] = e.idempotency_key ? json::value(*e.idempotency_key) : json::value(nullptr);
-  return o;
+void AppendEventAckJson(std::string& out, const core::Event& e, bool duplicate) {
+  out.append("{\"uuid\":");
+  core::AppendJsonString(out, e.uuid);
+  out.append(",\"type\":");
+  core::AppendJsonString(out, e.type);
+  out.append(",\"contact_uuid\":");
+  core::AppendJsonString(out, e.contact_uuid);
+  out.append(",\"occurred_at\":");
+  core::AppendJsonString(out, core::FormatIsoUtc(e.occurred_at, true));
+  out.append(duplicate ? ",\"duplicate\":true" : ",\"duplicate\":false");
+  out.append(",\"idempotency_key\":");
+  if (e.idempotency_key) {
+    core::AppendJsonString(out, *e.idempotency_key);
+  } else {
+    out.append("null");
+  }
+  out.push_back('}');
 }
 
 }  // namespace rivulet::api::native

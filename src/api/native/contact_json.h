@@ -22,8 +22,10 @@ core::Result<engine::EventInput> ParseEventInput(const boost::json::object& obj,
 
 boost::json::object ContactToJson(const core::Contact& c);
 boost::json::object EventToJson(const core::Event& e);
-// The acknowledgement of an ingested event: its identity, without echoing its data.
-boost::json::object EventAckToJson(const core::Event& e, bool duplicate);
+// Appends the acknowledgement of an ingested event to out: its identity ({"uuid","type",
+// "contact_uuid","occurred_at","duplicate","idempotency_key"}), without echoing its data.
+// Written directly rather than through a boost::json::object: it is built for every event.
+void AppendEventAckJson(std::string& out, const core::Event& e, bool duplicate);
 
 }  // namespace rivulet::api::native
 

@@ -79,16 +79,16 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
                             core::Result<std::vector<engine::IngestedEvent>> r) {
                           if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
                           bool any_new = false;
-                          json::array items;
-                          for (const auto& ie : *r) {
+                          std::string body = batch ? "{\"events\":[" : "{\"event\":";
+                          body.reserve(body.size() + 200 * r->size());
+                          for (size_t i = 0; i < r->size(); ++i) {
+                            const auto& ie = (*r)[i];
                             any_new = any_new || !ie.duplicate;
-                            items.push_back(EventAckToJson(ie.event, ie.duplicate));
+                            if (i > 0) body.push_back(',');
+                            AppendEventAckJson(body, ie.event, ie.duplicate);
                           }
-                          int status = any_new ? 201 : 200;
-                          if (batch) {
-                            return respond(JsonResponse(status, json::object{{"events", std::move(items)}}));
-                          }
-                          respond(JsonResponse(status, json::object{{"event", items[0]}}));
+                          body.append(batch ? "]}\n" : "}\n");
+                          respond(Response::Json(any_new ? 201 : 200, std::move(body)));
                         });
       },
       http::RouteOptions{.max_body_bytes = kEventsBodyBytes});

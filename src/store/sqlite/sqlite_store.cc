@@ -120,7 +120,7 @@ Result<int> SqliteStore::Migrate() {
       spdlog::info("applied migration {} ({})", m.version, m.name);
     }
     reached = all.back().version;
-    backlog_.Invalidate();  // a migration may have changed the events (this is the writer)
+    ForgetUncommitted();  // a migration may have changed events and contacts (the writer's)
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -188,7 +188,7 @@ constexpr size_t kWakeForJobs = 16;
 
 size_t SqliteStore::RunJobs(std::vector<Job>& batch, std::vector<Status>& results, size_t skip,
                             size_t from) {
-  SqliteTxn txn(*writer_conn_, &backlog_);
+  SqliteTxn txn(*writer_conn_, &backlog_, &contacts_);
   const bool isolate = skip != kNoJob;  // the second pass: each job under its own savepoint
   results.resize(batch.size());
   for (size_t i = isolate ? 0 : from; i < batch.size(); ++i) {
@@ -206,7 +206,7 @@ size_t SqliteStore::RunJobs(std::vector<Job>& batch, std::vector<Status>& result
       continue;
     }
     if (!results[i].ok()) {
-      backlog_.Invalidate();  // the job's events, if any, are gone
+      ForgetUncommitted();  // the job's events and contact changes, if any, are gone
       Status rb = writer_conn_->Exec("ROLLBACK TO job");
       if (!rb.ok()) spdlog::error("rollback to savepoint failed: {}", rb.ToString());
     }
@@ -220,13 +220,22 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   std::vector<Status> results;
   std::vector<std::pair<Done, Status>> dones;
   auto fail_all = [&](const Status& st) {
-    backlog_.Invalidate();
+    ForgetUncommitted();
     for (auto& job : batch) dones.emplace_back(std::move(job.done), st);
     failed_commits_++;
     Complete(std::move(dones), false);
   };
   Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) return fail_all(begin);
+  // Another connection (a CLI command, say) may have changed contacts since the last group.
+  auto version = writer_conn_->Prepare("PRAGMA data_version");
+  auto row = version.ok() ? (*version)->Step() : core::Result<bool>(version.status());
+  if (row.ok() && *row) {
+    contacts_.SeenDataVersion((*version)->Int(0));
+  } else {
+    contacts_.Clear();
+  }
+  if (version.ok()) (*version)->Reset();
   // First pass without savepoints: a savepoint makes SQLite copy every page a job touches
   // that an earlier job of the batch already changed, which costs more than the job itself.
   // When a job fails, the whole transaction is rolled back and run again with a savepoint
@@ -244,7 +253,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
     failed = RunJobs(batch, results, kNoJob, from);
   }
   if (failed != kNoJob) {
-    backlog_.Invalidate();  // the events of the jobs before are rolled back and added again
+    ForgetUncommitted();  // the jobs before are rolled back and run again
     // After some errors (a full disk, say) SQLite has already rolled the transaction back.
     Status rb = writer_conn_->InTransaction() ? writer_conn_->Exec("ROLLBACK") : Status::Ok();
     if (rb.ok()) rb = writer_conn_->Exec("BEGIN IMMEDIATE");
@@ -255,7 +264,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   Status commit = writer_conn_->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
-    backlog_.Invalidate();
+    ForgetUncommitted();
     writer_conn_->Exec("ROLLBACK");
     return fail_all(Status(core::Code::kUnavailable, "database commit failed: " + commit.message(),
                            /*retryable=*/true));
@@ -272,7 +281,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
 
 void SqliteStore::IndexContactEvents() {
   // If it fails, the group commits without it and the next one tries again.
-  SqliteTxn txn(*writer_conn_, &backlog_);
+  SqliteTxn txn(*writer_conn_, &backlog_, &contacts_);
   auto added = txn.IndexContactEvents(options_.contact_index_lag);
   if (!added.ok()) spdlog::warn("indexing events by contact failed: {}", added.status().ToString());
 }

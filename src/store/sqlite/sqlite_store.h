@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/contact_cache.h"
 #include "store/sqlite/contact_event_backlog.h"
 #include "store/sqlite/wal_sync.h"
 #include "store/store.h"
@@ -79,6 +80,13 @@ class SqliteStore final : public Store {
   const SqliteOptions options_;
   std::unique_ptr<Connection> writer_conn_;
   ContactEventBacklog backlog_;  // the writer's
+  ContactCache contacts_;        // the writer's
+  // The open transaction's changes are being undone (or were): the writer's memos may hold
+  // what it wrote, so they are dropped and rebuilt from the database.
+  void ForgetUncommitted() {
+    backlog_.Invalidate();
+    contacts_.Clear();
+  }
 
   WriteQueue queue_;
   std::thread writer_;

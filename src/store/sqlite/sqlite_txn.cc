@@ -163,6 +163,9 @@ Result<core::AccessToken> SqliteTxn::FindAccessToken(const std::string& token_ha
 }
 
 Result<Contact> SqliteTxn::FindContact(int64_t workspace_id, const core::ContactRef& ref) {
+  if (contacts_) {
+    if (const Contact* known = contacts_->Find(workspace_id, ref)) return *known;
+  }
   const char* where = "uuid = ?";
   switch (ref.kind) {
     case core::ContactRef::Kind::kUuid: where = "uuid = ?"; break;
@@ -173,7 +176,9 @@ Result<Contact> SqliteTxn::FindContact(int64_t workspace_id, const core::Contact
   RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare(std::string(kContactCols) +
                                                    "WHERE workspace_id = ? AND " + where));
   st->Bind(1, workspace_id).Bind(2, ref.value);
-  return One<Contact>(st, ReadContact, "contact");
+  auto found = One<Contact>(st, ReadContact, "contact");
+  if (contacts_ && found.ok()) contacts_->Put(workspace_id, ref, *found);
+  return found;
 }
 
 Result<Contact> SqliteTxn::FindContactById(int64_t workspace_id, int64_t id) {
@@ -271,6 +276,7 @@ Status SqliteTxn::UpdateWorkspace(const Workspace& ws) {
 
 Status SqliteTxn::DeleteWorkspace(int64_t id) {
   if (backlog_) backlog_->Invalidate();  // its events go too
+  ForgetContacts();
   RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare("DELETE FROM workspaces WHERE id = ?"));
   return ExpectChange(conn_, &st->Bind(1, id), "workspace");
 }
@@ -343,6 +349,7 @@ Status SqliteTxn::InsertContact(Contact& c) {
 }
 
 Status SqliteTxn::UpdateContact(const Contact& c) {
+  ForgetContacts();
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("UPDATE contacts SET email = ?, phone = ?, external_id = ?, "
                               "attributes = ?, tags = ?, timezone = ?, subscriptions = ?, "
@@ -354,6 +361,7 @@ Status SqliteTxn::UpdateContact(const Contact& c) {
 }
 
 Status SqliteTxn::UpdateContactData(const Contact& c) {
+  ForgetContacts();
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("UPDATE contacts SET attributes = ?, tags = ?, updated_at = ? "
                               "WHERE workspace_id = ? AND id = ?"));
@@ -364,6 +372,7 @@ Status SqliteTxn::UpdateContactData(const Contact& c) {
 
 Status SqliteTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
   if (backlog_) backlog_->Invalidate();  // its events go
+  ForgetContacts();
   // Everything that holds the contact's personal data goes with it; counters stay. Its
   // events are those in contact_events and the newer ones not indexed yet; its
   // contact_events rows go with the contact (ON DELETE CASCADE).

@@ -2,6 +2,7 @@
 #define RIVULET_STORE_SQLITE_SQLITE_TXN_H_
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/contact_cache.h"
 #include "store/sqlite/contact_event_backlog.h"
 #include "store/store.h"
 
@@ -10,9 +11,10 @@ namespace rivulet::store::sqlite {
 // ReadTxn and WriteTxn over one connection inside a transaction the caller opened.
 class SqliteTxn final : public WriteTxn {
  public:
-  // backlog: the writer's (it then keeps it up to date); readers pass none.
-  explicit SqliteTxn(Connection& conn, ContactEventBacklog* backlog = nullptr)
-      : conn_(conn), backlog_(backlog) {}
+  // backlog and contacts: the writer's (it then keeps them up to date); readers pass none.
+  explicit SqliteTxn(Connection& conn, ContactEventBacklog* backlog = nullptr,
+                     ContactCache* contacts = nullptr)
+      : conn_(conn), backlog_(backlog), contacts_(contacts) {}
 
   Result<core::Workspace> FindWorkspaceById(int64_t id) override;
   Result<core::Workspace> FindWorkspaceByUuid(const std::string& uuid) override;
@@ -132,8 +134,14 @@ class SqliteTxn final : public WriteTxn {
   Status LoadContactEventBacklog();
   Result<std::vector<core::Event>> ListContactEvents(int64_t workspace_id, int64_t contact_id,
                                                      const EventFilter& filter);
+  // The contact's memo entry is dropped: its row changes or goes.
+  void ForgetContacts() {
+    if (contacts_) contacts_->Clear();
+  }
+
   Connection& conn_;
   ContactEventBacklog* backlog_;
+  ContactCache* contacts_;
 };
 
 }  // namespace rivulet::store::sqlite

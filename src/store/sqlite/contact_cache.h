@@ -1,0 +1,44 @@
+#ifndef RIVULET_STORE_SQLITE_CONTACT_CACHE_H_
+#define RIVULET_STORE_SQLITE_CONTACT_CACHE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "core/model.h"
+
+namespace rivulet::store::sqlite {
+
+// The writer's memo of contacts it found by identifier (uuid, e-mail, phone, external id),
+// so that an event for a known contact costs no contact query (decision 0027). The database
+// stays the truth; the memo is cleared whenever it may no longer match it:
+// - the writer changes or erases a contact, or erases a workspace;
+// - a job or a group is rolled back (it may have read its own uncommitted changes);
+// - another connection committed (PRAGMA data_version moved), e.g. a CLI command;
+// - it holds kMaxEntries contacts (cleared whole rather than aged: simple and bounded).
+// Writer thread only.
+class ContactCache {
+ public:
+  static constexpr size_t kMaxEntries = 10000;
+
+  // The contact last stored under this identifier, or nullptr.
+  const core::Contact* Find(int64_t workspace_id, const core::ContactRef& ref) const;
+  void Put(int64_t workspace_id, const core::ContactRef& ref, const core::Contact& contact);
+  void Clear() { by_ref_.clear(); }
+  size_t size() const { return by_ref_.size(); }
+
+  // Clears the memo when data_version (PRAGMA data_version, read in the writer's open
+  // transaction) differs from the one last seen.
+  void SeenDataVersion(int64_t data_version);
+
+ private:
+  static std::string Key(int64_t workspace_id, const core::ContactRef& ref);
+
+  std::unordered_map<std::string, core::Contact> by_ref_;
+  int64_t data_version_ = -1;
+};
+
+}  // namespace rivulet::store::sqlite
+
+#endif  // RIVULET_STORE_SQLITE_CONTACT_CACHE_H_
