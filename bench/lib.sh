@@ -87,3 +87,23 @@ idle_ticks() {
 wrk_result() {
   grep -m1 '^RESULT' "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2
 }
+
+# thread_ticks PID: "name ticks" per thread group of the process (threads with the same name
+# summed; the main thread, which serves HTTP too, is counted as rivulet-http).
+thread_ticks() {
+  for t in /proc/"$1"/task/*; do
+    local name
+    name=$(cat "$t/comm" 2>/dev/null) || continue
+    [ "$name" = rivulet ] && name=rivulet-http
+    awk -v n="$name" '{print n, $14 + $15}' "$t/stat" 2>/dev/null || true
+  done | awk '{s[$1] += $2} END {for (n in s) print n, s[n]}' | sort
+}
+
+# per_thread_us BEFORE AFTER EVENTS: CPU microseconds per event of each thread group, from
+# two thread_ticks snapshots, as "name us" lines.
+per_thread_us() {
+  local hz
+  hz=$(getconf CLK_TCK)
+  join <(echo "$1") <(echo "$2") |
+    awk -v n="$3" -v hz="$hz" '{d = $3 - $2; if (d > 0) printf "%s %.1f\n", $1, d * 1000000 / hz / (n > 0 ? n : 1)}'
+}
