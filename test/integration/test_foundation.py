@@ -1058,6 +1058,11 @@ class EventsTest(RivuletTestCase):
         self.assertNativeError(self.api.post("/v1/events", json=body,
                                              headers={"Idempotency-Key": "k" * 256}),
                                400, "invalid_argument", field="Idempotency-Key")
+        # A header is bytes: one that is not UTF-8 cannot become a key (nor the JSON echo).
+        self.assertNativeError(self.api.post("/v1/events", json=body,
+                                             headers={"Idempotency-Key": "k\xff"}),
+                               400, "invalid_argument", field="Idempotency-Key")
+        self.assertEqual(self.count(type="signup"), 1)
 
     def test_batch_status_reflects_duplicates(self):
         ev = lambda k: {"type": "b", "contact": {"email": "bd@example.com"}, "idempotency_key": k}

@@ -5,6 +5,7 @@
 #include "api/native/native_api.h"
 #include "api/native/paging.h"
 #include "api/native/respond.h"
+#include "core/contact_rules.h"
 #include "http/body.h"
 
 namespace rivulet::api::native {
@@ -63,9 +64,10 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
           if (!in.ok()) return respond(ErrorResponse(in.status(), call.request));
           if (!in->idempotency_key) {
             if (auto h = call.request.headers.Get("Idempotency-Key"); h && !h->empty()) {
-              if (h->size() > 255) {
+              if (h->size() > 255 || !core::IsValidUtf8(*h)) {
                 return respond(ErrorResponse(
-                    FieldError("Idempotency-Key", "must be at most 255 bytes"), call.request));
+                    FieldError("Idempotency-Key", "must be at most 255 bytes of UTF-8"),
+                    call.request));
               }
               in->idempotency_key = std::string(*h);
             }
