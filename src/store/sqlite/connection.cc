@@ -178,4 +178,13 @@ int64_t Connection::LastInsertId() const { return sqlite3_last_insert_rowid(db_)
 
 int Connection::Changes() const { return sqlite3_changes(db_); }
 
+Result<int64_t> Connection::DataVersion() {
+  RIVULET_ASSIGN_OR_RETURN(Statement * st, Prepare("PRAGMA data_version"));
+  RIVULET_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return core::Internal("PRAGMA data_version returned no row");
+  int64_t version = st->Int(0);
+  st->Reset();
+  return version;
+}
+
 }  // namespace rivulet::store::sqlite

@@ -74,6 +74,9 @@ class Connection {
   // True while a transaction is open (SQLite may end one by itself after an I/O error).
   bool InTransaction() const;
   int Changes() const;  // rows changed by the last statement
+  // PRAGMA data_version: moves when another connection commits to the file (not when this
+  // one does). Read inside a transaction, it is the value of that transaction's snapshot.
+  core::Result<int64_t> DataVersion();
   sqlite3* raw() { return db_; }
 
  private:

@@ -228,14 +228,12 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) return fail_all(begin);
   // Another connection (a CLI command, say) may have changed contacts since the last group.
-  auto version = writer_conn_->Prepare("PRAGMA data_version");
-  auto row = version.ok() ? (*version)->Step() : core::Result<bool>(version.status());
-  if (row.ok() && *row) {
-    contacts_.SeenDataVersion((*version)->Int(0));
+  auto version = writer_conn_->DataVersion();
+  if (version.ok()) {
+    contacts_.SeenDataVersion(*version);
   } else {
     contacts_.Clear();
   }
-  if (version.ok()) (*version)->Reset();
   // First pass without savepoints: a savepoint makes SQLite copy every page a job touches
   // that an earlier job of the batch already changed, which costs more than the job itself.
   // When a job fails, the whole transaction is rolled back and run again with a savepoint

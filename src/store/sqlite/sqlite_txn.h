@@ -134,7 +134,8 @@ class SqliteTxn final : public WriteTxn {
   Status LoadContactEventBacklog();
   Result<std::vector<core::Event>> ListContactEvents(int64_t workspace_id, int64_t contact_id,
                                                      const EventFilter& filter);
-  // The contact's memo entry is dropped: its row changes or goes.
+  // A contact row changes or goes: the whole contact memo is dropped (it may hold the row
+  // under several identifiers).
   void ForgetContacts() {
     if (contacts_) contacts_->Clear();
   }
