@@ -22,9 +22,4 @@ void ContactCache::Put(int64_t workspace_id, const core::ContactRef& ref,
   by_ref_.insert_or_assign(Key(workspace_id, ref), contact);
 }
 
-void ContactCache::SeenDataVersion(int64_t data_version) {
-  if (data_version != data_version_) Clear();
-  data_version_ = data_version;
-}
-
 }  // namespace rivulet::store::sqlite

@@ -15,7 +15,8 @@ namespace rivulet::store::sqlite {
 // stays the truth; the memo is cleared whenever it may no longer match it:
 // - the writer changes or erases a contact, or erases a workspace;
 // - a job or a group is rolled back (it may have read its own uncommitted changes);
-// - another connection committed (PRAGMA data_version moved), e.g. a CLI command;
+// - another connection committed (PRAGMA data_version moved, checked by the store at the
+//   start of each group), e.g. a CLI command;
 // - it holds kMaxEntries contacts (cleared whole rather than aged: simple and bounded).
 // Writer thread only.
 class ContactCache {
@@ -28,15 +29,10 @@ class ContactCache {
   void Clear() { by_ref_.clear(); }
   size_t size() const { return by_ref_.size(); }
 
-  // Clears the memo when data_version (PRAGMA data_version, read in the writer's open
-  // transaction) differs from the one last seen.
-  void SeenDataVersion(int64_t data_version);
-
  private:
   static std::string Key(int64_t workspace_id, const core::ContactRef& ref);
 
   std::unordered_map<std::string, core::Contact> by_ref_;
-  int64_t data_version_ = -1;
 };
 
 }  // namespace rivulet::store::sqlite

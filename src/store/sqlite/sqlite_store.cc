@@ -188,7 +188,7 @@ constexpr size_t kWakeForJobs = 16;
 
 size_t SqliteStore::RunJobs(std::vector<Job>& batch, std::vector<Status>& results, size_t skip,
                             size_t from) {
-  SqliteTxn txn(*writer_conn_, &backlog_, &contacts_);
+  SqliteTxn txn(*writer_conn_, &backlog_, &contacts_, &routes_);
   const bool isolate = skip != kNoJob;  // the second pass: each job under its own savepoint
   results.resize(batch.size());
   for (size_t i = isolate ? 0 : from; i < batch.size(); ++i) {
@@ -227,13 +227,14 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   };
   Status begin = writer_conn_->Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) return fail_all(begin);
-  // Another connection (a CLI command, say) may have changed contacts since the last group.
+  // Another connection (a CLI command, say) may have committed since the last group: the
+  // memos of contacts and event routes may then be stale.
   auto version = writer_conn_->DataVersion();
-  if (version.ok()) {
-    contacts_.SeenDataVersion(*version);
-  } else {
+  if (!version.ok() || *version != data_version_) {
     contacts_.Clear();
+    routes_.Clear();
   }
+  data_version_ = version.ok() ? *version : -1;
   // First pass without savepoints: a savepoint makes SQLite copy every page a job touches
   // that an earlier job of the batch already changed, which costs more than the job itself.
   // When a job fails, the whole transaction is rolled back and run again with a savepoint
@@ -279,7 +280,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
 
 void SqliteStore::IndexContactEvents() {
   // If it fails, the group commits without it and the next one tries again.
-  SqliteTxn txn(*writer_conn_, &backlog_, &contacts_);
+  SqliteTxn txn(*writer_conn_, &backlog_, &contacts_, &routes_);
   auto added = txn.IndexContactEvents(options_.contact_index_lag);
   if (!added.ok()) spdlog::warn("indexing events by contact failed: {}", added.status().ToString());
 }

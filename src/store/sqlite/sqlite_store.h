@@ -13,6 +13,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/contact_cache.h"
 #include "store/sqlite/contact_event_backlog.h"
+#include "store/sqlite/event_route_memo.h"
 #include "store/sqlite/wal_sync.h"
 #include "store/store.h"
 #include "store/write_queue.h"
@@ -81,11 +82,14 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> writer_conn_;
   ContactEventBacklog backlog_;  // the writer's
   ContactCache contacts_;        // the writer's
+  EventRouteMemo routes_;        // the writer's
+  int64_t data_version_ = -1;    // the writer's PRAGMA data_version when its memos were last valid
   // The open transaction's changes are being undone (or were): the writer's memos may hold
   // what it wrote, so they are dropped and rebuilt from the database.
   void ForgetUncommitted() {
     backlog_.Invalidate();
     contacts_.Clear();
+    routes_.Clear();
   }
 
   WriteQueue queue_;

@@ -277,6 +277,7 @@ Status SqliteTxn::UpdateWorkspace(const Workspace& ws) {
 Status SqliteTxn::DeleteWorkspace(int64_t id) {
   if (backlog_) backlog_->Invalidate();  // its events go too
   ForgetContacts();
+  ForgetTriggers();  // and its automations
   RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare("DELETE FROM workspaces WHERE id = ?"));
   return ExpectChange(conn_, &st->Bind(1, id), "workspace");
 }

@@ -4,6 +4,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/contact_cache.h"
 #include "store/sqlite/contact_event_backlog.h"
+#include "store/sqlite/event_route_memo.h"
 #include "store/store.h"
 
 namespace rivulet::store::sqlite {
@@ -11,10 +12,11 @@ namespace rivulet::store::sqlite {
 // ReadTxn and WriteTxn over one connection inside a transaction the caller opened.
 class SqliteTxn final : public WriteTxn {
  public:
-  // backlog and contacts: the writer's (it then keeps them up to date); readers pass none.
+  // backlog, contacts and routes: the writer's (it then keeps them up to date); readers pass
+  // none.
   explicit SqliteTxn(Connection& conn, ContactEventBacklog* backlog = nullptr,
-                     ContactCache* contacts = nullptr)
-      : conn_(conn), backlog_(backlog), contacts_(contacts) {}
+                     ContactCache* contacts = nullptr, EventRouteMemo* routes = nullptr)
+      : conn_(conn), backlog_(backlog), contacts_(contacts), routes_(routes) {}
 
   Result<core::Workspace> FindWorkspaceById(int64_t id) override;
   Result<core::Workspace> FindWorkspaceByUuid(const std::string& uuid) override;
@@ -139,10 +141,19 @@ class SqliteTxn final : public WriteTxn {
   void ForgetContacts() {
     if (contacts_) contacts_->Clear();
   }
+  // An automation changes or goes: which automations an event type starts is read again.
+  void ForgetTriggers() {
+    if (routes_) routes_->ForgetTriggers();
+  }
+  // A token is stored: if it waits for an event type, events of that type look for it.
+  void NoteWaiting(const core::Token& t) {
+    if (routes_ && !t.waiting_event.empty()) routes_->PutWaitedFor(t.waiting_event, true);
+  }
 
   Connection& conn_;
   ContactEventBacklog* backlog_;
   ContactCache* contacts_;
+  EventRouteMemo* routes_;
 };
 
 }  // namespace rivulet::store::sqlite

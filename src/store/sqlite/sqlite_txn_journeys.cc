@@ -164,12 +164,17 @@ Result<std::vector<Automation>> SqliteTxn::ListAutomations(int64_t ws, const Aut
 
 Result<std::vector<int64_t>> SqliteTxn::AutomationsTriggeredBy(int64_t ws,
                                                               const std::string& event_type) {
+  if (routes_) {
+    if (const std::vector<int64_t>* known = routes_->Triggered(ws, event_type)) return *known;
+  }
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("SELECT t.automation_id FROM automation_triggers t JOIN automations a "
                               "ON a.id = t.automation_id WHERE t.workspace_id = ? AND "
                               "t.event_type = ? AND a.status = 'RUNNING' ORDER BY t.automation_id"));
-  return All<int64_t>(&st->Bind(1, ws).Bind(2, event_type),
-                      [](const Statement& s) { return s.Int(0); });
+  auto ids = All<int64_t>(&st->Bind(1, ws).Bind(2, event_type),
+                          [](const Statement& s) { return s.Int(0); });
+  if (routes_ && ids.ok()) routes_->PutTriggered(ws, event_type, *ids);
+  return ids;
 }
 
 Result<Token> SqliteTxn::FindToken(int64_t ws, const std::string& uuid) {
@@ -247,6 +252,20 @@ Result<std::vector<Token>> SqliteTxn::TokensOfContact(int64_t automation_id, int
 
 Result<std::vector<Token>> SqliteTxn::TokensWaitingFor(int64_t contact_id,
                                                       const std::string& event_type) {
+  if (routes_) {
+    std::optional<bool> waited_for = routes_->WaitedFor(event_type);
+    if (!waited_for) {
+      RIVULET_ASSIGN_OR_RETURN(
+          auto* any, conn_.Prepare("SELECT EXISTS (SELECT 1 FROM tokens WHERE waiting_event = ? "
+                                   "AND waiting_event != '')"));
+      RIVULET_ASSIGN_OR_RETURN(waited_for,
+                               One<bool>(
+                                   &any->Bind(1, event_type),
+                                   [](const Statement& s) { return s.Int(0) != 0; }, "token"));
+      routes_->PutWaitedFor(event_type, *waited_for);
+    }
+    if (!*waited_for) return std::vector<Token>{};
+  }
   RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare(std::string(kTokenCols) +
                                                    "WHERE t.contact_id = ? AND t.waiting_event = ? "
                                                    "AND t.waiting_event != ''"));
@@ -352,6 +371,7 @@ Result<core::WorkspaceSetting> SqliteTxn::FindSetting(int64_t ws, const std::str
 }
 
 Status SqliteTxn::IndexTriggers(const Automation& a) {
+  ForgetTriggers();
   RIVULET_ASSIGN_OR_RETURN(auto* del,
                            conn_.Prepare("DELETE FROM automation_triggers WHERE automation_id = ?"));
   RIVULET_RETURN_IF_ERROR(del->Bind(1, a.id).Exec());
@@ -400,6 +420,7 @@ Status SqliteTxn::UpdateAutomation(const Automation& a) {
 }
 
 Status SqliteTxn::DeleteAutomation(int64_t ws, int64_t id) {
+  ForgetTriggers();
   for (const char* sql : {"DELETE FROM outbox WHERE automation_id = ?2 AND workspace_id = ?1",
                           "DELETE FROM tokens WHERE automation_id = ?2 AND workspace_id = ?1"}) {
     RIVULET_ASSIGN_OR_RETURN(auto* st, conn_.Prepare(sql));
@@ -423,6 +444,7 @@ Status SqliteTxn::InsertToken(Token& t) {
   st->Bind(17, t.contact_id).Bind(18, t.entered_at);
   RIVULET_RETURN_IF_ERROR(st->Exec());
   t.id = conn_.LastInsertId();
+  NoteWaiting(t);
   return Status::Ok();
 }
 
@@ -435,6 +457,7 @@ Status SqliteTxn::UpdateToken(const Token& t) {
                     "error_message = ?12, error_at = ?13 WHERE id = ?14"));
   BindToken(st, t);
   st->Bind(14, t.id);
+  NoteWaiting(t);
   return ExpectChange(conn_, st, "token");
 }
 
