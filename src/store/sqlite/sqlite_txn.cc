@@ -472,17 +472,24 @@ Result<int64_t> SqliteTxn::IndexContactEvents(int64_t lag) {
 }
 
 Status SqliteTxn::InsertEvent(Event& e) {
-  // events.contact_id has no foreign key since migration 9; the insert checks it instead.
+  // events.contact_id has no foreign key since migration 9; this checks it instead. Not as
+  // INSERT … SELECT … WHERE EXISTS: SQLite gives an INSERT … SELECT a statement journal,
+  // which copies every page the insert touches.
+  RIVULET_ASSIGN_OR_RETURN(auto* exists,
+                           conn_.Prepare("SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?)"));
+  RIVULET_ASSIGN_OR_RETURN(bool contact_exists,
+                           One<bool>(
+                               &exists->Bind(1, e.contact_id),
+                               [](const Statement& s) { return s.Int(0) != 0; }, "contact"));
+  if (!contact_exists) return core::FailedPrecondition("the event's contact does not exist");
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("INSERT INTO events (workspace_id, uuid, contact_id, type, data, "
                               "occurred_at, received_at, idempotency_key) "
-                              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
-                              "WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ?3)"));
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   st->Bind(1, e.workspace_id).Bind(2, e.uuid).Bind(3, e.contact_id).Bind(4, e.type);
   st->Bind(5, e.data_json).Bind(6, e.occurred_at).Bind(7, e.received_at);
   st->Bind(8, e.idempotency_key);
   RIVULET_RETURN_IF_ERROR(st->Exec());
-  if (conn_.Changes() == 0) return core::FailedPrecondition("the event's contact does not exist");
   e.id = conn_.LastInsertId();
   if (backlog_) backlog_->Add(e.contact_id, e.id);
   return Status::Ok();
