@@ -1,7 +1,6 @@
 #include "http/router.h"
 
 #include <algorithm>
-#include <iterator>
 
 #include "http/form.h"
 
@@ -65,6 +64,24 @@ std::vector<const Route*> Router::Routes() const {
   return out;
 }
 
+template <typename Visit>
+void Router::ForEachCandidate(size_t n, std::string_view first, Visit&& visit) const {
+  if (n >= by_shape_.size()) return;
+  static const std::vector<size_t> kNone;
+  auto list = [&](std::string_view key) -> const std::vector<size_t>& {
+    auto it = by_shape_[n].find(key);
+    return it == by_shape_[n].end() ? kNone : it->second;
+  };
+  const auto& literal = first.empty() ? kNone : list(first);
+  const auto& param = list("");
+  // Both lists are in the order the routes were added: merge them.
+  size_t i = 0, j = 0;
+  while (i < literal.size() || j < param.size()) {
+    bool take_literal = j == param.size() || (i < literal.size() && literal[i] < param[j]);
+    visit(*routes_[take_literal ? literal[i++] : param[j++]]);
+  }
+}
+
 Router::Match Router::Find(std::string_view method, std::string_view path,
                            const Request* request) const {
   Match best;
@@ -75,59 +92,48 @@ Router::Match Router::Find(std::string_view method, std::string_view path,
     if (!decoded.ok()) return best;
     seg = std::move(decoded).value();
   }
+  // How many of the route's segments are literals equal to the path's; -1 if one differs or
+  // if the route's guard refuses the request.
+  auto literals_matched = [&](const Route& r) {
+    if (request && r.options.accepts && !r.options.accepts(*request)) return -1;
+    int literals = 0;
+    for (size_t i = 0; i < segs.size(); ++i) {
+      const std::string& p = r.segments[i];
+      if (IsParam(p)) continue;
+      if (p != segs[i]) return -1;
+      ++literals;
+    }
+    return literals;
+  };
   // Rank: literal segments first; an accepting guard breaks ties.
   int best_rank = -1;
-  for (const Route* r : Candidates(segs.size(), segs.empty() ? "" : segs[0])) {
-    bool guarded = request && r->options.accepts;
-    if (guarded && !r->options.accepts(*request)) continue;
-    int literals = 0;
-    bool ok = true;
-    for (size_t i = 0; i < segs.size() && ok; ++i) {
-      const std::string& p = r->segments[i];
-      if (IsParam(p)) continue;
-      if (p == segs[i]) {
-        ++literals;
-      } else {
-        ok = false;
-      }
-    }
-    if (!ok) continue;
+  const std::string_view first = segs.empty() ? std::string_view() : std::string_view(segs[0]);
+  ForEachCandidate(segs.size(), first, [&](const Route& r) {
+    int literals = literals_matched(r);
+    if (literals < 0) return;
     best.path_matched = true;
-    if (std::find(best.allowed_methods.begin(), best.allowed_methods.end(), r->method) ==
-        best.allowed_methods.end()) {
-      best.allowed_methods.push_back(r->method);
-    }
-    int rank = literals * 2 + (guarded ? 1 : 0);
-    if (r->method != method || rank <= best_rank) continue;
+    int rank = literals * 2 + (request && r.options.accepts ? 1 : 0);
+    if (r.method != method || rank <= best_rank) return;
     best_rank = rank;
-    best.route = r;
-  }
-  if (best.route) {
-    for (size_t i = 0; i < segs.size(); ++i) {
-      const std::string& p = best.route->segments[i];
-      if (IsParam(p)) best.params[p.substr(1, p.size() - 2)] = std::move(segs[i]);
+    best.route = &r;
+  });
+  if (!best.route) {
+    if (best.path_matched) {  // for 405's Allow header
+      ForEachCandidate(segs.size(), first, [&](const Route& r) {
+        if (literals_matched(r) < 0) return;
+        auto& allowed = best.allowed_methods;
+        if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end()) {
+          allowed.push_back(r.method);
+        }
+      });
     }
+    return best;
+  }
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const std::string& p = best.route->segments[i];
+    if (IsParam(p)) best.params[p.substr(1, p.size() - 2)] = std::move(segs[i]);
   }
   return best;
-}
-
-std::vector<const Route*> Router::Candidates(size_t n, std::string_view first) const {
-  std::vector<const Route*> out;
-  if (n >= by_shape_.size()) return out;
-  static const std::vector<size_t> kNone;
-  auto list = [&](std::string_view key) -> const std::vector<size_t>& {
-    auto it = by_shape_[n].find(key);
-    return it == by_shape_[n].end() ? kNone : it->second;
-  };
-  const auto& literal = first.empty() ? kNone : list(first);
-  const auto& param = list("");
-  std::vector<size_t> merged;
-  merged.reserve(literal.size() + param.size());
-  std::merge(literal.begin(), literal.end(), param.begin(), param.end(),
-             std::back_inserter(merged));
-  out.reserve(merged.size());
-  for (size_t i : merged) out.push_back(routes_[i].get());
-  return out;
 }
 
 const Face* Router::FaceFor(std::string_view path) const {

@@ -91,7 +91,7 @@ class Router {
     const Route* route = nullptr;
     std::map<std::string, std::string> params;
     bool path_matched = false;  // some route has this path, with another method
-    std::vector<std::string> allowed_methods;
+    std::vector<std::string> allowed_methods;  // when no route matched: those that have it
   };
   // With a request, guarded routes (RouteOptions::accepts) are judged by it; without one
   // they rank like unguarded routes (enough for the body limit, known before the headers are
@@ -107,9 +107,11 @@ class Router {
   std::vector<const Route*> Routes() const;
 
  private:
-  // The routes that may match a path of n segments whose first is s: those with n segments
-  // whose first is the literal s or a parameter, in the order they were added.
-  std::vector<const Route*> Candidates(size_t n, std::string_view first) const;
+  // Calls visit(route) for each route that may match a path of n segments whose first is
+  // first: those with n segments whose first is that literal or a parameter, in the order
+  // they were added.
+  template <typename Visit>
+  void ForEachCandidate(size_t n, std::string_view first, Visit&& visit) const;
 
   std::vector<std::unique_ptr<Route>> routes_;
   std::vector<const Face*> faces_;

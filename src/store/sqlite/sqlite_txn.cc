@@ -486,9 +486,14 @@ Status SqliteTxn::InsertEvent(Event& e) {
       auto* st, conn_.Prepare("INSERT INTO events (workspace_id, uuid, contact_id, type, data, "
                               "occurred_at, received_at, idempotency_key) "
                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-  st->Bind(1, e.workspace_id).Bind(2, e.uuid).Bind(3, e.contact_id).Bind(4, e.type);
-  st->Bind(5, e.data_json).Bind(6, e.occurred_at).Bind(7, e.received_at);
-  st->Bind(8, e.idempotency_key);
+  // Bound without copies: e outlives the statement's execution.
+  st->Bind(1, e.workspace_id).BindView(2, e.uuid).Bind(3, e.contact_id).BindView(4, e.type);
+  st->BindView(5, e.data_json).Bind(6, e.occurred_at).Bind(7, e.received_at);
+  if (e.idempotency_key) {
+    st->BindView(8, *e.idempotency_key);
+  } else {
+    st->BindNull(8);
+  }
   RIVULET_RETURN_IF_ERROR(st->Exec());
   e.id = conn_.LastInsertId();
   if (backlog_) backlog_->Add(e.contact_id, e.id);
