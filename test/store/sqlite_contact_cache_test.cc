@@ -53,10 +53,7 @@ class SqliteContactCacheTest : public ::testing::Test {
   void SetUp() override {
     store_ = testing::OpenMigrated(path_);
     ASSERT_NE(store_, nullptr);
-    core::Workspace ws;
-    ws.uuid = core::NewUuidV7(kT0);
-    ws.name = "w";
-    ws.created_at = ws.updated_at = kT0;
+    core::Workspace ws = testing::NewWorkspace("w", kT0);
     ASSERT_TRUE(store_->WriteAndWait([&](WriteTxn& txn) { return txn.InsertWorkspace(ws); }).ok());
     ws_ = ws.id;
     contact_.workspace_id = ws_;

@@ -58,10 +58,7 @@ class SqliteEventRouteMemoTest : public ::testing::Test {
   void SetUp() override {
     store_ = testing::OpenMigrated(path_);
     ASSERT_NE(store_, nullptr);
-    core::Workspace ws;
-    ws.uuid = core::NewUuidV7(kT0);
-    ws.name = "w";
-    ws.created_at = ws.updated_at = kT0;
+    core::Workspace ws = testing::NewWorkspace("w", kT0);
     core::Contact c;
     automation_.uuid = core::NewUuidV7(kT0);
     automation_.name = "a";

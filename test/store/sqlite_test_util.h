@@ -20,6 +20,7 @@
 
 #include "core/status.h"
 #include "core/status_printers.h"
+#include "core/uuid.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -94,6 +95,15 @@ inline std::string ReadDatabaseBytes(const std::string& db_path) {
     all += ss.str();
   }
   return all;
+}
+
+// A workspace named `name`, created at `at`; id 0 until inserted.
+inline core::Workspace NewWorkspace(const std::string& name, core::Millis at) {
+  core::Workspace ws;
+  ws.uuid = core::NewUuidV7(at);
+  ws.name = name;
+  ws.created_at = ws.updated_at = at;
+  return ws;
 }
 
 // Runs SQL on the file through a separate raw connection (for setting up odd states).
