@@ -39,7 +39,12 @@ std::string ResponseHead(const Response& r, unsigned version, bool keep_alive) {
   for (const auto& [name, value] : r.headers.items()) {
     if (!name.empty() && SafeInHeader(name) && SafeInHeader(value)) AppendField(out, name, value);
   }
-  if (!no_body) AppendField(out, "Content-Length", std::to_string(r.body.size()));
+  if (r.stream) {
+    // HTTP/1.1 gets chunks; for HTTP/1.0 the body ends when the connection closes.
+    if (version >= 11) AppendField(out, "Transfer-Encoding", "chunked");
+  } else if (!no_body) {
+    AppendField(out, "Content-Length", std::to_string(r.body.size()));
+  }
   if (version >= 11 && !keep_alive) AppendField(out, "Connection", "close");
   if (version == 10 && keep_alive) AppendField(out, "Connection", "keep-alive");
   out.append("\r\n");

@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -299,6 +300,8 @@ class Server::Impl {
                 : dispatcher_.ErrorFor(log_target, core::Unavailable("request timed out"));
       int status = response.status;
       size_t bytes = 0;
+      // An HTTP/1.0 client learns where a streamed body ends only when the connection closes.
+      if (response.stream && version < 11) keep_alive = false;
       if (response.stream) {
         bool complete =
             co_await WriteStreamed(stream, std::move(response), version, keep_alive,
@@ -323,25 +326,21 @@ class Server::Impl {
     Unregister(conn_ptr);
   }
 
-  // Writes a response whose body comes from its producer, one chunk per piece (chunked
-  // transfer encoding), so at most one piece is in memory. Each piece must be taken by the
-  // client within `timeout`. Returns false when the body was cut short (producer error or
-  // a write failure); the connection must then be closed.
+  // Writes a response whose body comes from its producer, one piece at a time, so at most
+  // one piece is in memory: as chunks (chunked transfer encoding) to an HTTP/1.1 client, as
+  // they come to an HTTP/1.0 one, whose body ends when the connection closes (the caller
+  // closes it). Each piece must be taken by the client within `timeout`. Returns false when
+  // the body was cut short (producer error or a write failure); the connection must then be
+  // closed.
   asio::awaitable<bool> WriteStreamed(beast::tcp_stream& stream, Response&& r, unsigned version,
                                       bool keep_alive, std::chrono::seconds timeout, size_t& bytes,
                                       boost::system::error_code& ec) {
+    const bool chunked = version >= 11;
+    std::string head = ResponseHead(r, version, keep_alive);
     BodyProducer produce = std::move(r.stream);
-    bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(r.status), version};
-    res.set(bhttp::field::server, "rivulet");
-    if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
-    for (const auto& [k, v] : r.headers.items()) res.insert(k, v);
-    res.keep_alive(keep_alive);
-    res.chunked(true);
-    res.body().data = nullptr;
-    res.body().more = true;
-    bhttp::response_serializer<bhttp::buffer_body> sr{res};
     stream.expires_after(timeout);
-    co_await bhttp::async_write_header(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream, asio::buffer(head),
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
     std::vector<char> piece(kStreamChunkBytes);
     while (true) {
@@ -351,12 +350,17 @@ class Server::Impl {
                       bytes);
         co_return false;
       }
-      res.body().data = n > 0 ? piece.data() : nullptr;
-      res.body().size = static_cast<size_t>(n);
-      res.body().more = n > 0;
+      // A chunk is "<size in hex>\r\n<data>\r\n"; the last one, of size 0, ends the body.
+      char size_line[24];
+      int size_len =
+          chunked ? std::snprintf(size_line, sizeof size_line, "%zx\r\n", static_cast<size_t>(n))
+                  : 0;
+      std::array<asio::const_buffer, 3> parts{
+          asio::buffer(size_line, static_cast<size_t>(size_len)),
+          asio::buffer(piece.data(), static_cast<size_t>(n)),
+          asio::buffer("\r\n", chunked ? 2 : 0)};
       stream.expires_after(timeout);
-      co_await bhttp::async_write(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == bhttp::error::need_buffer) ec = {};
+      co_await asio::async_write(stream, parts, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return false;
       bytes += static_cast<size_t>(n);
       if (n == 0) co_return true;

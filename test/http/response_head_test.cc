@@ -1,5 +1,5 @@
-// The server writes a whole response's head itself (response_head.h), without Beast's
-// header container; Beast's parser must read it back as the same response.
+// The server writes every response's head itself (response_head.h), without Beast's header
+// container; Beast's parser must read it back as the same response.
 #include "http/response_head.h"
 
 #include <gtest/gtest.h>
@@ -63,6 +63,24 @@ TEST(ResponseHeadTest, StatusesWithoutBodyGetNoLengthOrType) {
   // An empty body of another status still says its length.
   EXPECT_NE(ResponseHead(Response::Json(200, ""), 11, true).find("Content-Length: 0\r\n"),
             std::string::npos);
+}
+
+TEST(ResponseHeadTest, AStreamedBodyIsChunkedOnHttp11AndEndsWithTheConnectionOnHttp10) {
+  Response r = Response::Text(200, "", "text/csv");
+  r.stream = [](char*, size_t) -> std::ptrdiff_t { return 0; };
+  r.headers.Add("X-Evil", "a\r\nSet-Cookie: stolen=1");
+  std::string head = ResponseHead(r, 11, true);
+  EXPECT_EQ(head.find("Content-Length"), std::string::npos) << head;
+  EXPECT_EQ(head.find("stolen"), std::string::npos) << head;
+  auto res = ParseBack(head + "3\r\nabc\r\n0\r\n\r\n");
+  EXPECT_TRUE(res.chunked());
+  EXPECT_EQ(res.body(), "abc");
+  EXPECT_EQ(res[bhttp::field::content_type], "text/csv");
+
+  std::string head10 = ResponseHead(r, 10, false);
+  EXPECT_EQ(head10.find("Transfer-Encoding"), std::string::npos) << head10;
+  EXPECT_EQ(head10.find("Content-Length"), std::string::npos) << head10;
+  EXPECT_EQ(head10.find("Connection"), std::string::npos) << head10;  // 1.0 closes by default
 }
 
 TEST(ResponseHeadTest, AHeaderThatWouldSplitTheResponseIsLeftOut) {

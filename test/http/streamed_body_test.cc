@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -59,11 +60,19 @@ class StreamedBodyTest : public ::testing::Test {
     server_.Start(1);
   }
 
-  int Connect(const std::string& path) {
+  int Connect(const std::string& path, const std::string& version = "HTTP/1.1") {
     int fd = server_.Connect();
-    std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    std::string req = "GET " + path + " " + version + "\r\nHost: x\r\nConnection: close\r\n\r\n";
     EXPECT_EQ(send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
     return fd;
+  }
+
+  // The file /s/file streams (and then removes).
+  void WriteReport(const std::string& content) {
+    FILE* f = std::fopen(server_.dir().File("report.csv").c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(content.data(), 1, content.size(), f);
+    std::fclose(f);
   }
 
   // Reads up to max bytes (until the peer closes when max is 0).
@@ -113,6 +122,19 @@ TEST_F(StreamedBodyTest, ProducerWaitsForASlowClient) {
   EXPECT_EQ(payload, kTotal);
 }
 
+TEST_F(StreamedBodyTest, AnHttp10ClientGetsTheBodyAsItIsAndThenTheClose) {
+  std::string content = "a,b\r\n1,2\r\n";
+  WriteReport(content);
+  int fd = Connect("/s/file", "HTTP/1.0");
+  std::string all = Read(fd, 0);  // returns once the server closes
+  close(fd);
+  ASSERT_EQ(all.rfind("HTTP/1.0 200", 0), 0u) << all;
+  size_t body = all.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos) << all;
+  EXPECT_EQ(all.substr(0, body).find("Transfer-Encoding"), std::string::npos) << all;
+  EXPECT_EQ(all.substr(body + 4), content);
+}
+
 TEST_F(StreamedBodyTest, ProducerErrorCutsTheBodyShort) {
   int fd = Connect("/s/broken");
   std::string all = Read(fd, 0);
@@ -125,12 +147,7 @@ TEST_F(StreamedBodyTest, ProducerErrorCutsTheBodyShort) {
 TEST_F(StreamedBodyTest, FileBodyStreamsAndRemovesTheFile) {
   std::string content;
   for (int i = 0; i < 20000; ++i) content += "row " + std::to_string(i) + ",value\r\n";
-  {
-    FILE* f = std::fopen(server_.dir().File("report.csv").c_str(), "wb");
-    ASSERT_NE(f, nullptr);
-    std::fwrite(content.data(), 1, content.size(), f);
-    std::fclose(f);
-  }
+  WriteReport(content);
   int fd = Connect("/s/file");
   std::string all = Read(fd, 0);
   close(fd);

@@ -33,6 +33,12 @@ core::Result<std::vector<T>> All(Statement* st, F read) {
   return out;
 }
 
+// Runs a bound "SELECT EXISTS (…)" and returns its answer.
+inline core::Result<bool> Exists(Statement* st) {
+  return One<bool>(
+      st, [](const Statement& s) { return s.Int(0) != 0; }, "row");
+}
+
 inline core::Status ExpectChange(Connection& conn, Statement* st, const char* what) {
   RIVULET_RETURN_IF_ERROR(st->Exec());
   if (conn.Changes() == 0) return core::NotFound(std::string(what) + " not found");

@@ -477,23 +477,16 @@ Status SqliteTxn::InsertEvent(Event& e) {
   // which copies every page the insert touches.
   RIVULET_ASSIGN_OR_RETURN(auto* exists,
                            conn_.Prepare("SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?)"));
-  RIVULET_ASSIGN_OR_RETURN(bool contact_exists,
-                           One<bool>(
-                               &exists->Bind(1, e.contact_id),
-                               [](const Statement& s) { return s.Int(0) != 0; }, "contact"));
+  RIVULET_ASSIGN_OR_RETURN(bool contact_exists, Exists(&exists->Bind(1, e.contact_id)));
   if (!contact_exists) return core::FailedPrecondition("the event's contact does not exist");
   RIVULET_ASSIGN_OR_RETURN(
       auto* st, conn_.Prepare("INSERT INTO events (workspace_id, uuid, contact_id, type, data, "
                               "occurred_at, received_at, idempotency_key) "
                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-  // Bound without copies: e outlives the statement's execution.
+  // uuid, type and data are bound without copies: e outlives the statement's execution.
   st->Bind(1, e.workspace_id).BindView(2, e.uuid).Bind(3, e.contact_id).BindView(4, e.type);
   st->BindView(5, e.data_json).Bind(6, e.occurred_at).Bind(7, e.received_at);
-  if (e.idempotency_key) {
-    st->BindView(8, *e.idempotency_key);
-  } else {
-    st->BindNull(8);
-  }
+  st->Bind(8, e.idempotency_key);
   RIVULET_RETURN_IF_ERROR(st->Exec());
   e.id = conn_.LastInsertId();
   if (backlog_) backlog_->Add(e.contact_id, e.id);

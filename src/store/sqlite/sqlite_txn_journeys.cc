@@ -258,10 +258,7 @@ Result<std::vector<Token>> SqliteTxn::TokensWaitingFor(int64_t contact_id,
       RIVULET_ASSIGN_OR_RETURN(
           auto* any, conn_.Prepare("SELECT EXISTS (SELECT 1 FROM tokens WHERE waiting_event = ? "
                                    "AND waiting_event != '')"));
-      RIVULET_ASSIGN_OR_RETURN(waited_for,
-                               One<bool>(
-                                   &any->Bind(1, event_type),
-                                   [](const Statement& s) { return s.Int(0) != 0; }, "token"));
+      RIVULET_ASSIGN_OR_RETURN(waited_for, Exists(&any->Bind(1, event_type)));
       routes_->PutWaitedFor(event_type, *waited_for);
     }
     if (!*waited_for) return std::vector<Token>{};
