@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/sqlite/wal_batching_vfs.h"
 namespace rivulet::store::sqlite {
 
 using core::Result;
@@ -120,8 +121,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   static std::once_flag no_memstatus;
   std::call_once(no_memstatus, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           WalBatchingVfsName());
   if (rc != SQLITE_OK) {
     Status st = SqliteError(db, rc, "open " + path);
     sqlite3_close(db);
