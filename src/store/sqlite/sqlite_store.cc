@@ -243,9 +243,16 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   // While the previous group's WAL sync runs, committing this one would only make it wait
   // for the next sync. Keep the group open and add the jobs that arrive meanwhile: one
   // commit (and one write of each page it changes) instead of several.
+  bool indexed = false;
+  auto sync_pending = [this] { return sync_pending_.load(std::memory_order_acquire); };
   while (failed == kNoJob && wal_sync_ && batch.size() < options_.max_batch) {
     size_t from = batch.size();
-    auto sync_pending = [this] { return sync_pending_.load(std::memory_order_acquire); };
+    // Index a contact slot whose turn has come while the sync runs, rather than between the
+    // sync and the commit, where the next sync waits for it.
+    if (!indexed && sync_pending()) {
+      IndexContactEvents();
+      indexed = true;
+    }
     if (queue_.TakeWhile(batch, options_.max_batch - from, kWakeForJobs, sync_pending) == 0) {
       break;
     }
@@ -258,8 +265,9 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
     if (rb.ok()) rb = writer_conn_->Exec("BEGIN IMMEDIATE");
     if (!rb.ok()) return fail_all(rb);
     RunJobs(batch, results, failed, 0);
+    indexed = false;  // rolled back with the jobs
   }
-  IndexContactEvents();
+  if (!indexed) IndexContactEvents();
   Status commit = writer_conn_->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("group commit of {} jobs failed: {}", batch.size(), commit.ToString());
