@@ -87,12 +87,18 @@ int Write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
   if (!run.bytes.empty() && (!continues || run.bytes.size() + n > kMaxPending || n > kMaxWrite)) {
     if (int rc = Flush(wal); rc != SQLITE_OK) return rc;
   }
-  if (n > kMaxWrite) {  // larger than any frame: not ours to split
+  auto write_through = [&] {
     writes_issued.fetch_add(1, std::memory_order_relaxed);
     return wal->Real()->pMethods->xWrite(wal->Real(), data, amount, offset);
-  }
+  };
+  if (n > kMaxWrite) return write_through();  // larger than any frame: not ours to split
   if (run.bytes.empty()) run.offset = offset;
-  run.bytes.append(static_cast<const char*>(data), n);
+  try {
+    run.bytes.append(static_cast<const char*>(data), n);
+  } catch (const std::bad_alloc&) {  // out of memory: write what is kept, then this
+    if (int rc = Flush(wal); rc != SQLITE_OK) return rc;
+    return write_through();
+  }
   return ends_commit ? Flush(wal) : SQLITE_OK;
 }
 
