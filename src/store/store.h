@@ -262,6 +262,11 @@ struct StoreStats {
   uint64_t queue_depth = 0;
   uint64_t max_batch = 0;
   uint64_t syncs = 0;    // durability syncs after group commits (one may cover several)
+  uint64_t sync_micros = 0;  // time spent in those syncs (SQLite; 0 where the server syncs)
+  // SQLite: WAL writes SQLite asked for, and the write() calls that reached the file
+  // (store/sqlite/wal_batching_vfs.h); 0 elsewhere.
+  uint64_t wal_writes_requested = 0;
+  uint64_t wal_writes_issued = 0;
   uint64_t writers = 1;  // group commits that can be in flight at once
 };
 

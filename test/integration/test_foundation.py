@@ -113,6 +113,18 @@ class SystemRoutesTest(RivuletTestCase):
         commits = metric_value(text, "rivulet_db_commits_total")
         self.assertIsNotNone(commits, text)
         self.assertGreaterEqual(commits, 1, text)
+        self.assertIsNotNone(metric_value(text, "rivulet_db_sync_seconds_total"), text)
+        if os.environ.get("RIVULET_TEST_BACKEND", "sqlite") == "sqlite":
+            # synchronous=FULL: the commits were synced, which took time; a commit's WAL
+            # frames reached the file in fewer write() calls than SQLite made (decision 29).
+            self.assertGreater(metric_value(text, "rivulet_db_syncs_total"), 0, text)
+            self.assertGreater(metric_value(text, "rivulet_db_sync_seconds_total"), 0, text)
+            frames = metric_value(text, "rivulet_db_wal_writes_total")
+            calls = metric_value(text, "rivulet_db_wal_write_calls_total")
+            self.assertIsNotNone(frames, text)
+            self.assertIsNotNone(calls, text)
+            self.assertGreater(calls, 0, text)
+            self.assertLess(calls, frames, text)
 
     def test_every_response_carries_a_request_id(self):
         ids = []

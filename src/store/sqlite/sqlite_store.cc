@@ -3,10 +3,13 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <chrono>
+
 #include "core/clock.h"
 #include "core/thread_name.h"
 #include "store/migrations/migrations.h"
 #include "store/sqlite/sqlite_txn.h"
+#include "store/sqlite/wal_batching_vfs.h"
 
 namespace rivulet::store::sqlite {
 
@@ -159,8 +162,12 @@ void SqliteStore::CompletionLoop() {
     for (const auto& c : ready) needs_sync = needs_sync || c.needs_sync;
     Status synced;
     if (needs_sync) {
+      auto started = std::chrono::steady_clock::now();
       synced = wal_sync_->Sync();
       syncs_++;
+      sync_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
       if (!synced.ok()) spdlog::error("committed writes may not be durable: {}", synced.ToString());
     }
     // The writer may commit the group it kept open while this thread runs the callbacks.
@@ -336,6 +343,10 @@ StoreStats SqliteStore::Stats() const {
   s.failed_commits = failed_commits_;
   s.max_batch = max_batch_;
   s.syncs = syncs_;
+  s.sync_micros = sync_micros_;
+  WalBatchingStats wal = GetWalBatchingStats();  // the process's, every SQLite store's
+  s.wal_writes_requested = wal.writes_requested;
+  s.wal_writes_issued = wal.writes_issued;
   s.queue_depth = queue_.size();
   return s;
 }

@@ -119,7 +119,7 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Connection>> idle_readers_;
 
   std::atomic<uint64_t> commits_{0}, committed_jobs_{0}, failed_commits_{0}, max_batch_{0},
-      syncs_{0};
+      syncs_{0}, sync_micros_{0};
 };
 
 }  // namespace rivulet::store::sqlite
