@@ -213,7 +213,7 @@ TEST_F(ContactEventsTest, TheNewestEventsAreFoundAfterARestartAndIndexedLater) {
   EXPECT_EQ(ListedIds(ws, c, 6), ids);
 }
 
-TEST(ContactEventsMigrationTest, MigrationNineKeepsEveryEventAndIndexesIt) {
+TEST(ContactEventsMigrationTest, MigrationsNineAndTenKeepEveryEventAndIndexIt) {
   TempDir dir;
   std::string path = dir.File("v8.db");
   // A database as the previous release left it: migrations 1-8 and some events.
@@ -250,8 +250,14 @@ TEST(ContactEventsMigrationTest, MigrationNineKeepsEveryEventAndIndexesIt) {
             0);
   EXPECT_EQ(testing::RawQueryInt(path,
                                  "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
-                                 "('events_contact', 'events_v9')"),
+                                 "('events_contact', 'events_v9', 'events_ws')"),
             0);
+  // Migration 10: the scan of the newest events reads contact_id from the index.
+  EXPECT_EQ(testing::RawQueryInt(path,
+                                 "SELECT group_concat(name) = 'workspace_id,id,contact_id' FROM "
+                                 "(SELECT name FROM pragma_index_info('events_ws_contact') "
+                                 "ORDER BY seqno)"),
+            1);
   Status st = store->Read([&](ReadTxn& txn) -> Status {
     EventFilter f;
     f.contact_id = 1;

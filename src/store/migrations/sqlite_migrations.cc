@@ -333,6 +333,15 @@ WITH RECURSIVE slots(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM slots WHERE n <
 INSERT INTO contact_events_state (slot, indexed_through)
   SELECT n, (SELECT COALESCE(MAX(id), 0) FROM events) FROM slots;
 )sql"},
+      {10, "the newest events found by contact from an index", R"sql(
+-- A contact's events after its slot's mark were found by scanning whole rows of events.
+-- With contact_id in the per-workspace index, that scan reads index entries instead, about
+-- a tenth of the pages, so the writer can leave four times as many events out of
+-- contact_events and write a leaf of it once for more of them (decision 0030). New entries
+-- still go at the index's end: it costs the writer no more pages than events_ws did.
+CREATE INDEX events_ws_contact ON events(workspace_id, id, contact_id);
+DROP INDEX events_ws;
+)sql"},
   };
   return kMigrations;
 }

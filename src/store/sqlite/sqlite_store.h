@@ -31,9 +31,10 @@ struct SqliteOptions {
   // which cut the server's CPU per ingested event by ~15 % (docs/benchmarks.md).
   int checkpoint_pages = 10000;
   // About how many new events stay out of the contact_events index before they are added in
-  // sorted passes (decision 0026). Listing or erasing a contact's events scans about this
-  // many rows besides the index. 0: index every new event at once (tests).
-  int64_t contact_index_lag = 4096;
+  // sorted passes (decisions 0026, 0030). Listing or erasing a contact's events scans about
+  // this many entries of events_ws_contact besides the index. 0: index every new event at
+  // once (tests).
+  int64_t contact_index_lag = 16384;
 };
 
 // Store on one SQLite file in WAL mode: one writer thread applies queued writes in group

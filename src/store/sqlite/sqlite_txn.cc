@@ -231,9 +231,10 @@ Result<std::vector<Event>> SqliteTxn::ListEvents(int64_t workspace_id, const Eve
 }
 
 // A contact's events are in contact_events up to indexed_through and found by a scan of the
-// newer ones after it (decision 0026). Both arms come out in id order (the first one's
-// event_id is e.id), so SQLite merges them and stops at the limit. CROSS JOIN and the unary
-// plus keep the planner on those orders rather than on events_ws.
+// newer ones after it (decision 0026), which reads events_ws_contact's entries and only the
+// contact's rows (decision 0030). Both arms come out in id order (the first one's event_id
+// is e.id), so SQLite merges them and stops at the limit. CROSS JOIN, the unary plus and
+// INDEXED BY keep the planner on those orders and indexes.
 Result<std::vector<Event>> SqliteTxn::ListContactEvents(int64_t workspace_id, int64_t contact_id,
                                                         const EventFilter& f) {
   RIVULET_ASSIGN_OR_RETURN(
@@ -244,10 +245,13 @@ Result<std::vector<Event>> SqliteTxn::ListContactEvents(int64_t workspace_id, in
           "CROSS JOIN events e ON e.id = x.event_id CROSS JOIN contacts c ON c.id = e.contact_id "
           "WHERE x.contact_id = ?3 AND x.event_id > ?2 AND +e.workspace_id = ?1 "
           "AND (?4 IS NULL OR e.type = ?4) "
-          "UNION ALL " +
-          std::string(kEventCols) +
-          "WHERE e.id > MAX(?2, " + SlotMarkOf("?3") +
-          ") AND e.contact_id = ?3 AND +e.workspace_id = ?1 AND (?4 IS NULL OR e.type = ?4) "
+          "UNION ALL "
+          "SELECT e.id, e.workspace_id, e.uuid, e.contact_id, c.uuid, e.type, e.data, "
+          "e.occurred_at, e.received_at, e.idempotency_key FROM events e "
+          "INDEXED BY events_ws_contact CROSS JOIN contacts c ON c.id = e.contact_id "
+          "WHERE e.workspace_id = ?1 AND e.id > MAX(?2, " +
+          SlotMarkOf("?3") +
+          ") AND e.contact_id = ?3 AND (?4 IS NULL OR e.type = ?4) "
           "ORDER BY 1 LIMIT ?5"));
   st->Bind(1, workspace_id).Bind(2, f.after_id).Bind(3, contact_id).Bind(4, f.type);
   st->Bind(5, static_cast<int64_t>(f.limit));
@@ -380,8 +384,8 @@ Status SqliteTxn::DeleteContact(int64_t workspace_id, int64_t contact_id) {
   static const std::string kDeletes[] = {
       "DELETE FROM events WHERE id IN (SELECT event_id FROM contact_events WHERE contact_id = ?1) "
       "AND +workspace_id = ?2",
-      "DELETE FROM events WHERE id > " + SlotMarkOf("?1") +
-          " AND contact_id = ?1 AND +workspace_id = ?2",
+      "DELETE FROM events INDEXED BY events_ws_contact WHERE workspace_id = ?2 AND id > " +
+          SlotMarkOf("?1") + " AND contact_id = ?1",
       "DELETE FROM outbox WHERE contact_id = ?1 AND workspace_id = ?2",
       "DELETE FROM tokens WHERE contact_id = ?1 AND workspace_id = ?2"};
   for (const std::string& sql : kDeletes) {
