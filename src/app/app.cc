@@ -172,8 +172,10 @@ core::Status Serve(const Config& config, bool demo) {
            std::to_string(s.committed_jobs) + "\n";
     out += "# TYPE rivulet_db_syncs_total counter\nrivulet_db_syncs_total " +
            std::to_string(s.syncs) + "\n";
-    out += "# TYPE rivulet_db_sync_seconds_total counter\nrivulet_db_sync_seconds_total " +
-           std::to_string(static_cast<double>(s.sync_micros) / 1e6) + "\n";
+    if (s.sync_micros) {
+      out += "# TYPE rivulet_db_sync_seconds_total counter\nrivulet_db_sync_seconds_total " +
+             std::to_string(static_cast<double>(*s.sync_micros) / 1e6) + "\n";
+    }
     if (s.wal_writes_requested > 0) {
       out += "# TYPE rivulet_db_wal_writes_total counter\nrivulet_db_wal_writes_total " +
              std::to_string(s.wal_writes_requested) + "\n";

@@ -262,7 +262,8 @@ struct StoreStats {
   uint64_t queue_depth = 0;
   uint64_t max_batch = 0;
   uint64_t syncs = 0;    // durability syncs after group commits (one may cover several)
-  uint64_t sync_micros = 0;  // time spent in those syncs (SQLite; 0 where the server syncs)
+  // Time spent in those syncs where Rivulet runs them (SQLite); none where the server does.
+  std::optional<uint64_t> sync_micros;
   // SQLite: WAL writes SQLite asked for, and the write() calls that reached the file
   // (store/sqlite/wal_batching_vfs.h); 0 elsewhere.
   uint64_t wal_writes_requested = 0;

@@ -113,8 +113,10 @@ class SystemRoutesTest(RivuletTestCase):
         commits = metric_value(text, "rivulet_db_commits_total")
         self.assertIsNotNone(commits, text)
         self.assertGreaterEqual(commits, 1, text)
-        self.assertIsNotNone(metric_value(text, "rivulet_db_sync_seconds_total"), text)
-        if os.environ.get("RIVULET_TEST_BACKEND", "sqlite") == "sqlite":
+        if os.environ.get("RIVULET_TEST_BACKEND", "sqlite") != "sqlite":
+            # PostgreSQL flushes its own WAL: Rivulet times no syncs and says so by omission.
+            self.assertIsNone(metric_value(text, "rivulet_db_sync_seconds_total"), text)
+        else:
             # synchronous=FULL: the commits were synced, which took time; a commit's WAL
             # frames reached the file in fewer write() calls than SQLite made (decision 29).
             self.assertGreater(metric_value(text, "rivulet_db_syncs_total"), 0, text)

@@ -343,7 +343,7 @@ StoreStats SqliteStore::Stats() const {
   s.failed_commits = failed_commits_;
   s.max_batch = max_batch_;
   s.syncs = syncs_;
-  s.sync_micros = sync_micros_;
+  s.sync_micros = sync_micros_.load();
   WalBatchingStats wal = GetWalBatchingStats();  // the process's, every SQLite store's
   s.wal_writes_requested = wal.writes_requested;
   s.wal_writes_issued = wal.writes_issued;
