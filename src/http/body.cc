@@ -30,12 +30,17 @@ FormLimits FormLimitsFrom(const Limits& limits) {
 
 }  // namespace
 
+bool IsJsonContentType(std::string_view content_type) {
+  return content_type.empty() || TypeIs(content_type, "application/json") ||
+         TypeIs(content_type, "text/json");
+}
+
 core::Result<json::value> ParseBody(const Request& request, const Limits& limits) {
   std::string_view type = request.headers.Get("Content-Type").value_or("");
   std::string_view body = request.body;
   bool blank = body.find_first_not_of(" \t\r\n") == std::string_view::npos;
   if (blank && (type.empty() || !TypeIs(type, "multipart/form-data"))) return json::value(json::object());
-  if (type.empty() || TypeIs(type, "application/json") || TypeIs(type, "text/json")) {
+  if (IsJsonContentType(type)) {
     if (!core::IsValidUtf8(body)) return core::InvalidArgument("request body is not valid UTF-8");
     json::parse_options opts;
     opts.max_depth = static_cast<std::size_t>(limits.max_json_depth);

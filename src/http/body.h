@@ -17,6 +17,8 @@ namespace rivulet::http {
 // application/x-www-form-urlencoded and multipart/form-data (PHP bracket semantics, values
 // as strings). An empty body is an empty object. Unknown types are kUnsupportedMedia.
 core::Result<boost::json::value> ParseBody(const Request& request, const Limits& limits);
+// Whether ParseBody reads a body of this Content-Type (possibly empty) as JSON.
+bool IsJsonContentType(std::string_view content_type);
 
 // The query string as a JSON object with the same bracket rules as forms; repeated plain
 // keys ("status=A&status=B") become arrays.

@@ -15,7 +15,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr size_t kMaxAttributesBytes = 64 * 1024;
-constexpr size_t kMaxEventDataBytes = 64 * 1024;
 
 core::Status CheckTags(const std::vector<std::string>& tags, const std::string& path) {
   for (const auto& t : tags) {
@@ -32,24 +31,24 @@ core::Result<engine::ContactInput> ParseContactInput(const json::object& obj,
   RIVULET_RETURN_IF_ERROR(r.OnlyKnown({"uuid", "email", "phone", "external_id", "attributes",
                                        "tags", "add_tags", "remove_tags", "timezone"}));
   engine::ContactInput in;
-  RIVULET_ASSIGN_OR_RETURN(auto uuid, r.String("uuid", 64));
+  RIVULET_ASSIGN_OR_RETURN(auto uuid, r.String("uuid", kMaxUuidBytes));
   if (uuid) {
     if (!core::IsUuid(*uuid)) return FieldError(r.Path("uuid"), "must be a uuid");
     in.uuid = core::NormalizeUuid(*uuid);
   }
-  RIVULET_ASSIGN_OR_RETURN(auto email, r.String("email", 320));
+  RIVULET_ASSIGN_OR_RETURN(auto email, r.String("email", kMaxEmailBytes));
   if (email) {
     auto n = core::NormalizeEmail(*email);
     if (!n.ok()) return FieldError(r.Path("email"), "is not an e-mail address");
     in.email = *n;
   }
-  RIVULET_ASSIGN_OR_RETURN(auto phone, r.String("phone", 64));
+  RIVULET_ASSIGN_OR_RETURN(auto phone, r.String("phone", kMaxPhoneBytes));
   if (phone) {
     auto n = core::NormalizePhone(*phone);
     if (!n.ok()) return FieldError(r.Path("phone"), "is not a phone number");
     in.phone = *n;
   }
-  RIVULET_ASSIGN_OR_RETURN(auto ext, r.String("external_id", 255));
+  RIVULET_ASSIGN_OR_RETURN(auto ext, r.String("external_id", kMaxExternalIdBytes));
   if (ext) {
     auto n = core::NormalizeExternalId(*ext);
     if (!n.ok()) return FieldError(r.Path("external_id"), "must be 1 to 255 printable characters");
@@ -80,12 +79,12 @@ core::Result<engine::EventInput> ParseEventInput(const json::object& obj, const 
   RIVULET_RETURN_IF_ERROR(r.OnlyKnown({"type", "contact", "contact_uuid", "data", "occurred_at",
                                        "idempotency_key"}));
   engine::EventInput in;
-  RIVULET_ASSIGN_OR_RETURN(auto type, r.String("type", 64, /*required=*/true));
+  RIVULET_ASSIGN_OR_RETURN(auto type, r.String("type", kMaxEventTypeBytes, /*required=*/true));
   if (!core::IsValidEventType(*type)) {
     return FieldError(r.Path("type"), "must be 1 to 64 of [A-Za-z0-9_.:-]");
   }
   in.type = *type;
-  RIVULET_ASSIGN_OR_RETURN(auto contact_uuid, r.String("contact_uuid", 64));
+  RIVULET_ASSIGN_OR_RETURN(auto contact_uuid, r.String("contact_uuid", kMaxUuidBytes));
   if (const json::value* c = r.Raw("contact"); c && !c->is_null()) {
     if (!c->is_object()) return FieldError(r.Path("contact"), "must be an object");
     FieldReader cr(c->as_object(), r.Path("contact"));
@@ -101,13 +100,14 @@ core::Result<engine::EventInput> ParseEventInput(const json::object& obj, const 
   }
   RIVULET_ASSIGN_OR_RETURN(auto data, r.ObjectJson("data", kMaxEventDataBytes));
   in.data_json = data.value_or("{}");
-  RIVULET_ASSIGN_OR_RETURN(auto at, r.String("occurred_at", 64));
+  RIVULET_ASSIGN_OR_RETURN(auto at, r.String("occurred_at", kMaxTimeBytes));
   if (at) {
     auto t = core::ParseIsoTime(*at);
     if (!t.ok()) return FieldError(r.Path("occurred_at"), "must be an ISO-8601 date-time");
     in.occurred_at = *t;
   }
-  RIVULET_ASSIGN_OR_RETURN(in.idempotency_key, r.String("idempotency_key", 255));
+  RIVULET_ASSIGN_OR_RETURN(in.idempotency_key,
+                           r.String("idempotency_key", kMaxIdempotencyKeyBytes));
   if (in.idempotency_key && in.idempotency_key->empty()) in.idempotency_key.reset();
   return in;
 }

@@ -11,6 +11,16 @@
 // Mapping between the native API's JSON and the engine's contact and event inputs.
 namespace rivulet::api::native {
 
+// Bounds on the fields of contact and event documents, in bytes.
+inline constexpr size_t kMaxUuidBytes = 64;
+inline constexpr size_t kMaxEmailBytes = 320;
+inline constexpr size_t kMaxPhoneBytes = 64;
+inline constexpr size_t kMaxExternalIdBytes = 255;
+inline constexpr size_t kMaxEventTypeBytes = 64;
+inline constexpr size_t kMaxTimeBytes = 64;
+inline constexpr size_t kMaxIdempotencyKeyBytes = 255;
+inline constexpr size_t kMaxEventDataBytes = 64 * 1024;  // serialized
+
 // Parses a contact document: uuid, email, phone, external_id, attributes (object), tags,
 // add_tags, remove_tags, timezone. Identifiers are validated and normalised.
 core::Result<engine::ContactInput> ParseContactInput(const boost::json::object& obj,

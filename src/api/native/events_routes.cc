@@ -2,6 +2,7 @@
 
 #include "api/json_input.h"
 #include "api/native/contact_json.h"
+#include "api/native/event_body_scan.h"
 #include "api/native/native_api.h"
 #include "api/native/paging.h"
 #include "api/native/respond.h"
@@ -16,6 +17,40 @@ using http::Response;
 
 namespace {
 constexpr size_t kEventsBodyBytes = 8 << 20;
+
+// The general reading of a POST /v1/events body: one event object, or {"events":[…]} with
+// up to 1,000 (then batch is set).
+core::Result<std::vector<engine::EventInput>> ParseEventsBody(const http::Request& request,
+                                                              const http::Limits& limits,
+                                                              bool& batch) {
+  RIVULET_ASSIGN_OR_RETURN(json::value body, http::ParseBody(request, limits));
+  if (!body.is_object()) return core::InvalidArgument("request body must be a JSON object");
+  const json::object& obj = body.as_object();
+  batch = obj.contains("events");
+  std::vector<engine::EventInput> inputs;
+  if (!batch) {
+    RIVULET_ASSIGN_OR_RETURN(engine::EventInput in, ParseEventInput(obj));
+    inputs.push_back(std::move(in));
+    return inputs;
+  }
+  if (obj.size() != 1 || !obj.at("events").is_array()) {
+    return FieldError("events", "must be the only field, an array of events");
+  }
+  const auto& arr = obj.at("events").as_array();
+  if (arr.empty() || arr.size() > engine::Events::kMaxBatch) {
+    return core::Status(arr.empty() ? core::Code::kInvalidArgument : core::Code::kPayloadTooLarge,
+                        "events must hold 1 to 1000 events")
+        .WithField("events", "must hold 1 to 1000 events");
+  }
+  for (size_t i = 0; i < arr.size(); ++i) {
+    std::string path = "events[" + std::to_string(i) + "]";
+    if (!arr[i].is_object()) return FieldError(path, "must be an object");
+    RIVULET_ASSIGN_OR_RETURN(engine::EventInput in, ParseEventInput(arr[i].as_object(), path));
+    inputs.push_back(std::move(in));
+  }
+  return inputs;
+}
+
 }  // namespace
 
 void RegisterEventRoutes(http::Router& router, Services& s) {
@@ -28,51 +63,28 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
       [&s](const Call& call, Respond respond) {
         http::Limits limits = s.limits;
         limits.max_body_bytes = kEventsBodyBytes;
-        auto body = http::ParseBody(call.request, limits);
-        if (!body.ok()) return respond(ErrorResponse(body.status(), call.request));
-        if (!body->is_object()) {
-          return respond(ErrorResponse(core::InvalidArgument("request body must be a JSON object"),
-                                       call.request));
-        }
-        const json::object& obj = body->as_object();
-        bool batch = obj.contains("events");
+        bool batch = false;
         std::vector<engine::EventInput> inputs;
-        if (batch) {
-          if (obj.size() != 1 || !obj.at("events").is_array()) {
-            return respond(ErrorResponse(
-                FieldError("events", "must be the only field, an array of events"), call.request));
-          }
-          const auto& arr = obj.at("events").as_array();
-          if (arr.empty() || arr.size() > engine::Events::kMaxBatch) {
-            return respond(ErrorResponse(
-                core::Status(arr.empty() ? core::Code::kInvalidArgument : core::Code::kPayloadTooLarge,
-                             "events must hold 1 to 1000 events")
-                    .WithField("events", "must hold 1 to 1000 events"),
-                call.request));
-          }
-          for (size_t i = 0; i < arr.size(); ++i) {
-            std::string path = "events[" + std::to_string(i) + "]";
-            if (!arr[i].is_object()) {
-              return respond(ErrorResponse(FieldError(path, "must be an object"), call.request));
-            }
-            auto in = ParseEventInput(arr[i].as_object(), path);
-            if (!in.ok()) return respond(ErrorResponse(in.status(), call.request));
-            inputs.push_back(std::move(in).value());
-          }
+        std::optional<engine::EventInput> common;
+        if (http::IsJsonContentType(call.request.headers.Get("Content-Type").value_or(""))) {
+          common = ScanCommonEvent(call.request.body, limits.max_json_depth);
+        }
+        if (common) {
+          inputs.push_back(std::move(*common));
         } else {
-          auto in = ParseEventInput(obj);
-          if (!in.ok()) return respond(ErrorResponse(in.status(), call.request));
-          if (!in->idempotency_key) {
-            if (auto h = call.request.headers.Get("Idempotency-Key"); h && !h->empty()) {
-              if (h->size() > 255 || !core::IsValidUtf8(*h)) {
-                return respond(ErrorResponse(
-                    FieldError("Idempotency-Key", "must be at most 255 bytes of UTF-8"),
-                    call.request));
-              }
-              in->idempotency_key = std::string(*h);
+          auto parsed = ParseEventsBody(call.request, limits, batch);
+          if (!parsed.ok()) return respond(ErrorResponse(parsed.status(), call.request));
+          inputs = std::move(parsed).value();
+        }
+        if (!batch && !inputs[0].idempotency_key) {
+          if (auto h = call.request.headers.Get("Idempotency-Key"); h && !h->empty()) {
+            if (h->size() > kMaxIdempotencyKeyBytes || !core::IsValidUtf8(*h)) {
+              return respond(
+                  ErrorResponse(FieldError("Idempotency-Key", "must be at most 255 bytes of UTF-8"),
+                                call.request));
             }
+            inputs[0].idempotency_key = std::string(*h);
           }
-          inputs.push_back(std::move(in).value());
         }
         http::Request meta;
         meta.request_id = call.request.request_id;
