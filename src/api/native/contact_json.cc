@@ -23,7 +23,25 @@ core::Status CheckTags(const std::vector<std::string>& tags, const std::string& 
   return core::Status::Ok();
 }
 
+core::Result<std::string> NormalizeUuidField(std::string_view value) {
+  if (!core::IsUuid(value)) return core::InvalidArgument("not a uuid");
+  return core::NormalizeUuid(value);
+}
+
 }  // namespace
+
+const std::array<ContactIdentifierField, 4>& ContactIdentifierFields() {
+  static const std::array<ContactIdentifierField, 4> kFields{{
+      {"uuid", kMaxUuidBytes, &NormalizeUuidField, &engine::ContactInput::uuid, "must be a uuid"},
+      {"email", kMaxEmailBytes, &core::NormalizeEmail, &engine::ContactInput::email,
+       "is not an e-mail address"},
+      {"phone", kMaxPhoneBytes, &core::NormalizePhone, &engine::ContactInput::phone,
+       "is not a phone number"},
+      {"external_id", kMaxExternalIdBytes, &core::NormalizeExternalId,
+       &engine::ContactInput::external_id, "must be 1 to 255 printable characters"},
+  }};
+  return kFields;
+}
 
 core::Result<engine::ContactInput> ParseContactInput(const json::object& obj,
                                                      const std::string& path) {
@@ -31,28 +49,12 @@ core::Result<engine::ContactInput> ParseContactInput(const json::object& obj,
   RIVULET_RETURN_IF_ERROR(r.OnlyKnown({"uuid", "email", "phone", "external_id", "attributes",
                                        "tags", "add_tags", "remove_tags", "timezone"}));
   engine::ContactInput in;
-  RIVULET_ASSIGN_OR_RETURN(auto uuid, r.String("uuid", kMaxUuidBytes));
-  if (uuid) {
-    if (!core::IsUuid(*uuid)) return FieldError(r.Path("uuid"), "must be a uuid");
-    in.uuid = core::NormalizeUuid(*uuid);
-  }
-  RIVULET_ASSIGN_OR_RETURN(auto email, r.String("email", kMaxEmailBytes));
-  if (email) {
-    auto n = core::NormalizeEmail(*email);
-    if (!n.ok()) return FieldError(r.Path("email"), "is not an e-mail address");
-    in.email = *n;
-  }
-  RIVULET_ASSIGN_OR_RETURN(auto phone, r.String("phone", kMaxPhoneBytes));
-  if (phone) {
-    auto n = core::NormalizePhone(*phone);
-    if (!n.ok()) return FieldError(r.Path("phone"), "is not a phone number");
-    in.phone = *n;
-  }
-  RIVULET_ASSIGN_OR_RETURN(auto ext, r.String("external_id", kMaxExternalIdBytes));
-  if (ext) {
-    auto n = core::NormalizeExternalId(*ext);
-    if (!n.ok()) return FieldError(r.Path("external_id"), "must be 1 to 255 printable characters");
-    in.external_id = *n;
+  for (const ContactIdentifierField& f : ContactIdentifierFields()) {
+    RIVULET_ASSIGN_OR_RETURN(auto value, r.String(f.key, f.max_bytes));
+    if (!value) continue;
+    auto normal = f.normalize(*value);
+    if (!normal.ok()) return FieldError(r.Path(f.key), std::string(f.problem));
+    in.*f.target = std::move(normal).value();
   }
   RIVULET_ASSIGN_OR_RETURN(in.attributes_json, r.ObjectJson("attributes", kMaxAttributesBytes));
   RIVULET_ASSIGN_OR_RETURN(in.tags, r.StringList("tags", 100, 64));

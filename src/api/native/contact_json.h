@@ -1,8 +1,11 @@
 #ifndef RIVULET_API_NATIVE_CONTACT_JSON_H_
 #define RIVULET_API_NATIVE_CONTACT_JSON_H_
 
+#include <array>
 #include <boost/json/object.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/model.h"
 #include "engine/contacts.h"
@@ -20,6 +23,18 @@ inline constexpr size_t kMaxEventTypeBytes = 64;
 inline constexpr size_t kMaxTimeBytes = 64;
 inline constexpr size_t kMaxIdempotencyKeyBytes = 255;
 inline constexpr size_t kMaxEventDataBytes = 64 * 1024;  // serialized
+
+// An identifier field of a contact document (uuid, email, phone, external_id), in the order
+// they are read: its key, bound and normalisation, the ContactInput member it fills, and
+// the problem reported when the value does not normalise.
+struct ContactIdentifierField {
+  std::string_view key;
+  size_t max_bytes;
+  core::Result<std::string> (*normalize)(std::string_view);
+  std::optional<std::string> engine::ContactInput::*target;
+  std::string_view problem;
+};
+const std::array<ContactIdentifierField, 4>& ContactIdentifierFields();
 
 // Parses a contact document: uuid, email, phone, external_id, attributes (object), tags,
 // add_tags, remove_tags, timezone. Identifiers are validated and normalised.

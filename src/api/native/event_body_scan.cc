@@ -191,36 +191,24 @@ class Scanner {
   int max_depth_;
 };
 
-// The checks and normalisation FieldReader::String and ParseContactInput apply.
+// A plain string within FieldReader::String's bound.
 bool BoundedString(Scanner& s, size_t max_bytes, std::string_view& out) {
   return s.ReadPlainString(out) && out.size() <= max_bytes;
 }
 
+// A contact object holding identifiers only, normalised as ParseContactInput does.
 bool ReadContact(Scanner& s, engine::ContactInput& in) {
   return s.ReadObject(/*depth=*/2, [&](std::string_view key) {
-    std::string_view v;
-    if (key == "uuid") {
-      if (!BoundedString(s, kMaxUuidBytes, v) || !core::IsUuid(v)) return false;
-      in.uuid = core::NormalizeUuid(v);
-    } else if (key == "email") {
-      if (!BoundedString(s, kMaxEmailBytes, v)) return false;
-      auto n = core::NormalizeEmail(v);
-      if (!n.ok()) return false;
-      in.email = std::move(n).value();
-    } else if (key == "phone") {
-      if (!BoundedString(s, kMaxPhoneBytes, v)) return false;
-      auto n = core::NormalizePhone(v);
-      if (!n.ok()) return false;
-      in.phone = std::move(n).value();
-    } else if (key == "external_id") {
-      if (!BoundedString(s, kMaxExternalIdBytes, v)) return false;
-      auto n = core::NormalizeExternalId(v);
-      if (!n.ok()) return false;
-      in.external_id = std::move(n).value();
-    } else {
-      return false;
+    for (const ContactIdentifierField& f : ContactIdentifierFields()) {
+      if (key != f.key) continue;
+      std::string_view v;
+      if (!BoundedString(s, f.max_bytes, v)) return false;
+      auto normal = f.normalize(v);
+      if (!normal.ok()) return false;
+      in.*f.target = std::move(normal).value();
+      return true;
     }
-    return true;
+    return false;
   });
 }
 

@@ -23,9 +23,12 @@ constexpr const char* kCredentialCols =
 constexpr const char* kContactCols =
     "SELECT id, workspace_id, uuid, email, phone, external_id, attributes, tags, timezone, "
     "subscriptions, created_at, updated_at FROM contacts ";
-constexpr const char* kEventCols =
+// What ReadEvent reads, of events `e` joined with contacts `c`.
+constexpr std::string_view kEventColumns =
     "SELECT e.id, e.workspace_id, e.uuid, e.contact_id, c.uuid, e.type, e.data, e.occurred_at, "
-    "e.received_at, e.idempotency_key FROM events e JOIN contacts c ON c.id = e.contact_id ";
+    "e.received_at, e.idempotency_key ";
+const std::string kEventCols =
+    std::string(kEventColumns) + "FROM events e JOIN contacts c ON c.id = e.contact_id ";
 
 // The indexed_through of the contact_events slot of the contact id bound as `param`.
 std::string SlotMarkOf(const char* param) {
@@ -214,17 +217,16 @@ Result<int64_t> SqliteTxn::CountContacts(int64_t workspace_id) {
 
 Result<Event> SqliteTxn::FindEventByIdempotencyKey(int64_t workspace_id, const std::string& key) {
   RIVULET_ASSIGN_OR_RETURN(
-      auto* st, conn_.Prepare(std::string(kEventCols) +
-                              "WHERE e.workspace_id = ? AND e.idempotency_key = ?"));
+      auto* st, conn_.Prepare(kEventCols + "WHERE e.workspace_id = ? AND e.idempotency_key = ?"));
   return One<Event>(&st->Bind(1, workspace_id).Bind(2, key), ReadEvent, "event");
 }
 
 Result<std::vector<Event>> SqliteTxn::ListEvents(int64_t workspace_id, const EventFilter& f) {
   if (f.contact_id) return ListContactEvents(workspace_id, *f.contact_id, f);
-  RIVULET_ASSIGN_OR_RETURN(auto* st,
-                           conn_.Prepare(std::string(kEventCols) +
-                                         "WHERE e.workspace_id = ?1 AND e.id > ?2 "
-                                         "AND (?3 IS NULL OR e.type = ?3) ORDER BY e.id LIMIT ?4"));
+  RIVULET_ASSIGN_OR_RETURN(
+      auto* st,
+      conn_.Prepare(kEventCols + "WHERE e.workspace_id = ?1 AND e.id > ?2 "
+                                 "AND (?3 IS NULL OR e.type = ?3) ORDER BY e.id LIMIT ?4"));
   st->Bind(1, workspace_id).Bind(2, f.after_id).Bind(3, f.type);
   st->Bind(4, static_cast<int64_t>(f.limit));
   return All<Event>(st, ReadEvent);
@@ -245,10 +247,9 @@ Result<std::vector<Event>> SqliteTxn::ListContactEvents(int64_t workspace_id, in
           "CROSS JOIN events e ON e.id = x.event_id CROSS JOIN contacts c ON c.id = e.contact_id "
           "WHERE x.contact_id = ?3 AND x.event_id > ?2 AND +e.workspace_id = ?1 "
           "AND (?4 IS NULL OR e.type = ?4) "
-          "UNION ALL "
-          "SELECT e.id, e.workspace_id, e.uuid, e.contact_id, c.uuid, e.type, e.data, "
-          "e.occurred_at, e.received_at, e.idempotency_key FROM events e "
-          "INDEXED BY events_ws_contact CROSS JOIN contacts c ON c.id = e.contact_id "
+          "UNION ALL " +
+          std::string(kEventColumns) +
+          "FROM events e INDEXED BY events_ws_contact CROSS JOIN contacts c ON c.id = e.contact_id "
           "WHERE e.workspace_id = ?1 AND e.id > MAX(?2, " +
           SlotMarkOf("?3") +
           ") AND e.contact_id = ?3 AND (?4 IS NULL OR e.type = ?4) "
