@@ -1,14 +1,19 @@
 #include "http/router.h"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 
 #include "http/form.h"
 
 namespace rivulet::http {
 namespace {
 
-std::vector<std::string> SplitPath(std::string_view path) {
-  std::vector<std::string> out;
+// A request's path segments; most paths have few, so they stay on the stack.
+using Segments = boost::container::small_vector<std::string, 8>;
+
+template <typename Out = std::vector<std::string>>
+Out SplitPath(std::string_view path) {
+  Out out;
   size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -85,7 +90,7 @@ void Router::ForEachCandidate(size_t n, std::string_view first, Visit&& visit) c
 Router::Match Router::Find(std::string_view method, std::string_view path,
                            const Request* request) const {
   Match best;
-  std::vector<std::string> segs = SplitPath(path);
+  auto segs = SplitPath<Segments>(path);
   for (auto& seg : segs) {
     if (seg.find('%') == std::string::npos) continue;
     auto decoded = PercentDecode(seg, /*plus_as_space=*/false);

@@ -52,6 +52,57 @@ std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
 // A streamed body is written in pieces of this size, each as one chunk.
 constexpr size_t kStreamChunkBytes = 64 * 1024;
 
+// Beast's parser writing a request straight into a Request, without a Beast message in
+// between: its field container costs an allocation per header field, and copying its fields
+// into Request::headers another. The limits (header size, body size) are the parser's own.
+class RequestReader final : public bhttp::basic_parser<true> {
+ public:
+  explicit RequestReader(Request& out) : out_(out) {}
+  unsigned version() const { return version_; }
+  // The request's (first) Expect field asks for "100 Continue".
+  bool expects_continue() const { return expects_continue_; }
+
+ private:
+  void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
+                       int version, beast::error_code&) override {
+    out_.method.assign(method.data(), method.size());
+    out_.target.assign(target.data(), target.size());
+    version_ = static_cast<unsigned>(version);
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code& ec) override {
+    ec = bhttp::error::bad_method;  // a request parser never sees a status line
+  }
+  void on_field_impl(bhttp::field name, beast::string_view name_string, beast::string_view value,
+                     beast::error_code&) override {
+    if (name == bhttp::field::expect && !seen_expect_) {
+      seen_expect_ = true;
+      expects_continue_ = bhttp::token_list(value).exists("100-continue");
+    }
+    out_.headers.Add(std::string(name_string), std::string(value));
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                         beast::error_code&) override {
+    // The parser has checked a declared length against the body limit by now.
+    if (length) out_.body.reserve(static_cast<size_t>(*length));
+  }
+  size_t on_body_impl(beast::string_view piece, beast::error_code&) override {
+    out_.body.append(piece.data(), piece.size());
+    return piece.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view piece, beast::error_code&) override {
+    out_.body.append(piece.data(), piece.size());
+    return piece.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  Request& out_;
+  unsigned version_ = 11;
+  bool seen_expect_ = false;
+  bool expects_continue_ = false;
+};
+
 }  // namespace
 
 class Server::Impl {
@@ -185,7 +236,8 @@ class Server::Impl {
     beast::flat_buffer buffer(limits.max_header_bytes + 65536);
     boost::system::error_code ec;
     while (!draining_) {
-      bhttp::request_parser<bhttp::string_body> parser;
+      Request request;
+      RequestReader parser(request);
       parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
       // The body limit depends on the route, known only once the header is in; until then
       // Beast must not judge Content-Length.
@@ -221,14 +273,12 @@ class Server::Impl {
         }
         break;
       }
-      auto& header = parser.get();
-      std::string target(header.target());
-      std::string method(header.method_string());
+      const std::string& target = request.target;
       // Only a body larger than the default needs the route's own (larger) limit.
       auto length = parser.content_length();
       size_t body_limit = limits.max_body_bytes;
       if ((length && *length > body_limit) || parser.chunked()) {
-        body_limit = dispatcher_.BodyLimitFor(method, target);
+        body_limit = dispatcher_.BodyLimitFor(request.method, target);
       }
       if (length && *length > body_limit) {
         co_await WriteError(
@@ -238,9 +288,8 @@ class Server::Impl {
       }
       parser.body_limit(body_limit);  // enforced while reading a chunked body
       stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
-      if (bhttp::token_list(header[bhttp::field::expect]).exists("100-continue") &&
-          !parser.is_done()) {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
+      if (parser.expects_continue() && !parser.is_done()) {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.version()};
         co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
       }
@@ -260,16 +309,8 @@ class Server::Impl {
         }
         break;
       }
-      auto req = parser.release();
-      bool keep_alive = req.keep_alive() && !draining_;
-      unsigned version = req.version();
-
-      Request request;
-      request.method = std::move(method);
-      request.target = std::move(target);
-      for (const auto& f : req)
-        request.headers.Add(std::string(f.name_string()), std::string(f.value()));
-      request.body = std::move(req.body());
+      bool keep_alive = parser.keep_alive() && !draining_;
+      unsigned version = parser.version();
       request.remote_address = remote;
       if (auto id = request.headers.Get("X-Request-Id");
           id && id->size() <= 64 &&

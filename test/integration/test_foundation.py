@@ -1411,6 +1411,69 @@ class KeepAliveTest(RivuletTestCase):
         self.assertEqual(data.count(b"HTTP/1.1 200"), 1, data)
 
 
+    def recv_response(self, s):
+        """Reads one response with a Content-Length body from socket s."""
+        data = b""
+        while b"\r\n\r\n" not in data:
+            b = s.recv(65536)
+            if not b:
+                break
+            data += b
+        status, headers, body = parse_raw_response(data)
+        length = int(headers.get("content-length", "0"))
+        while len(body) < length:
+            b = s.recv(65536)
+            if not b:
+                break
+            body += b
+        return status, headers, body
+
+    def test_expect_100_continue_gets_an_interim_answer_before_the_body(self):
+        body = json.dumps({"type": "continued", "contact": {"email": new_email()}}).encode()
+        s = socket.create_connection((self.server.host, self.server.port), timeout=10)
+        try:
+            s.sendall(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                      b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                      b"Content-Length: %d\r\n\r\n" % (self.server.creds.api_key.encode(), len(body)))
+            interim = s.recv(65536)
+            self.assertTrue(interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim)
+            s.sendall(body)
+            status, _, resp = self.recv_response(s)
+        finally:
+            s.close()
+        self.assertEqual(status, 201, resp)
+        self.assertEqual(json.loads(resp)["event"]["type"], "continued")
+
+    def test_a_chunked_body_is_read_whole(self):
+        email = new_email()
+        body = json.dumps({"type": "chunky", "contact": {"email": email},
+                           "data": {"pad": "p" * 300}}).encode()
+        chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 100]), body[i:i + 100])
+                          for i in range(0, len(body), 100))
+        status, _, resp, _ = self.server.raw_request(
+            b"POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+            b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+            b"Connection: close\r\n\r\n" % self.server.creds.api_key.encode()
+            + chunks + b"0\r\n\r\n")
+        self.assertEqual(status, 201, resp)
+        events = self.server.client("api_key").get("/v1/contacts/%s/events" % email).json
+        self.assertEqual([e["data"]["pad"] for e in events["data"] if e["type"] == "chunky"],
+                         ["p" * 300])
+
+    def test_http_1_0_closes_unless_asked_to_keep_alive(self):
+        status, headers, _, _ = self.server.raw_request(b"GET /healthz HTTP/1.0\r\n\r\n")
+        self.assertEqual(status, 200)
+        s = socket.create_connection((self.server.host, self.server.port), timeout=10)
+        try:
+            for _ in range(2):  # the second request needs the connection kept open
+                s.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                status, headers, _ = self.recv_response(s)
+                self.assertEqual(status, 200)
+                self.assertEqual(headers.get("connection", "").lower(), "keep-alive")
+        finally:
+            s.close()
+
+
 # =============================================================================================
 # Restarts and durability
 

@@ -38,6 +38,24 @@ TEST(ContactCacheUnitTest, KeysByWorkspaceKindAndValue) {
   EXPECT_EQ(cache.Find(1, Email("a@example.com")), nullptr);
 }
 
+TEST(ContactCacheUnitTest, HoldsTheIdsOfItsContactsUntilCleared) {
+  ContactCache cache;
+  Contact c;
+  c.id = 7;
+  EXPECT_FALSE(cache.Holds(7));
+  cache.Put(1, Email("a@example.com"), c);
+  EXPECT_TRUE(cache.Holds(7));
+  EXPECT_FALSE(cache.Holds(8));
+  cache.Clear();
+  EXPECT_FALSE(cache.Holds(7));
+  // Cleared whole when full: the ids go with the entries.
+  cache.Put(1, Email("a@example.com"), c);
+  for (size_t i = 0; i < ContactCache::kMaxEntries; ++i) {
+    cache.Put(1, Email(std::to_string(i) + "@example.com"), Contact{});
+  }
+  EXPECT_FALSE(cache.Holds(7));
+}
+
 TEST(ContactCacheUnitTest, StaysBounded) {
   ContactCache cache;
   for (size_t i = 0; i <= ContactCache::kMaxEntries; ++i) {
@@ -125,6 +143,36 @@ TEST_F(SqliteContactCacheTest, AChangeByAnotherConnectionIsSeenByTheNextGroup) {
                    "email = 'moved@example.com' WHERE email = 'old@example.com'");
   EXPECT_EQ(WriterFinds(Email("old@example.com")).id, 0);
   EXPECT_EQ(WriterFinds(Email("moved@example.com")).attributes_json, R"({"tier":"external"})");
+}
+
+// An event's insert skips its contact check when the memo holds the contact: erasing the
+// contact must make the check run again, in the same job as in a later one.
+TEST_F(SqliteContactCacheTest, AnEventForAnErasedContactIsRefusedThoughItWasRemembered) {
+  auto event_for_contact = [&] {
+    core::Event e;
+    e.workspace_id = ws_;
+    e.uuid = core::NewUuidV7(kT0);
+    e.contact_id = contact_.id;
+    e.type = "order_paid";
+    e.occurred_at = e.received_at = kT0;
+    return e;
+  };
+  Status same_job = store_->WriteAndWait([&](WriteTxn& txn) -> Status {
+    EXPECT_TRUE(txn.FindContact(ws_, Email("old@example.com")).ok());
+    RIVULET_RETURN_IF_ERROR(txn.DeleteContact(ws_, contact_.id));
+    core::Event e = event_for_contact();
+    return txn.InsertEvent(e);
+  });
+  EXPECT_EQ(same_job.code(), core::Code::kFailedPrecondition) << same_job.ToString();
+
+  ASSERT_TRUE(
+      store_->WriteAndWait([&](WriteTxn& txn) { return txn.DeleteContact(ws_, contact_.id); })
+          .ok());
+  Status later_job = store_->WriteAndWait([&](WriteTxn& txn) {
+    core::Event e = event_for_contact();
+    return txn.InsertEvent(e);
+  });
+  EXPECT_EQ(later_job.code(), core::Code::kFailedPrecondition) << later_job.ToString();
 }
 
 TEST_F(SqliteContactCacheTest, ErasingTheWorkspaceForgetsItsContacts) {

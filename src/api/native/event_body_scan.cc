@@ -237,6 +237,7 @@ std::optional<engine::EventInput> ScanCommonEvent(std::string_view body, int max
     } else if (key == "data") {
       if (!s.Peek('{')) return false;
       in.data_json.clear();
+      in.data_json.reserve(body.size());  // it is seldom longer than the body
       if (!s.CopyValue(in.data_json, /*depth=*/2) || in.data_json.size() > kMaxEventDataBytes) {
         return false;
       }

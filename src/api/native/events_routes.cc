@@ -94,7 +94,7 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
                           if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
                           bool any_new = false;
                           std::string body = batch ? "{\"events\":[" : "{\"event\":";
-                          body.reserve(body.size() + 200 * r->size());
+                          body.reserve(body.size() + 256 * r->size());  // ~210 each
                           for (size_t i = 0; i < r->size(); ++i) {
                             const auto& ie = (*r)[i];
                             any_new = any_new || !ie.duplicate;

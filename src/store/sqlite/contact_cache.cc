@@ -18,8 +18,9 @@ const core::Contact* ContactCache::Find(int64_t workspace_id, const core::Contac
 
 void ContactCache::Put(int64_t workspace_id, const core::ContactRef& ref,
                        const core::Contact& contact) {
-  if (by_ref_.size() >= kMaxEntries) by_ref_.clear();
+  if (by_ref_.size() >= kMaxEntries) Clear();
   by_ref_.insert_or_assign(Key(workspace_id, ref), contact);
+  ids_.insert(contact.id);
 }
 
 }  // namespace rivulet::store::sqlite

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/model.h"
 
@@ -26,13 +27,20 @@ class ContactCache {
   // The contact last stored under this identifier, or nullptr.
   const core::Contact* Find(int64_t workspace_id, const core::ContactRef& ref) const;
   void Put(int64_t workspace_id, const core::ContactRef& ref, const core::Contact& contact);
-  void Clear() { by_ref_.clear(); }
+  // Whether the memo holds the contact with this id under some identifier: it then exists in
+  // the writer's open transaction, since any change to a contact clears the memo.
+  bool Holds(int64_t contact_id) const { return ids_.count(contact_id) > 0; }
+  void Clear() {
+    by_ref_.clear();
+    ids_.clear();
+  }
   size_t size() const { return by_ref_.size(); }
 
  private:
   static std::string Key(int64_t workspace_id, const core::ContactRef& ref);
 
   std::unordered_map<std::string, core::Contact> by_ref_;
+  std::unordered_set<int64_t> ids_;  // of the contacts in by_ref_
 };
 
 }  // namespace rivulet::store::sqlite
