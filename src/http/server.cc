@@ -254,7 +254,10 @@ class Server::Impl {
       } else {
         stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
       }
-      if (!ec) {
+      // A request usually arrives whole in one read: parse what is buffered at once, and read
+      // (asynchronously) only for what is missing.
+      if (!ec) ParseBuffered(parser, buffer, ec);
+      if (!ec && !parser.is_header_done()) {
         co_await bhttp::async_read_header(stream, buffer, parser,
                                           asio::redirect_error(asio::use_awaitable, ec));
       }
@@ -294,6 +297,10 @@ class Server::Impl {
         if (ec) break;
       }
       if (!parser.is_done()) {
+        parser.eager(true);  // from now on a put() goes on into the body
+        ParseBuffered(parser, buffer, ec);
+      }
+      if (!ec && !parser.is_done()) {
         co_await bhttp::async_read(stream, buffer, parser,
                                    asio::redirect_error(asio::use_awaitable, ec));
       }
@@ -365,6 +372,24 @@ class Server::Impl {
     conn.stream = nullptr;
     dispatcher_metrics_connections(-1);
     Unregister(conn_ptr);
+  }
+
+  // Feeds the buffered bytes to the parser (up to the end of the header, or with eager() as
+  // far as they go) and drops what it used. Running out of bytes is no error: the caller
+  // reads more. Any other error is the parser's (malformed input, a limit).
+  static void ParseBuffered(RequestReader& parser, beast::flat_buffer& buffer,
+                            boost::system::error_code& ec) {
+    while (buffer.size() > 0 && !parser.is_done()) {
+      boost::system::error_code put_ec;
+      size_t used = parser.put(buffer.data(), put_ec);
+      buffer.consume(used);
+      if (put_ec == bhttp::error::need_more) return;
+      if (put_ec) {
+        ec = put_ec;
+        return;
+      }
+      if (used == 0 || (parser.is_header_done() && !parser.eager())) return;
+    }
   }
 
   // Writes a response whose body comes from its producer, one piece at a time, so at most

@@ -31,7 +31,7 @@ class LiveServer {
     face_.name = "test";
     face_.prefix = prefix;
     face_.render_error = [](const core::Status& st, const Request&) {
-      return Response::Text(500, st.message());
+      return Response::Text(HttpStatusFor(st.code()), st.message());
     };
   }
   ~LiveServer() {
@@ -45,9 +45,9 @@ class LiveServer {
   const Face* face() const { return &face_; }
   rivulet::testing::TempDir& dir() { return dir_; }
 
-  void Start(int threads) {
+  void Start(int threads, Limits limits = {}) {
     ASSERT_NE(store_, nullptr);
-    dispatcher_ = std::make_unique<Dispatcher>(router_, *accounts_, metrics_, Limits{});
+    dispatcher_ = std::make_unique<Dispatcher>(router_, *accounts_, metrics_, limits);
     ServerOptions options;
     options.port = 0;
     options.threads = threads;
