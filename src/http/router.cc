@@ -56,6 +56,20 @@ void Router::Add(const Face* face, std::string method, std::string pattern, Hand
   if (by_shape_.size() <= n) by_shape_.resize(n + 1);
   std::string first = n == 0 || IsParam(r->segments[0]) ? "" : r->segments[0];
   by_shape_[n][first].push_back(routes_.size());
+  if (std::none_of(r->segments.begin(), r->segments.end(), IsParam)) {
+    std::string path;
+    for (const auto& seg : r->segments) path.append("/").append(seg);
+    if (path.empty()) path = "/";
+    auto& by_method = literal_[path];
+    auto same = std::find_if(by_method.begin(), by_method.end(),
+                             [&](const auto& e) { return e.first == r->method; });
+    const Route* fast = r->options.accepts ? nullptr : r.get();
+    if (same == by_method.end()) {
+      by_method.emplace_back(r->method, fast);
+    } else {
+      same->second = nullptr;
+    }
+  }
   routes_.push_back(std::move(r));
   if (face && std::find(faces_.begin(), faces_.end(), face) == faces_.end()) {
     faces_.push_back(face);
@@ -90,6 +104,16 @@ void Router::ForEachCandidate(size_t n, std::string_view first, Visit&& visit) c
 Router::Match Router::Find(std::string_view method, std::string_view path,
                            const Request* request) const {
   Match best;
+  // The common case first: a path written exactly as a route without parameters.
+  if (auto it = literal_.find(path); it != literal_.end()) {
+    for (const auto& [m, route] : it->second) {
+      if (m == method && route) {
+        best.route = route;
+        best.path_matched = true;
+        return best;
+      }
+    }
+  }
   auto segs = SplitPath<Segments>(path);
   for (auto& seg : segs) {
     if (seg.find('%') == std::string::npos) continue;

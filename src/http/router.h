@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/model.h"
@@ -115,6 +116,16 @@ class Router {
 
   std::vector<std::unique_ptr<Route>> routes_;
   std::vector<const Face*> faces_;
+  // Routes without parameters, by the path they match as written ("/v1/events") and method:
+  // a request for exactly that path needs no ranking. nullptr where ranking must decide (a
+  // guarded route, or two routes for the same path and method).
+  struct PathHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, std::vector<std::pair<std::string, const Route*>>, PathHash,
+                     std::equal_to<>>
+      literal_;
   // by_shape_[n][first literal segment, or "" for a parameter] = indexes into routes_.
   std::vector<std::map<std::string, std::vector<size_t>, std::less<>>> by_shape_;
 };

@@ -56,6 +56,26 @@ TEST_F(RouterTest, MoreLiteralSegmentsWin) {
   EXPECT_EQ(RunMatch(router_.Find("GET", "/api/stuff/other")), "two-params");
 }
 
+// A path written exactly as a route without parameters is found without ranking; written
+// any other way, or shared by two routes, it is ranked: the outcome is the same.
+TEST_F(RouterTest, AnExactLiteralPathMatchesAsARankedOneWould) {
+  router_.Add(&api_, "GET", "/api/{a}", Named("param"));
+  router_.Add(&api_, "GET", "/api/x", Named("first"));
+  router_.Add(&api_, "GET", "/api/x", Named("second"));  // a tie goes to the first added
+  router_.Add(&api_, "POST", "/api/y", Named("post-y"));
+  for (const char* path : {"/api/x", "/api//x", "/api/%78", "/api/x/"}) {
+    SCOPED_TRACE(path);
+    EXPECT_EQ(RunMatch(router_.Find("GET", path)), "first");
+  }
+  EXPECT_EQ(RunMatch(router_.Find("POST", "/api/y")), "post-y");
+  auto get_y = router_.Find("GET", "/api/y");  // the parameter route takes it
+  EXPECT_EQ(RunMatch(get_y), "param");
+  auto put_y = router_.Find("PUT", "/api/y");
+  EXPECT_EQ(put_y.route, nullptr);
+  EXPECT_TRUE(put_y.path_matched);
+  EXPECT_EQ(put_y.allowed_methods, (std::vector<std::string>{"GET", "POST"}));
+}
+
 TEST_F(RouterTest, ExtractsNamedParameters) {
   router_.Add(&api_, "PUT", "/api/workspaces/{ws}/contacts/{ref}", Named("x"));
   auto m = router_.Find("PUT", "/api/workspaces/w-1/contacts/email:a@b.c");
