@@ -21,30 +21,22 @@ using namespace std::chrono_literals;
 class LateAnswerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    RouteOptions pub;
-    pub.public_route = true;
-    Router& router = server_.router();
     // Answers "later" from a thread of its own after 50 ms.
-    router.Add(
-        server_.face(), "GET", "/a/later",
-        [this](const Call&, Respond respond) {
+    server_.AddPublic(
+        "GET", "/a/later", [this](const Call&, Respond respond) {
           std::lock_guard lock(mu_);
           helpers_.emplace_back([respond = std::move(respond)] {
             std::this_thread::sleep_for(50ms);
             respond(Response::Text(200, "later"));
           });
-        },
-        pub);
+        });
     // Keeps its Respond, to be called by the test when it likes.
-    router.Add(
-        server_.face(), "GET", "/a/never",
-        [this](const Call&, Respond respond) {
-          std::lock_guard lock(mu_);
-          held_.push_back(std::move(respond));
-        },
-        pub);
-    router.Add(server_.face(), "GET", "/a/now",
-               Sync([](const Call&) { return Response::Text(200, "now"); }), pub);
+    server_.AddPublic("GET", "/a/never", [this](const Call&, Respond respond) {
+      std::lock_guard lock(mu_);
+      held_.push_back(std::move(respond));
+    });
+    server_.AddPublic("GET", "/a/now",
+                      Sync([](const Call&) { return Response::Text(200, "now"); }));
     Limits limits;
     limits.handler_timeout_seconds = 1;
     server_.Start(2, limits);

@@ -42,6 +42,12 @@ class LiveServer {
   LiveServer& operator=(const LiveServer&) = delete;
 
   Router& router() { return router_; }
+  // Adds a route under face() that needs no credentials.
+  void AddPublic(std::string method, std::string pattern, Handler handler) {
+    RouteOptions options;
+    options.public_route = true;
+    router_.Add(&face_, std::move(method), std::move(pattern), std::move(handler), options);
+  }
   const Face* face() const { return &face_; }
   rivulet::testing::TempDir& dir() { return dir_; }
 

@@ -19,15 +19,12 @@ namespace {
 class ServerThreadsTest : public ::testing::Test {
  protected:
   void Start(int threads) {
-    RouteOptions pub;
-    pub.public_route = true;
     // Answers with the id of the thread that ran the handler.
-    server_.router().Add(
-        server_.face(), "GET", "/t/thread", Sync([](const Call&) {
+    server_.AddPublic(
+        "GET", "/t/thread", Sync([](const Call&) {
           return Response::Text(
               200, std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
-        }),
-        pub);
+        }));
     server_.Start(threads);
   }
 

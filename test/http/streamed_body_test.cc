@@ -24,39 +24,33 @@ constexpr size_t kTotal = 64u << 20;  // 64 MiB, produced lazily
 class StreamedBodyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    RouteOptions pub;
-    pub.public_route = true;
-    Router& router = server_.router();
-    router.Add(server_.face(), "GET", "/s/big", Sync([this](const Call&) {
-                 Response r = Response::Text(200, "", "application/octet-stream");
-                 r.stream = [this](char* buf, size_t cap) -> std::ptrdiff_t {
-                   size_t n = std::min(cap, kTotal - produced_.load());
-                   std::memset(buf, 'x', n);
-                   produced_ += n;
-                   return static_cast<std::ptrdiff_t>(n);
-                 };
-                 return r;
-               }),
-               pub);
-    router.Add(server_.face(), "GET", "/s/broken", Sync([](const Call&) {
-                 Response r = Response::Text(200, "", "text/plain");
-                 auto calls = std::make_shared<int>(0);
-                 r.stream = [calls](char* buf, size_t cap) -> std::ptrdiff_t {
-                   if ((*calls)++ > 0) return -1;
-                   std::memset(buf, 'y', std::min<size_t>(cap, 10));
-                   return static_cast<std::ptrdiff_t>(std::min<size_t>(cap, 10));
-                 };
-                 return r;
-               }),
-               pub);
-    router.Add(server_.face(), "GET", "/s/file", Sync([this](const Call&) -> Response {
-                 auto body = FileBody(server_.dir().File("report.csv"), true);
-                 if (!body.ok()) return Response::Text(500, body.status().message());
-                 Response r = Response::Text(200, "", "text/csv");
-                 r.stream = std::move(body).value();
-                 return r;
-               }),
-               pub);
+    server_.AddPublic("GET", "/s/big", Sync([this](const Call&) {
+                        Response r = Response::Text(200, "", "application/octet-stream");
+                        r.stream = [this](char* buf, size_t cap) -> std::ptrdiff_t {
+                          size_t n = std::min(cap, kTotal - produced_.load());
+                          std::memset(buf, 'x', n);
+                          produced_ += n;
+                          return static_cast<std::ptrdiff_t>(n);
+                        };
+                        return r;
+                      }));
+    server_.AddPublic("GET", "/s/broken", Sync([](const Call&) {
+                        Response r = Response::Text(200, "", "text/plain");
+                        auto calls = std::make_shared<int>(0);
+                        r.stream = [calls](char* buf, size_t cap) -> std::ptrdiff_t {
+                          if ((*calls)++ > 0) return -1;
+                          std::memset(buf, 'y', std::min<size_t>(cap, 10));
+                          return static_cast<std::ptrdiff_t>(std::min<size_t>(cap, 10));
+                        };
+                        return r;
+                      }));
+    server_.AddPublic("GET", "/s/file", Sync([this](const Call&) -> Response {
+                        auto body = FileBody(server_.dir().File("report.csv"), true);
+                        if (!body.ok()) return Response::Text(500, body.status().message());
+                        Response r = Response::Text(200, "", "text/csv");
+                        r.stream = std::move(body).value();
+                        return r;
+                      }));
     server_.Start(1);
   }
 

@@ -1069,9 +1069,9 @@ class EventsTest(RivuletTestCase):
         self.assertStatus(r3, 200)
         self.assertEqual(r3.json["event"]["uuid"], r1.json["event"]["uuid"])
         self.assertEqual(self.count(type="signup"), 1)
-        self.assertNativeError(self.api.post("/v1/events", json=body,
-                                             headers={"Idempotency-Key": "k" * 256}),
-                               400, "invalid_argument", field="Idempotency-Key")
+        r = self.api.post("/v1/events", json=body, headers={"Idempotency-Key": "k" * 256})
+        self.assertNativeError(r, 400, "invalid_argument", field="Idempotency-Key")
+        self.assertEqual(r.error["fields"]["Idempotency-Key"], "must be at most 255 bytes of UTF-8")
         # A header is bytes: one that is not UTF-8 cannot become a key (nor the JSON echo).
         self.assertNativeError(self.api.post("/v1/events", json=body,
                                              headers={"Idempotency-Key": "k\xff"}),

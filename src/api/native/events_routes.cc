@@ -79,9 +79,11 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
         if (!batch && !inputs[0].idempotency_key) {
           if (auto h = call.request.headers.Get("Idempotency-Key"); h && !h->empty()) {
             if (h->size() > kMaxIdempotencyKeyBytes || !core::IsValidUtf8(*h)) {
-              return respond(
-                  ErrorResponse(FieldError("Idempotency-Key", "must be at most 255 bytes of UTF-8"),
-                                call.request));
+              return respond(ErrorResponse(
+                  FieldError("Idempotency-Key", "must be at most " +
+                                                    std::to_string(kMaxIdempotencyKeyBytes) +
+                                                    " bytes of UTF-8"),
+                  call.request));
             }
             inputs[0].idempotency_key = std::string(*h);
           }
