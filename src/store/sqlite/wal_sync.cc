@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -43,15 +44,29 @@ core::Status WalSync::Reopen(const std::string& path) {
   return core::Status::Ok();
 }
 
+// The file at `path` now: its device and inode, or false with errno set. Asks for the inode
+// number alone. A stat() that returns the change time makes the kernel (Linux 6.13 and later,
+// "multigrain" timestamps) give the file's next write a fine-grained time, so the inode is
+// dirty again at every commit and each fdatasync writes it: one more synchronous write to the
+// disk per sync, measured at a third more device writes and 35 us more CPU per sync here.
+bool WalSync::Identify(const std::string& path, dev_t& dev, ino_t& ino) {
+  struct statx stx {};
+  if (::statx(AT_FDCWD, path.c_str(), 0, STATX_INO, &stx) != 0) return false;
+  dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+  ino = stx.stx_ino;
+  return true;
+}
+
 core::Status WalSync::Sync() {
-  struct stat st {};
   const std::string* path = &wal_path_;
-  if (::stat(wal_path_.c_str(), &st) != 0) {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  if (!Identify(wal_path_, dev, ino)) {
     if (errno != ENOENT) return SyncError("cannot stat", wal_path_);
     path = &database_path_;  // no WAL (yet): what was written went to the database file
-    if (::stat(database_path_.c_str(), &st) != 0) return SyncError("cannot stat", database_path_);
+    if (!Identify(database_path_, dev, ino)) return SyncError("cannot stat", database_path_);
   }
-  if (fd_ < 0 || open_path_ != *path || st.st_dev != dev_ || st.st_ino != ino_) {
+  if (fd_ < 0 || open_path_ != *path || dev != dev_ || ino != ino_) {
     RIVULET_RETURN_IF_ERROR(Reopen(*path));
   }
   if (::fdatasync(fd_) != 0) return SyncError("cannot sync", *path);

@@ -27,6 +27,7 @@ class WalSync {
 
  private:
   core::Status Reopen(const std::string& path);
+  static bool Identify(const std::string& path, dev_t& dev, ino_t& ino);
 
   const std::string database_path_;
   const std::string wal_path_;
