@@ -41,6 +41,28 @@ TEST(WalSyncTest, FollowsAWalFileThatWasReplaced) {
   EXPECT_TRUE(sync.Sync().ok());  // back to the database file
 }
 
+// StartWriteback is called by the writer while the completion thread syncs, and the WAL may
+// be replaced meanwhile: neither call fails or blocks the other, whichever file is current.
+TEST(WalSyncTest, StartsWritebackWhileAnotherThreadSyncsAReplacedWal) {
+  TempDir dir;
+  WriteFile(dir.File("db"), "data");
+  WalSync sync(dir.File("db"));
+  sync.StartWriteback();  // before the first Sync: nothing open yet, nothing to do
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    while (!done) sync.StartWriteback();
+  });
+  int failures = 0;
+  for (int i = 0; i < 200; ++i) {
+    std::filesystem::remove(dir.File("db-wal"));  // then no WAL, or a new one (a new inode)
+    if (i % 3 != 0) WriteFile(dir.File("db-wal"), "frames " + std::to_string(i));
+    if (!sync.Sync().ok()) ++failures;
+  }
+  done = true;
+  writer.join();
+  EXPECT_EQ(failures, 0);
+}
+
 TEST(WalSyncTest, ReportsAMissingDatabaseAsRetryableUnavailable) {
   TempDir dir;
   WalSync sync(dir.File("missing.db"));

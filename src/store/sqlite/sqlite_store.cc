@@ -283,6 +283,8 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
     return fail_all(Status(core::Code::kUnavailable, "database commit failed: " + commit.message(),
                            /*retryable=*/true));
   }
+  // The group's WAL frames start for the disk now, while the completion thread wakes up.
+  if (wal_sync_) wal_sync_->StartWriteback();
   commits_++;
   committed_jobs_ += batch.size();
   uint64_t prev = max_batch_.load();

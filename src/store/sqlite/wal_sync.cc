@@ -26,6 +26,7 @@ WalSync::~WalSync() {
 }
 
 core::Status WalSync::Reopen(const std::string& path) {
+  std::lock_guard lock(fd_mu_);
   if (fd_ >= 0) ::close(fd_);
   fd_ = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd_ < 0) return SyncError("cannot open", path);
@@ -71,6 +72,14 @@ core::Status WalSync::Sync() {
   }
   if (::fdatasync(fd_) != 0) return SyncError("cannot sync", *path);
   return core::Status::Ok();
+}
+
+void WalSync::StartWriteback() {
+  std::lock_guard lock(fd_mu_);
+  if (fd_ < 0) return;
+#ifdef __linux__
+  ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
 }
 
 }  // namespace rivulet::store::sqlite
