@@ -49,7 +49,7 @@ core::Status WalSync::Reopen(const std::string& path) {
 // number alone. A stat() that returns the change time makes the kernel (Linux 6.13 and later,
 // "multigrain" timestamps) give the file's next write a fine-grained time, so the inode is
 // dirty again at every commit and each fdatasync writes it: one more synchronous write to the
-// disk per sync, measured at a third more device writes and 35 us more CPU per sync here.
+// disk per sync (measured here: 3.0 device writes per sync instead of 2.1, and 35 us more CPU).
 bool WalSync::Identify(const std::string& path, dev_t& dev, ino_t& ino) {
   struct statx stx {};
   if (::statx(AT_FDCWD, path.c_str(), 0, STATX_INO, &stx) != 0) return false;
