@@ -6,14 +6,13 @@
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <mutex>
-#include <set>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -31,22 +30,67 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// State of one connection that shutdown needs to see.
-struct Connection {
-  beast::tcp_stream* stream = nullptr;
-  asio::any_io_executor executor;  // its I/O thread's; touch `stream` only there
-  bool idle = true;                // waiting for the next request's headers
-  explicit Connection(asio::any_io_executor e) : executor(std::move(e)) {}
+using Clock = std::chrono::steady_clock;
+constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
+
+// How often an I/O thread's watchdog looks for connections past their deadline: the
+// resolution of every timeout (idle, read, handler, write).
+constexpr auto kWatchdogTick = 250ms;
+
+// The answer to one request, handed from whichever thread the handler answers on to the
+// connection's thread, where the session waits for it.
+struct Answer {
+  std::optional<Response> response;
+  asio::any_completion_handler<void()> resume;  // the waiting session; empty otherwise
 };
 
-// One io_context per I/O thread, run by that thread alone. A connection stays on the
-// context that accepted it, so its coroutine needs no strand and the threads never contend
-// for one scheduler (decision 0025).
-std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
-  std::vector<std::unique_ptr<asio::io_context>> contexts;
-  for (int i = 0; i < std::max(threads, 1); ++i)
-    contexts.push_back(std::make_unique<asio::io_context>(1));
-  return contexts;
+struct Shard;
+
+// One open connection as its thread's watchdog and shutdown see it. It lives in the
+// session's coroutine frame and is touched only on the connection's own thread.
+struct Connection {
+  Connection(Shard& shard, tcp::socket& socket);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Shard& shard;
+  tcp::socket& socket;
+  bool idle = true;                          // waiting for the next request's headers
+  Clock::time_point deadline = kNoDeadline;  // of what the session waits for now
+  std::shared_ptr<Answer> awaited;           // set while the session waits for its handler
+  Connection* prev = nullptr;                // in the shard's list
+  Connection* next = nullptr;
+};
+
+// An I/O thread: its own io_context, run by that thread alone, and the connections it
+// serves. A connection stays on the thread that accepted it, so its coroutine needs no
+// strand and the threads never contend for one scheduler (decision 0025). One watchdog timer
+// per thread enforces the connections' deadlines, rather than a timer per operation.
+struct Shard {
+  // Declared first, destroyed last: the context's destruction ends the coroutines it still
+  // owns, and each unlinks its Connection from here.
+  Connection* connections = nullptr;
+  std::unique_ptr<asio::io_context> context = std::make_unique<asio::io_context>(1);
+  asio::steady_timer watchdog{*context};
+  bool watching = false;  // the watchdog is armed
+};
+
+Connection::Connection(Shard& s, tcp::socket& sock) : shard(s), socket(sock) {
+  next = shard.connections;
+  if (next) next->prev = this;
+  shard.connections = this;
+}
+
+Connection::~Connection() {
+  (prev ? prev->next : shard.connections) = next;
+  if (next) next->prev = prev;
+}
+
+std::vector<std::unique_ptr<Shard>> MakeShards(int threads) {
+  std::vector<std::unique_ptr<Shard>> shards;
+  for (int i = 0; i < std::max(threads, 1); ++i) shards.push_back(std::make_unique<Shard>());
+  return shards;
 }
 
 // A streamed body is written in pieces of this size, each as one chunk.
@@ -110,9 +154,9 @@ class Server::Impl {
   Impl(ServerOptions options, Dispatcher& dispatcher)
       : options_(std::move(options)),
         dispatcher_(dispatcher),
-        contexts_(MakeContexts(options_.threads)),
-        acceptor_(*contexts_[0]),
-        signals_(*contexts_[0], SIGINT, SIGTERM) {}
+        shards_(MakeShards(options_.threads)),
+        acceptor_(*shards_[0]->context),
+        signals_(*shards_[0]->context, SIGINT, SIGTERM) {}
 
   core::Result<unsigned short> Listen() {
     boost::system::error_code ec;
@@ -137,39 +181,46 @@ class Server::Impl {
         BeginShutdown();
       }
     });
-    asio::co_spawn(*contexts_[0], Accept(), asio::detached);
+    asio::co_spawn(*shards_[0]->context, Accept(), asio::detached);
     // The other threads keep running while their contexts are idle, until StopAll().
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
     std::vector<std::thread> threads;
-    for (size_t i = 1; i < contexts_.size(); ++i) {
-      keep_running.push_back(asio::make_work_guard(*contexts_[i]));
+    for (size_t i = 1; i < shards_.size(); ++i) {
+      keep_running.push_back(asio::make_work_guard(*shards_[i]->context));
       threads.emplace_back([this, i] {
         core::NameThisThread("rivulet-http");
-        contexts_[i]->run();
+        shards_[i]->context->run();
       });
     }
-    contexts_[0]->run();
+    shards_[0]->context->run();
     StopAll();
     for (auto& t : threads) t.join();
+    // A session still waiting for its handler belongs to its answer, which the handler
+    // may never give: hand the session to its (stopped) context, whose destruction ends it.
+    for (auto& shard : shards_) {
+      for (Connection* c = shard->connections; c; c = c->next) {
+        if (c->awaited) c->awaited->resume = nullptr;
+      }
+    }
   }
 
   void BeginShutdown() {
-    asio::post(*contexts_[0], [this] {
+    asio::post(*shards_[0]->context, [this] {
       if (draining_.exchange(true)) return;
       boost::system::error_code ec;
       acceptor_.close(ec);
       signals_.cancel();
-      {
-        std::lock_guard lock(conns_mu_);
-        for (const auto& c : conns_) {
-          // The session clears c->stream on its own thread before it ends.
-          asio::post(c->executor, [c] {
-            if (c->idle && c->stream) c->stream->socket().cancel();
-          });
-        }
+      // Each thread ends its own idle connections.
+      for (auto& shard : shards_) {
+        asio::post(*shard->context, [s = shard.get()] {
+          for (Connection* c = s->connections; c; c = c->next) {
+            boost::system::error_code ignored;
+            if (c->idle) c->socket.cancel(ignored);
+          }
+        });
       }
       // Give in-flight requests the grace period, then stop regardless.
-      auto timer = std::make_shared<asio::steady_timer>(*contexts_[0]);
+      auto timer = std::make_shared<asio::steady_timer>(*shards_[0]->context);
       auto deadline =
           std::chrono::steady_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
       WaitDrained(timer, deadline);
@@ -178,18 +229,16 @@ class Server::Impl {
 
  private:
   void StopAll() {
-    for (auto& c : contexts_) c->stop();
+    for (auto& shard : shards_) shard->context->stop();
   }
 
   void WaitDrained(std::shared_ptr<asio::steady_timer> timer,
                    std::chrono::steady_clock::time_point deadline) {
-    {
-      std::lock_guard lock(conns_mu_);
-      if (conns_.empty() || std::chrono::steady_clock::now() >= deadline) {
-        if (!conns_.empty()) spdlog::warn("{} connections still open at shutdown", conns_.size());
-        StopAll();
-        return;
-      }
+    size_t open = open_connections_.load();
+    if (open == 0 || std::chrono::steady_clock::now() >= deadline) {
+      if (open > 0) spdlog::warn("{} connections still open at shutdown", open);
+      StopAll();
+      return;
     }
     timer->expires_after(20ms);
     timer->async_wait([this, timer, deadline](auto) { WaitDrained(timer, deadline); });
@@ -200,34 +249,31 @@ class Server::Impl {
     while (!draining_) {
       boost::system::error_code ec;
       // Connections are dealt to the I/O threads in turn.
-      asio::io_context& home = *contexts_[next++ % contexts_.size()];
-      tcp::socket socket =
-          co_await acceptor_.async_accept(home, asio::redirect_error(asio::use_awaitable, ec));
+      Shard& home = *shards_[next++ % shards_.size()];
+      tcp::socket socket = co_await acceptor_.async_accept(
+          *home.context, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (draining_ || ec == asio::error::operation_aborted) break;
         spdlog::warn("accept failed: {}", ec.message());
         // Back off briefly on e.g. EMFILE so the loop does not spin.
-        asio::steady_timer t(*contexts_[0], 50ms);
+        asio::steady_timer t(*shards_[0]->context, 50ms);
         co_await t.async_wait(asio::use_awaitable);
         continue;
       }
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, Session(std::move(socket)), asio::detached);
+      asio::co_spawn(executor, Session(std::move(socket), home), asio::detached);
     }
   }
 
-  asio::awaitable<void> Session(tcp::socket socket) {
+  asio::awaitable<void> Session(tcp::socket socket, Shard& shard) {
     asio::any_io_executor executor = socket.get_executor();  // the connection's thread
-    beast::tcp_stream stream(std::move(socket));
-    auto conn_ptr = std::make_shared<Connection>(executor);
-    Connection& conn = *conn_ptr;
-    conn.stream = &stream;
-    Register(conn_ptr);
-    dispatcher_metrics_connections(+1);
+    Connection conn(shard, socket);
+    OpenConnections open(*this);
+    Watch(shard);
     std::string remote;
     {
       boost::system::error_code ec;
-      auto ep = stream.socket().remote_endpoint(ec);
+      auto ep = socket.remote_endpoint(ec);
       if (!ec) remote = ep.address().to_string();
     }
     const Limits& limits = dispatcher_.limits();
@@ -243,35 +289,31 @@ class Server::Impl {
       // Beast must not judge Content-Length.
       parser.body_limit(boost::none);
       conn.idle = true;
-      stream.expires_after(std::chrono::seconds(limits.idle_timeout_seconds));
       if (buffer.size() == 0) {
         // Idle until the first byte of a request; from then on the request has the (shorter)
-        // read timeout, so a client trickling its header (slow loris) is cut off there.
-        size_t n = co_await stream.async_read_some(buffer.prepare(8192),
+        // read timeout, so a client trickling its request (slow loris) is cut off there.
+        conn.deadline = Clock::now() + std::chrono::seconds(limits.idle_timeout_seconds);
+        size_t n = co_await socket.async_read_some(buffer.prepare(8192),
                                                    asio::redirect_error(asio::use_awaitable, ec));
         buffer.commit(n);
-        if (!ec) stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
-      } else {
-        stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
       }
+      conn.deadline = Clock::now() + std::chrono::seconds(limits.read_timeout_seconds);
       // A request usually arrives whole in one read: parse what is buffered at once, and read
       // (asynchronously) only for what is missing.
       if (!ec) ParseBuffered(parser, buffer, ec);
       if (!ec && !parser.is_header_done()) {
-        co_await bhttp::async_read_header(stream, buffer, parser,
+        co_await bhttp::async_read_header(socket, buffer, parser,
                                           asio::redirect_error(asio::use_awaitable, ec));
       }
       conn.idle = false;
       if (ec) {
         if (ec == bhttp::error::header_limit) {
           co_await WriteError(
-              stream, "/", 431,
+              conn, "/", 431,
               core::PayloadTooLarge("request headers exceed " +
                                     std::to_string(limits.max_header_bytes) + " bytes"));
-        } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
-                   ec != asio::error::operation_aborted && ec != asio::error::eof &&
-                   ec != asio::error::connection_reset) {
-          co_await WriteError(stream, "/", 400,
+        } else if (!EndedOrTimedOut(ec)) {
+          co_await WriteError(conn, "/", 400,
                               core::InvalidArgument("malformed request: " + ec.message()));
         }
         break;
@@ -285,15 +327,14 @@ class Server::Impl {
       }
       if (length && *length > body_limit) {
         co_await WriteError(
-            stream, target, 413,
+            conn, target, 413,
             core::PayloadTooLarge("request body exceeds " + std::to_string(body_limit) + " bytes"));
         break;
       }
       parser.body_limit(body_limit);  // enforced while reading a chunked body
-      stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
       if (parser.expects_continue() && !parser.is_done()) {
         bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.version()};
-        co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
+        co_await bhttp::async_write(socket, cont, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
       }
       if (!parser.is_done()) {
@@ -301,17 +342,16 @@ class Server::Impl {
         ParseBuffered(parser, buffer, ec);
       }
       if (!ec && !parser.is_done()) {
-        co_await bhttp::async_read(stream, buffer, parser,
+        co_await bhttp::async_read(socket, buffer, parser,
                                    asio::redirect_error(asio::use_awaitable, ec));
       }
       if (ec) {
         if (ec == bhttp::error::body_limit) {
-          co_await WriteError(stream, target, 413,
+          co_await WriteError(conn, target, 413,
                               core::PayloadTooLarge("request body exceeds " +
                                                     std::to_string(body_limit) + " bytes"));
-        } else if (ec != beast::error::timeout && ec != asio::error::eof &&
-                   ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset) {
-          co_await WriteError(stream, target, 400,
+        } else if (!EndedOrTimedOut(ec)) {
+          co_await WriteError(conn, target, 400,
                               core::InvalidArgument("malformed request body: " + ec.message()));
         }
         break;
@@ -330,34 +370,44 @@ class Server::Impl {
       auto started = std::chrono::steady_clock::now();
 
       // The handler may answer from another thread; the answer hops back to this one.
-      auto slot = std::make_shared<std::optional<Response>>();
-      auto signal = std::make_shared<asio::steady_timer>(executor);
-      signal->expires_after(std::chrono::seconds(limits.handler_timeout_seconds));
-      dispatcher_.Dispatch(std::move(request), [slot, signal, executor](Response r) {
-        asio::post(executor, [slot, signal, r = std::move(r)]() mutable {
-          *slot = std::move(r);
-          signal->cancel();
+      auto answer = std::make_shared<Answer>();
+      dispatcher_.Dispatch(std::move(request), [answer, executor](Response r) {
+        asio::post(executor, [answer, r = std::move(r)]() mutable {
+          answer->response = std::move(r);
+          if (answer->resume) std::move(answer->resume)();
         });
       });
-      if (!*slot) {
-        boost::system::error_code wait_ec;
-        co_await signal->async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
+      if (!answer->response) {
+        // Resumed by the answer, or by the watchdog at the handler timeout.
+        conn.awaited = answer;
+        conn.deadline = Clock::now() + std::chrono::seconds(limits.handler_timeout_seconds);
+        co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+            [&answer](auto resume) {
+              // Not `answer->resume = std::move(resume)`: Boost 1.81's move assignment of an
+              // any_completion_handler wraps it in itself, recursing without end.
+              asio::any_completion_handler<void()>(std::move(resume)).swap(answer->resume);
+            },
+            asio::use_awaitable);
+        conn.awaited.reset();
       }
       Response response =
-          *slot ? std::move(**slot)
-                : dispatcher_.ErrorFor(log_target, core::Unavailable("request timed out"));
+          answer->response
+              ? std::move(*answer->response)
+              : dispatcher_.ErrorFor(log_target, core::Unavailable("request timed out"));
       int status = response.status;
       size_t bytes = 0;
       // An HTTP/1.0 client learns where a streamed body ends only when the connection closes.
       if (response.stream && version < 11) keep_alive = false;
+      // A client must take the response within the read timeout (each piece of a streamed one).
+      const auto write_timeout = std::chrono::seconds(limits.read_timeout_seconds);
       if (response.stream) {
-        bool complete =
-            co_await WriteStreamed(stream, std::move(response), version, keep_alive,
-                                   std::chrono::seconds(limits.read_timeout_seconds), bytes, ec);
+        bool complete = co_await WriteStreamed(conn, std::move(response), version, keep_alive,
+                                               write_timeout, bytes, ec);
         if (!complete) keep_alive = false;
       } else {
         bytes = response.body.size();
-        co_await WriteResponse(stream, response, version, keep_alive, ec);
+        conn.deadline = Clock::now() + write_timeout;
+        co_await WriteResponse(socket, response, version, keep_alive, ec);
       }
       if (options_.access_log) {
         double ms =
@@ -368,10 +418,59 @@ class Server::Impl {
       }
       if (ec || !keep_alive) break;
     }
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    conn.stream = nullptr;
-    dispatcher_metrics_connections(-1);
-    Unregister(conn_ptr);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  // The connection's client left, or the watchdog cancelled a read past its deadline (or
+  // shutdown an idle connection's): nothing to answer.
+  static bool EndedOrTimedOut(const boost::system::error_code& ec) {
+    return ec == asio::error::operation_aborted || ec == asio::error::eof ||
+           ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset;
+  }
+
+  // Counts a session among the open connections for as long as it lives.
+  struct OpenConnections {
+    explicit OpenConnections(Impl& impl) : impl(impl) {
+      impl.open_connections_++;
+      impl.dispatcher_.metrics().open_connections++;
+    }
+    ~OpenConnections() {
+      impl.dispatcher_.metrics().open_connections--;
+      impl.open_connections_--;
+    }
+    Impl& impl;
+  };
+
+  // Arms the shard's watchdog unless it is: every kWatchdogTick while the shard has
+  // connections, it ends what each waits for past its deadline. A read or write is
+  // cancelled (again at every tick, should it start late); a session waiting for its
+  // handler is resumed without an answer.
+  static void Watch(Shard& shard) {
+    if (shard.watching) return;
+    shard.watching = true;
+    shard.watchdog.expires_after(kWatchdogTick);
+    shard.watchdog.async_wait([&shard](boost::system::error_code ec) {
+      shard.watching = false;
+      if (ec) return;
+      std::vector<asio::any_completion_handler<void()>> late;
+      auto now = Clock::now();
+      for (Connection* c = shard.connections; c; c = c->next) {
+        if (now < c->deadline) continue;
+        if (c->awaited) {
+          late.push_back(std::move(c->awaited->resume));
+          c->awaited.reset();
+          c->deadline = kNoDeadline;
+        } else {
+          boost::system::error_code ignored;
+          c->socket.cancel(ignored);
+        }
+      }
+      // Resumed sessions may end, and leave the list, only now.
+      for (auto& resume : late) {
+        if (resume) std::move(resume)();
+      }
+      if (shard.connections) Watch(shard);
+    });
   }
 
   // Feeds the buffered bytes to the parser (up to the end of the header, or with eager() as
@@ -398,14 +497,14 @@ class Server::Impl {
   // closes it). Each piece must be taken by the client within `timeout`. Returns false when
   // the body was cut short (producer error or a write failure); the connection must then be
   // closed.
-  asio::awaitable<bool> WriteStreamed(beast::tcp_stream& stream, Response&& r, unsigned version,
-                                      bool keep_alive, std::chrono::seconds timeout, size_t& bytes,
-                                      boost::system::error_code& ec) {
+  static asio::awaitable<bool> WriteStreamed(Connection& conn, Response&& r, unsigned version,
+                                             bool keep_alive, std::chrono::seconds timeout,
+                                             size_t& bytes, boost::system::error_code& ec) {
     const bool chunked = version >= 11;
     std::string head = ResponseHead(r, version, keep_alive);
     BodyProducer produce = std::move(r.stream);
-    stream.expires_after(timeout);
-    co_await asio::async_write(stream, asio::buffer(head),
+    conn.deadline = Clock::now() + timeout;
+    co_await asio::async_write(conn.socket, asio::buffer(head),
                                asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
     std::vector<char> piece(kStreamChunkBytes);
@@ -425,55 +524,42 @@ class Server::Impl {
           asio::buffer(size_line, static_cast<size_t>(size_len)),
           asio::buffer(piece.data(), static_cast<size_t>(n)),
           asio::buffer("\r\n", chunked ? 2 : 0)};
-      stream.expires_after(timeout);
-      co_await asio::async_write(stream, parts, asio::redirect_error(asio::use_awaitable, ec));
+      conn.deadline = Clock::now() + timeout;
+      co_await asio::async_write(conn.socket, parts, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return false;
       bytes += static_cast<size_t>(n);
       if (n == 0) co_return true;
     }
   }
 
-  asio::awaitable<void> WriteError(beast::tcp_stream& stream, std::string_view target, int status,
+  asio::awaitable<void> WriteError(Connection& conn, std::string_view target, int status,
                                    const core::Status& error) {
     Response r = dispatcher_.ErrorFor(target, error);
     r.status = status;
     boost::system::error_code ec;
-    stream.expires_after(5s);
-    co_await WriteResponse(stream, r, 11, false, ec);
+    conn.deadline = Clock::now() + 5s;
+    co_await WriteResponse(conn.socket, r, 11, false, ec);
   }
 
   // Writes the head and the body of a whole response with one gathered write (one system
   // call when the socket takes it all), without building Beast's header container.
-  static asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const Response& r,
+  static asio::awaitable<void> WriteResponse(tcp::socket& socket, const Response& r,
                                              unsigned version, bool keep_alive,
                                              boost::system::error_code& ec) {
     std::string head = ResponseHead(r, version, keep_alive);
     std::array<asio::const_buffer, 2> pieces{asio::buffer(head), StatusHasNoBody(r.status)
                                                                      ? asio::const_buffer()
                                                                      : asio::buffer(r.body)};
-    co_await asio::async_write(stream, pieces, asio::redirect_error(asio::use_awaitable, ec));
-  }
-
-  void Register(const std::shared_ptr<Connection>& c) {
-    std::lock_guard lock(conns_mu_);
-    conns_.insert(c);
-  }
-  void Unregister(const std::shared_ptr<Connection>& c) {
-    std::lock_guard lock(conns_mu_);
-    conns_.erase(c);
-  }
-  void dispatcher_metrics_connections(int delta) {
-    dispatcher_.metrics().open_connections += delta;
+    co_await asio::async_write(socket, pieces, asio::redirect_error(asio::use_awaitable, ec));
   }
 
   ServerOptions options_;
   Dispatcher& dispatcher_;
-  std::vector<std::unique_ptr<asio::io_context>> contexts_;  // [0] also accepts and signals
+  std::vector<std::unique_ptr<Shard>> shards_;  // [0] also accepts and signals
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   std::atomic<bool> draining_{false};
-  std::mutex conns_mu_;
-  std::set<std::shared_ptr<Connection>> conns_;
+  std::atomic<size_t> open_connections_{0};
 };
 
 Server::Server(ServerOptions options, Dispatcher& dispatcher)

@@ -51,13 +51,14 @@ class LiveServer {
   const Face* face() const { return &face_; }
   rivulet::testing::TempDir& dir() { return dir_; }
 
-  void Start(int threads, Limits limits = {}) {
+  void Start(int threads, Limits limits = {}, int shutdown_grace_seconds = 10) {
     ASSERT_NE(store_, nullptr);
     dispatcher_ = std::make_unique<Dispatcher>(router_, *accounts_, metrics_, limits);
     ServerOptions options;
     options.port = 0;
     options.threads = threads;
     options.access_log = false;
+    options.shutdown_grace_seconds = shutdown_grace_seconds;
     server_ = std::make_unique<Server>(options, *dispatcher_);
     auto port = server_->Listen();
     ASSERT_TRUE(port.ok()) << port.status().ToString();
