@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
-#include <boost/json.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 
 #include "core/crypto.h"
@@ -15,18 +15,30 @@ namespace json = boost::json;
 
 int HttpStatusFor(core::Code code) {
   switch (code) {
-    case core::Code::kOk: return 200;
-    case core::Code::kInvalidArgument: return 400;
-    case core::Code::kNotFound: return 404;
-    case core::Code::kAlreadyExists: return 409;
-    case core::Code::kUnauthenticated: return 401;
-    case core::Code::kPermissionDenied: return 403;
-    case core::Code::kFailedPrecondition: return 409;
-    case core::Code::kPayloadTooLarge: return 413;
-    case core::Code::kUnsupportedMedia: return 415;
-    case core::Code::kResourceExhausted: return 429;
-    case core::Code::kUnavailable: return 503;
-    case core::Code::kInternal: return 500;
+    case core::Code::kOk:
+      return 200;
+    case core::Code::kInvalidArgument:
+      return 400;
+    case core::Code::kNotFound:
+      return 404;
+    case core::Code::kAlreadyExists:
+      return 409;
+    case core::Code::kUnauthenticated:
+      return 401;
+    case core::Code::kPermissionDenied:
+      return 403;
+    case core::Code::kFailedPrecondition:
+      return 409;
+    case core::Code::kPayloadTooLarge:
+      return 413;
+    case core::Code::kUnsupportedMedia:
+      return 415;
+    case core::Code::kResourceExhausted:
+      return 429;
+    case core::Code::kUnavailable:
+      return 503;
+    case core::Code::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -57,7 +69,8 @@ core::Status SplitTarget(std::string_view target, std::string* path, std::string
   size_t q = target.find('?');
   std::string_view raw_path = target.substr(0, q);
   *query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
-  if (raw_path.empty() || raw_path.front() != '/') return core::InvalidArgument("bad request target");
+  if (raw_path.empty() || raw_path.front() != '/')
+    return core::InvalidArgument("bad request target");
   // Segments are decoded by the router one by one, so that "%2F" stays inside its segment;
   // here the escapes are only checked.
   auto decoded = PercentDecode(raw_path, /*plus_as_space=*/false);
@@ -73,6 +86,18 @@ std::string NextRequestId() {
   static const std::string prefix = core::RandomHex(4);
   static std::atomic<uint64_t> counter{0};
   return prefix + "-" + std::to_string(++counter);
+}
+
+// The method label of a request no route took: a standard method's name, or "other". The
+// request line's method is any token the client likes, and each new label value would be
+// a new series kept for the life of the process.
+std::string_view UnmatchedMethodLabel(std::string_view method) {
+  static constexpr std::string_view kStandard[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                                   "PATCH", "DELETE", "OPTIONS"};
+  for (std::string_view m : kStandard) {
+    if (m == method) return m;
+  }
+  return "other";
 }
 }  // namespace
 
@@ -92,7 +117,8 @@ Response Dispatcher::ErrorFor(std::string_view target, const core::Status& statu
   }
   req.request_id = NextRequestId();
   const Face* face = router_.FaceFor(req.path);
-  Response r = face && face->render_error ? face->render_error(status, req) : NativeError(status, req);
+  Response r =
+      face && face->render_error ? face->render_error(status, req) : NativeError(status, req);
   r.headers.Add("X-Request-Id", req.request_id);
   return r;
 }
@@ -164,8 +190,10 @@ void Dispatcher::Dispatch(Request request, Respond respond) {
   if (!target_ok.ok()) request.path = request.target.substr(0, request.target.find('?'));
   Router::Match match;
   if (target_ok.ok()) match = router_.Find(request.method, request.path, &request);
-  std::string label = match.route ? match.route->pattern : "unmatched";
-  std::string method = request.method;
+  // Both point into the router (which is not changed while serving) or at constants.
+  std::string_view label = match.route ? std::string_view(match.route->pattern) : "unmatched";
+  std::string_view method =
+      match.route ? std::string_view(match.route->method) : UnmatchedMethodLabel(request.method);
   metrics_.in_flight++;
   // Every response passes here: metrics, request id header.
   auto finish = [this, label, method, started, respond = std::move(respond),
@@ -178,15 +206,14 @@ void Dispatcher::Dispatch(Request request, Respond respond) {
   };
   const Face* face = match.route ? match.route->face : router_.FaceFor(request.path);
   auto fail = [&](const core::Status& st) {
-    finish(face && face->render_error ? face->render_error(st, request)
-                                      : NativeError(st, request));
+    finish(face && face->render_error ? face->render_error(st, request) : NativeError(st, request));
   };
   if (!target_ok.ok()) return fail(target_ok);
   if (!match.route) {
     if (match.path_matched) {
       core::Status st = core::InvalidArgument("method " + request.method + " not allowed here");
-      Response r = face && face->render_error ? face->render_error(st, request)
-                                              : NativeError(st, request);
+      Response r =
+          face && face->render_error ? face->render_error(st, request) : NativeError(st, request);
       r.status = 405;
       std::string allow;
       for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;

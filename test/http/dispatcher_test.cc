@@ -416,6 +416,29 @@ TEST_F(DispatcherTest, RequestsAreCountedByRoutePatternAndStatus) {
   EXPECT_EQ(metrics_.in_flight.load(), 0);
 }
 
+TEST_F(DispatcherTest, MethodsNoRouteTakesAddNoSeriesOfTheirOwn) {
+  // Any token is a method to the HTTP parser; counted under its own name, each would add a
+  // series for the life of the process.
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(Do("X" + std::to_string(i), "/no/such/thing").status, 404);
+  EXPECT_EQ(Do("BREW", "/t/public").status, 405);  // the path exists, for GET
+  EXPECT_EQ(Do("DELETE", "/no/such/thing").status, 404);
+  std::string text = metrics_.Render();
+  EXPECT_NE(
+      text.find(R"(rivulet_http_requests_total{route="unmatched",method="other",status="404"} 20)"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(R"(rivulet_http_requests_total{route="unmatched",method="other",status="405"} 1)"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(R"(rivulet_http_requests_total{route="unmatched",method="DELETE",status="404"} 1)"),
+      std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("X0"), std::string::npos) << text;
+  EXPECT_EQ(text.find("BREW"), std::string::npos) << text;
+}
+
 // ---- Shared helpers ----
 
 TEST(NativeErrorTest, RendersCodeMessageFieldsAndRequestId) {
