@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
-#include <atomic>
 #include <boost/json.hpp>
+#include <atomic>
 #include <chrono>
 
 #include "core/crypto.h"
@@ -15,30 +15,18 @@ namespace json = boost::json;
 
 int HttpStatusFor(core::Code code) {
   switch (code) {
-    case core::Code::kOk:
-      return 200;
-    case core::Code::kInvalidArgument:
-      return 400;
-    case core::Code::kNotFound:
-      return 404;
-    case core::Code::kAlreadyExists:
-      return 409;
-    case core::Code::kUnauthenticated:
-      return 401;
-    case core::Code::kPermissionDenied:
-      return 403;
-    case core::Code::kFailedPrecondition:
-      return 409;
-    case core::Code::kPayloadTooLarge:
-      return 413;
-    case core::Code::kUnsupportedMedia:
-      return 415;
-    case core::Code::kResourceExhausted:
-      return 429;
-    case core::Code::kUnavailable:
-      return 503;
-    case core::Code::kInternal:
-      return 500;
+    case core::Code::kOk: return 200;
+    case core::Code::kInvalidArgument: return 400;
+    case core::Code::kNotFound: return 404;
+    case core::Code::kAlreadyExists: return 409;
+    case core::Code::kUnauthenticated: return 401;
+    case core::Code::kPermissionDenied: return 403;
+    case core::Code::kFailedPrecondition: return 409;
+    case core::Code::kPayloadTooLarge: return 413;
+    case core::Code::kUnsupportedMedia: return 415;
+    case core::Code::kResourceExhausted: return 429;
+    case core::Code::kUnavailable: return 503;
+    case core::Code::kInternal: return 500;
   }
   return 500;
 }
@@ -69,8 +57,7 @@ core::Status SplitTarget(std::string_view target, std::string* path, std::string
   size_t q = target.find('?');
   std::string_view raw_path = target.substr(0, q);
   *query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
-  if (raw_path.empty() || raw_path.front() != '/')
-    return core::InvalidArgument("bad request target");
+  if (raw_path.empty() || raw_path.front() != '/') return core::InvalidArgument("bad request target");
   // Segments are decoded by the router one by one, so that "%2F" stays inside its segment;
   // here the escapes are only checked.
   auto decoded = PercentDecode(raw_path, /*plus_as_space=*/false);
@@ -117,8 +104,7 @@ Response Dispatcher::ErrorFor(std::string_view target, const core::Status& statu
   }
   req.request_id = NextRequestId();
   const Face* face = router_.FaceFor(req.path);
-  Response r =
-      face && face->render_error ? face->render_error(status, req) : NativeError(status, req);
+  Response r = face && face->render_error ? face->render_error(status, req) : NativeError(status, req);
   r.headers.Add("X-Request-Id", req.request_id);
   return r;
 }
@@ -206,14 +192,15 @@ void Dispatcher::Dispatch(Request request, Respond respond) {
   };
   const Face* face = match.route ? match.route->face : router_.FaceFor(request.path);
   auto fail = [&](const core::Status& st) {
-    finish(face && face->render_error ? face->render_error(st, request) : NativeError(st, request));
+    finish(face && face->render_error ? face->render_error(st, request)
+                                      : NativeError(st, request));
   };
   if (!target_ok.ok()) return fail(target_ok);
   if (!match.route) {
     if (match.path_matched) {
       core::Status st = core::InvalidArgument("method " + request.method + " not allowed here");
-      Response r =
-          face && face->render_error ? face->render_error(st, request) : NativeError(st, request);
+      Response r = face && face->render_error ? face->render_error(st, request)
+                                              : NativeError(st, request);
       r.status = 405;
       std::string allow;
       for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;

@@ -38,23 +38,19 @@ std::string Metrics::Render() const {
     std::lock_guard lock(mu_);
     for (const auto& [key, n] : requests_) {
       const auto& [route, method, status] = key;
-      out += fmt::format(
-          "rivulet_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n", route,
-          method, status, n);
+      out += fmt::format("rivulet_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                         route, method, status, n);
     }
     out += "# HELP rivulet_http_request_duration_seconds Time from routing to response.\n";
     out += "# TYPE rivulet_http_request_duration_seconds histogram\n";
     for (const auto& [route, h] : latency_) {
       for (size_t i = 0; i < kBuckets.size(); ++i) {
-        out += fmt::format(
-            "rivulet_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route,
-            kBuckets[i], h.buckets[i]);
+        out += fmt::format("rivulet_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                           route, kBuckets[i], h.buckets[i]);
       }
-      out += fmt::format(
-          "rivulet_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route,
-          h.count);
-      out += fmt::format("rivulet_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route,
-                         h.sum);
+      out += fmt::format("rivulet_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                         route, h.count);
+      out += fmt::format("rivulet_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, h.sum);
       out += fmt::format("rivulet_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route,
                          h.count);
     }
