@@ -1,5 +1,6 @@
 #include "http/dispatcher.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -20,6 +21,8 @@ namespace rivulet::http {
 namespace {
 
 using core::Code;
+using ::testing::HasSubstr;
+using ::testing::Not;
 namespace json = boost::json;
 
 class DispatcherTest : public ::testing::Test {
@@ -381,9 +384,9 @@ TEST_F(DispatcherTest, AsynchronousHandlerRespondsThroughTheSamePath) {
   EXPECT_EQ(r.status, 202);
   EXPECT_EQ(r.body, "async-1");
   EXPECT_EQ(Header(r, "X-Request-Id"), "async-1");
-  EXPECT_NE(metrics_.Render().find(
-                R"(rivulet_http_requests_total{route="/t/async",method="GET",status="202"} 1)"),
-            std::string::npos);
+  EXPECT_THAT(
+      metrics_.Render(),
+      HasSubstr(R"(rivulet_http_requests_total{route="/t/async",method="GET",status="202"} 1)"));
 }
 
 TEST_F(DispatcherTest, RequestsAreCountedByRoutePatternAndStatus) {
@@ -393,26 +396,21 @@ TEST_F(DispatcherTest, RequestsAreCountedByRoutePatternAndStatus) {
   Do("GET", "/t/items/42", {Bearer(api_key_)});
   Do("GET", "/no/such/thing");
   std::string text = metrics_.Render();
-  EXPECT_NE(
-      text.find(R"(rivulet_http_requests_total{route="/t/public",method="GET",status="200"} 2)"),
-      std::string::npos)
-      << text;
-  EXPECT_NE(text.find(R"(rivulet_http_requests_total{route="/t/me",method="GET",status="401"} 1)"),
-            std::string::npos)
-      << text;
+  EXPECT_THAT(
+      text,
+      HasSubstr(R"(rivulet_http_requests_total{route="/t/public",method="GET",status="200"} 2)"));
+  EXPECT_THAT(
+      text, HasSubstr(R"(rivulet_http_requests_total{route="/t/me",method="GET",status="401"} 1)"));
   // Parameters are not labels: the pattern is.
-  EXPECT_NE(
-      text.find(
-          R"(rivulet_http_requests_total{route="/t/items/{id}",method="GET",status="200"} 1)"),
-      std::string::npos)
-      << text;
-  EXPECT_NE(
-      text.find(R"(rivulet_http_requests_total{route="unmatched",method="GET",status="404"} 1)"),
-      std::string::npos)
-      << text;
-  EXPECT_NE(text.find(R"(rivulet_http_request_duration_seconds_count{route="/t/public"} 2)"),
-            std::string::npos)
-      << text;
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(rivulet_http_requests_total{route="/t/items/{id}",method="GET",status="200"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(R"(rivulet_http_requests_total{route="unmatched",method="GET",status="404"} 1)"));
+  EXPECT_THAT(text,
+              HasSubstr(R"(rivulet_http_request_duration_seconds_count{route="/t/public"} 2)"));
   EXPECT_EQ(metrics_.in_flight.load(), 0);
 }
 
@@ -423,20 +421,19 @@ TEST_F(DispatcherTest, MethodsNoRouteTakesAddNoSeriesOfTheirOwn) {
   EXPECT_EQ(Do("BREW", "/t/public").status, 405);  // the path exists, for GET
   EXPECT_EQ(Do("DELETE", "/no/such/thing").status, 404);
   std::string text = metrics_.Render();
-  EXPECT_NE(
-      text.find(R"(rivulet_http_requests_total{route="unmatched",method="other",status="404"} 20)"),
-      std::string::npos)
-      << text;
-  EXPECT_NE(
-      text.find(R"(rivulet_http_requests_total{route="unmatched",method="other",status="405"} 1)"),
-      std::string::npos)
-      << text;
-  EXPECT_NE(
-      text.find(R"(rivulet_http_requests_total{route="unmatched",method="DELETE",status="404"} 1)"),
-      std::string::npos)
-      << text;
-  EXPECT_EQ(text.find("X0"), std::string::npos) << text;
-  EXPECT_EQ(text.find("BREW"), std::string::npos) << text;
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(rivulet_http_requests_total{route="unmatched",method="other",status="404"} 20)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(R"(rivulet_http_requests_total{route="unmatched",method="other",status="405"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(rivulet_http_requests_total{route="unmatched",method="DELETE",status="404"} 1)"));
+  EXPECT_THAT(text, Not(HasSubstr("X0")));
+  EXPECT_THAT(text, Not(HasSubstr("BREW")));
 }
 
 // ---- Shared helpers ----
