@@ -15,18 +15,47 @@
 // server.cc so that it is compiled once.
 namespace rivulet::http {
 
-// Header list with case-insensitive lookup, in arrival order.
+// Header list with case-insensitive lookup, in arrival order. Names and values are kept
+// back to back in one string, so a request's headers cost two allocations, not two each.
 class Headers {
  public:
-  void Add(std::string name, std::string value) {
-    items_.emplace_back(std::move(name), std::move(value));
-  }
+  using Field = std::pair<std::string_view, std::string_view>;  // name, value
+
+  void Add(std::string_view name, std::string_view value);
   // First value of the header, if present.
   std::optional<std::string_view> Get(std::string_view name) const;
-  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+  size_t size() const { return fields_.size(); }
+  Field operator[](size_t i) const {
+    const Span& f = fields_[i];
+    return {std::string_view(text_).substr(f.name_at, f.name_size),
+            std::string_view(text_).substr(f.name_at + f.name_size, f.value_size)};
+  }
+
+  class Iterator {
+   public:
+    Iterator(const Headers* headers, size_t i) : headers_(headers), i_(i) {}
+    Field operator*() const { return (*headers_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return i_ != other.i_; }
+
+   private:
+    const Headers* headers_;
+    size_t i_;
+  };
+  Iterator begin() const { return Iterator(this, 0); }
+  Iterator end() const { return Iterator(this, fields_.size()); }
 
  private:
-  std::vector<std::pair<std::string, std::string>> items_;
+  struct Span {
+    size_t name_at;  // the value follows the name in text_
+    size_t name_size;
+    size_t value_size;
+  };
+  std::string text_;
+  std::vector<Span> fields_;
 };
 
 struct Request {

@@ -36,7 +36,7 @@ std::string ResponseHead(const Response& r, unsigned version, bool keep_alive) {
   if (!r.content_type.empty() && !no_body && SafeInHeader(r.content_type)) {
     AppendField(out, "Content-Type", r.content_type);
   }
-  for (const auto& [name, value] : r.headers.items()) {
+  for (auto [name, value] : r.headers) {
     if (!name.empty() && SafeInHeader(name) && SafeInHeader(value)) AppendField(out, name, value);
   }
   if (r.stream) {

@@ -122,7 +122,8 @@ class RequestReader final : public bhttp::basic_parser<true> {
       seen_expect_ = true;
       expects_continue_ = bhttp::token_list(value).exists("100-continue");
     }
-    out_.headers.Add(std::string(name_string), std::string(value));
+    out_.headers.Add(std::string_view(name_string.data(), name_string.size()),
+                     std::string_view(value.data(), value.size()));
   }
   void on_header_impl(beast::error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length,

@@ -45,11 +45,12 @@ class LateAnswerTest : public ::testing::Test {
     for (auto& t : helpers_) t.join();
   }
 
-  // Sends a keep-alive GET and reads one response: (status line, body).
-  static std::pair<std::string, std::string> Get(int fd, const std::string& path) {
+  static void SendGet(int fd, const std::string& path) {
     std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
     EXPECT_EQ(send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
-    std::string in;
+  }
+  // Reads one response: (status line, body). `in` keeps what was received beyond it.
+  static std::pair<std::string, std::string> ReadResponse(int fd, std::string& in) {
     char buf[4096];
     while (true) {
       size_t head_end = in.find("\r\n\r\n");
@@ -57,13 +58,22 @@ class LateAnswerTest : public ::testing::Test {
       if (head_end != std::string::npos && at != std::string::npos) {
         size_t length = std::stoul(in.substr(at + 16));
         if (in.size() >= head_end + 4 + length) {
-          return {in.substr(0, in.find("\r\n")), in.substr(head_end + 4, length)};
+          std::pair<std::string, std::string> r{in.substr(0, in.find("\r\n")),
+                                                in.substr(head_end + 4, length)};
+          in.erase(0, head_end + 4 + length);
+          return r;
         }
       }
       ssize_t n = recv(fd, buf, sizeof buf, 0);
       if (n <= 0) return {"", ""};
       in.append(buf, static_cast<size_t>(n));
     }
+  }
+  // Sends a keep-alive GET and reads its response.
+  static std::pair<std::string, std::string> Get(int fd, const std::string& path) {
+    SendGet(fd, path);
+    std::string in;
+    return ReadResponse(fd, in);
   }
 
   testing::LiveServer server_{"/a"};  // first: it outlives the answers held below
@@ -101,6 +111,25 @@ TEST_F(LateAnswerTest, AnAnswerLaterThanTheTimeoutIsA503AndIsThenDropped) {
   auto [next_status, next_body] = Get(fd, "/a/now");
   EXPECT_EQ(next_status, "HTTP/1.1 200 OK");
   EXPECT_EQ(next_body, "now");
+  close(fd);
+}
+
+// A client that sends its next request while the last is still being answered (pipelining)
+// gets both answers, in order: the next request waits in the socket until its turn.
+TEST_F(LateAnswerTest, ARequestSentBeforeTheLastAnswerCameIsAnsweredAfterIt) {
+  int fd = server_.Connect();
+  for (int i = 0; i < 3; ++i) {
+    SendGet(fd, "/a/later");
+    std::this_thread::sleep_for(10ms);  // the first is being answered (for 50 ms)
+    SendGet(fd, "/a/now");
+    std::string in;
+    auto [first_status, first_body] = ReadResponse(fd, in);
+    auto [second_status, second_body] = ReadResponse(fd, in);
+    EXPECT_EQ(first_body, "later");
+    EXPECT_EQ(second_status, "HTTP/1.1 200 OK");
+    ASSERT_EQ(second_body, "now");
+    EXPECT_TRUE(in.empty()) << in;
+  }
   close(fd);
 }
 

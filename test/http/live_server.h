@@ -69,6 +69,8 @@ class LiveServer {
   // A socket connected to the server.
   int Connect() const {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
+    timeval wait{15, 0};  // a test that gets no answer fails rather than hangs
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port_);
