@@ -28,7 +28,9 @@ class Scanner {
       : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
 
   void SkipSpace() {
+    const char* start = p_;
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+    if (out_ != nullptr && p_ != start) Drop(start);
   }
   bool Consume(char c) {
     SkipSpace();
@@ -83,74 +85,75 @@ class Scanner {
     return Consume('}');
   }
 
-  // Appends the value at the cursor to out as json::serialize would write it after
-  // json::parse: no whitespace, integers as written, other numbers in Boost.JSON's form.
-  bool CopyValue(std::string& out, int depth) {
+  // From BeginCopy to EndCopy, the text passed over is appended to out as json::serialize
+  // would write it after json::parse: without whitespace, with integers as written and other
+  // numbers in Boost.JSON's form. The rest is the text itself, so it is appended in runs.
+  void BeginCopy(std::string& out) {
+    out_ = &out;
+    copied_ = p_;
+  }
+  void EndCopy() {
+    Flush(p_);
+    out_ = nullptr;
+  }
+
+  // Reads the value at the cursor (while copying).
+  bool CopyValue(int depth) {
     SkipSpace();
     if (p_ == end_) return false;
     switch (*p_) {
-      case '{': {
-        out.push_back('{');
-        bool first = true;
-        bool ok = ReadObject(depth, [&](std::string_view key) {
-          if (!first) out.push_back(',');
-          first = false;
-          out.push_back('"');
-          out.append(key);
-          out.append("\":");
-          return CopyValue(out, depth + 1);
-        });
-        out.push_back('}');
-        return ok;
-      }
+      case '{':
+        return ReadObject(depth, [&](std::string_view) { return CopyValue(depth + 1); });
       case '[': {
         if (depth > max_depth_ - 1 || depth > kMaxScannedDepth) return false;
         ++p_;
-        out.push_back('[');
-        if (!Consume(']')) {
-          do {
-            if (!CopyValue(out, depth + 1)) return false;
-            if (Peek(',')) out.push_back(',');
-          } while (Consume(','));
-          if (!Consume(']')) return false;
-        }
-        out.push_back(']');
-        return true;
+        if (Consume(']')) return true;
+        do {
+          if (!CopyValue(depth + 1)) return false;
+        } while (Consume(','));
+        return Consume(']');
       }
       case '"': {
         std::string_view s;
-        if (!ReadPlainString(s)) return false;
-        out.push_back('"');
-        out.append(s);
-        out.push_back('"');
-        return true;
+        return ReadPlainString(s);
       }
       case 't':
-        return Literal("true", out);
+        return Literal("true");
       case 'f':
-        return Literal("false", out);
+        return Literal("false");
       case 'n':
-        return Literal("null", out);
+        return Literal("null");
       default:
-        return CopyNumber(out);
+        return CopyNumber();
     }
   }
 
  private:
-  bool Literal(std::string_view word, std::string& out) {
+  bool Literal(std::string_view word) {
     if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word) {
       return false;
     }
     p_ += word.size();
-    out.append(word);
     return true;
+  }
+
+  // While copying: appends the text up to `upto`.
+  void Flush(const char* upto) {
+    out_->append(copied_, static_cast<size_t>(upto - copied_));
+    copied_ = upto;
+  }
+  // While copying: appends the text up to `from`, and leaves out what lies from there to the
+  // cursor.
+  void Drop(const char* from) {
+    Flush(from);
+    copied_ = p_;
   }
 
   static bool IsDigit(const char* p, const char* end) { return p < end && *p >= '0' && *p <= '9'; }
 
   // JSON's number grammar. An integer of up to 18 digits is written back as it is (what
   // Boost.JSON prints for an int64); any other number goes through Boost.JSON itself.
-  bool CopyNumber(std::string& out) {
+  bool CopyNumber() {
     const char* start = p_;
     const char* q = p_;
     if (q < end_ && *q == '-') ++q;
@@ -178,22 +181,24 @@ class Scanner {
     }
     p_ = q;
     std::string_view text(start, static_cast<size_t>(q - start));
-    if (integer && int_digits <= 18 && text != "-0") {
-      out.append(text);
-      return true;
-    }
+    if (integer && int_digits <= 18 && text != "-0") return true;  // copied as it is
     unsigned char buffer[256];
     json::static_resource arena(buffer);
     boost::system::error_code ec;
     json::value v = json::parse(text, ec, &arena);
     if (ec) return false;
-    out.append(json::serialize(v));
+    if (out_ != nullptr) {
+      Drop(start);
+      out_->append(json::serialize(v));
+    }
     return true;
   }
 
   const char* p_;
   const char* end_;
   int max_depth_;
+  std::string* out_ = nullptr;    // set while copying
+  const char* copied_ = nullptr;  // the text before this is in out_, or left out
 };
 
 // A plain string within FieldReader::String's bound.
@@ -243,9 +248,10 @@ std::optional<engine::EventInput> ScanCommonEvent(std::string_view body, int max
       if (!s.Peek('{')) return false;
       in.data_json.clear();
       in.data_json.reserve(body.size());  // it is seldom longer than the body
-      if (!s.CopyValue(in.data_json, /*depth=*/2) || in.data_json.size() > kMaxEventDataBytes) {
-        return false;
-      }
+      s.BeginCopy(in.data_json);
+      bool copied = s.CopyValue(/*depth=*/2);
+      s.EndCopy();
+      if (!copied || in.data_json.size() > kMaxEventDataBytes) return false;
     } else if (key == "occurred_at") {
       if (!BoundedString(s, kMaxTimeBytes, v)) return false;
       auto t = core::ParseIsoTime(v);
