@@ -9,8 +9,15 @@ function setup(thread)
   next_thread = next_thread + 1
 end
 
+-- The request line and the fields that never change, built once: only the body and its
+-- length are made per request, so that the load generator takes less of the cores the
+-- server shares with it (the bytes sent are those wrk.format would build).
+local head
+
 function init(args)
-  api_key = args[1]
+  head = "POST /v1/events HTTP/1.1\r\nHost: " .. wrk.headers["Host"] ..
+         "\r\nContent-Type: application/json\r\nAuthorization: Bearer " .. args[1] ..
+         "\r\nContent-Length: "
 end
 
 request = function()
@@ -20,10 +27,7 @@ request = function()
     '"data":{"order_id":"%s-%d","total":129.95,"currency":"EUR","items":3,' ..
     '"channel":"web","coupon":"WELCOME10","note":"%s"}}',
     counter % 1000, thread_id, counter, pad)
-  return wrk.format("POST", "/v1/events", {
-    ["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer " .. api_key,
-  }, body)
+  return head .. #body .. "\r\n\r\n" .. body
 end
 
 done = function(summary, latency, requests)
