@@ -189,19 +189,29 @@ template <typename T>
 void WriteWithEffects(store::Store& store, const EngineHooks* hooks,
                       std::function<Result<T>(store::WriteTxn&, Effects&)> fn,
                       std::function<void(Result<T>)> done, store::WriteHint hint = {}) {
-  auto effects = std::make_shared<Effects>();
-  store::WriteResult<T>(
-      store,
-      [fn = std::move(fn), effects](store::WriteTxn& txn) -> Result<T> {
-        *effects = Effects();
-        Result<T> r = fn(txn, *effects);
-        if (!r.ok()) return r;
-        RIVULET_RETURN_IF_ERROR(effects->Flush(txn));
-        return r;
+  // One allocation holds the write's functions, its effects and its value between the
+  // commit and the callback (this path runs for every event a server takes in).
+  struct State {
+    std::function<Result<T>(store::WriteTxn&, Effects&)> fn;
+    std::function<void(Result<T>)> done;
+    const EngineHooks* hooks;
+    Effects effects;
+    std::optional<T> value;
+  };
+  auto state = std::make_shared<State>(State{std::move(fn), std::move(done), hooks, {}, {}});
+  store.Write(
+      [state](store::WriteTxn& txn) -> Status {
+        state->effects = Effects();  // fn may run again for the same commit
+        Result<T> r = state->fn(txn, state->effects);
+        if (!r.ok()) return r.status();
+        RIVULET_RETURN_IF_ERROR(state->effects.Flush(txn));
+        state->value = std::move(r).value();
+        return Status::Ok();
       },
-      [effects, hooks, done = std::move(done)](Result<T> r) {
-        if (r.ok() && hooks) hooks->After(*effects);
-        done(std::move(r));
+      [state](Status st) {
+        if (!st.ok()) return state->done(std::move(st));
+        if (state->hooks) state->hooks->After(state->effects);
+        state->done(std::move(*state->value));
       },
       std::move(hint));
 }

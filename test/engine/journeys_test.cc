@@ -1134,3 +1134,52 @@ TEST_F(OutboxDeliveryTest, SlowSenderWhoseLeaseRanOutIsRecordedOnlyOnce) {
 
 }  // namespace
 }  // namespace rivulet::engine
+
+namespace rivulet::engine {
+namespace {
+
+// WriteWithEffects tells the hooks what a committed write did, and only then hands over
+// its value; a write that fails tells them nothing.
+TEST_F(JourneysTest, WriteWithEffectsWakesTheHooksOnlyForACommittedWrite) {
+  {
+    std::lock_guard lock(hooks_mu_);
+    scheduler_wakes_.clear();
+  }
+  core::Millis wake = clock_.Now() + 5 * testing::kSecond;
+  auto failed = WaitFor<int>([&](Callback<int> done) {
+    WriteWithEffects<int>(
+        *store_, &hooks_,
+        [wake](store::WriteTxn&, Effects& effects) -> Result<int> {
+          effects.WakeAt(wake);
+          return core::InvalidArgument("refused");
+        },
+        std::move(done));
+  });
+  EXPECT_EQ(failed.status().message(), "refused");
+  {
+    std::lock_guard lock(hooks_mu_);
+    EXPECT_TRUE(scheduler_wakes_.empty());
+  }
+  std::vector<core::Millis> wakes_when_done;
+  auto ok = WaitFor<int>([&](Callback<int> done) {
+    WriteWithEffects<int>(
+        *store_, &hooks_,
+        [wake](store::WriteTxn&, Effects& effects) -> Result<int> {
+          effects.WakeAt(wake);
+          return 42;
+        },
+        [&, done = std::move(done)](Result<int> r) {
+          {
+            std::lock_guard lock(hooks_mu_);
+            wakes_when_done = scheduler_wakes_;
+          }
+          done(std::move(r));
+        });
+  });
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(*ok, 42);
+  EXPECT_EQ(wakes_when_done, (std::vector<core::Millis>{wake}));
+}
+
+}  // namespace
+}  // namespace rivulet::engine
