@@ -119,6 +119,12 @@ Result<core::Contact> Contacts::Identify(store::WriteTxn& txn, int64_t workspace
                                          Journeys* journeys, Effects& effects) {
   if (input.UuidOnly())
     return txn.FindContact(workspace_id, {core::ContactRef::Kind::kUuid, *input.uuid});
+  // A contact that exists (the usual case, as for every event after a contact's first) is
+  // returned as found, without the ContactChange of an upsert around it.
+  if (input.HasIdentifier()) {
+    auto found = FindByInput(txn, workspace_id, input);
+    if (found.status().code() != core::Code::kNotFound) return found;
+  }
   RIVULET_ASSIGN_OR_RETURN(ContactChange ch, UpsertInTxn(txn, workspace_id, input, now,
                                                          Mode::kIdentify, journeys, effects));
   return std::move(ch.contact);
