@@ -120,7 +120,8 @@ Result<core::Contact> Contacts::Identify(store::WriteTxn& txn, int64_t workspace
   if (input.UuidOnly())
     return txn.FindContact(workspace_id, {core::ContactRef::Kind::kUuid, *input.uuid});
   // A contact that exists (the usual case, as for every event after a contact's first) is
-  // returned as found, without the ContactChange of an upsert around it.
+  // returned as found, without the ContactChange of an upsert around it. One not found goes
+  // through the upsert, which looks once more before it creates (once per new contact).
   if (input.HasIdentifier()) {
     auto found = FindByInput(txn, workspace_id, input);
     if (found.status().code() != core::Code::kNotFound) return found;

@@ -317,26 +317,6 @@ class Store {
   Status WriteAndWait(WriteFn fn);
 };
 
-// Runs fn in the next group commit and hands its value to done after the commit. If the
-// commit fails, done gets the commit's error instead.
-template <typename T>
-void WriteResult(Store& store, std::function<Result<T>(WriteTxn&)> fn,
-                 std::function<void(Result<T>)> done, WriteHint hint = {}) {
-  auto out = std::make_shared<std::optional<T>>();
-  store.Write(
-      [fn = std::move(fn), out](WriteTxn& txn) -> Status {
-        Result<T> r = fn(txn);
-        if (!r.ok()) return r.status();
-        *out = std::move(r).value();
-        return Status::Ok();
-      },
-      [out, done = std::move(done)](Status st) {
-        if (!st.ok()) return done(std::move(st));
-        done(std::move(**out));
-      },
-      std::move(hint));
-}
-
 }  // namespace rivulet::store
 
 #endif  // RIVULET_STORE_STORE_H_

@@ -262,29 +262,6 @@ TEST_P(StoreConformanceTest, WriteDoneRunsAfterCommitAndDataIsVisibleToRead) {
   EXPECT_EQ(found->id, c.id);
 }
 
-TEST_P(StoreConformanceTest, WriteResultHandsTheValueToDoneAfterCommit) {
-  Workspace ws = AddWorkspace("w");
-  auto r = testing::Await<int64_t>([&](std::function<void(core::Result<int64_t>)> done) {
-    WriteResult<int64_t>(
-        *store_,
-        [&](WriteTxn& txn) -> core::Result<int64_t> {
-          Contact c = NewContact(ws.id, "wr@example.com");
-          RIVULET_RETURN_IF_ERROR(txn.InsertContact(c));
-          return c.id;
-        },
-        std::move(done));
-  });
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_GT(*r, 0);
-
-  auto bad = testing::Await<int64_t>([&](std::function<void(core::Result<int64_t>)> done) {
-    WriteResult<int64_t>(
-        *store_, [](WriteTxn&) -> core::Result<int64_t> { return core::NotFound("nope"); },
-        std::move(done));
-  });
-  EXPECT_EQ(bad.status().code(), Code::kNotFound);
-}
-
 TEST_P(StoreConformanceTest, ConcurrentWritersAllCommitInGroupedTransactions) {
   Workspace ws = AddWorkspace("w");
   constexpr int kThreads = 8;
