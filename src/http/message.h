@@ -58,6 +58,26 @@ class Headers {
   std::vector<Span> fields_;
 };
 
+// The I/O thread that serves a request's connection. A handler that completes on another
+// thread (the store's completion thread, which acknowledges every request's commit in turn)
+// posts the rest of its work here, building the response included, so that thread is free
+// for the next commit sooner. The server answers at once from this thread, without another
+// hop.
+class RequestThread {
+ public:
+  virtual ~RequestThread() = default;
+  virtual void Post(std::function<void()> work) = 0;
+};
+
+// Runs work on `thread`, or at once when there is none (a request made by a unit test).
+inline void RunOn(RequestThread* thread, std::function<void()> work) {
+  if (thread) {
+    thread->Post(std::move(work));
+  } else {
+    work();
+  }
+}
+
 struct Request {
   std::string method;  // upper case, e.g. "GET"
   std::string target;  // as received, path and query
@@ -67,6 +87,7 @@ struct Request {
   std::string body;
   std::string remote_address;
   std::string request_id;
+  RequestThread* thread = nullptr;  // set by the server; outlives the request
 };
 
 // Produces a streamed body piece by piece while it is written: fills buf with up to cap

@@ -67,7 +67,9 @@ struct Connection {
 // serves. A connection stays on the thread that accepted it, so its coroutine needs no
 // strand and the threads never contend for one scheduler (decision 0025). One watchdog timer
 // per thread enforces the connections' deadlines, rather than a timer per operation.
-struct Shard {
+struct Shard final : RequestThread {
+  void Post(std::function<void()> work) override { asio::post(*context, std::move(work)); }
+
   // Declared first, destroyed last: the context's destruction ends the coroutines it still
   // owns, and each unlinks its Connection from here.
   Connection* connections = nullptr;
@@ -360,6 +362,7 @@ class Server::Impl {
       bool keep_alive = parser.keep_alive() && !draining_;
       unsigned version = parser.version();
       request.remote_address = remote;
+      request.thread = &shard;
       if (auto id = request.headers.Get("X-Request-Id");
           id && id->size() <= 64 &&
           id->find_first_not_of(
@@ -370,10 +373,12 @@ class Server::Impl {
       std::string log_method = request.method, log_target = request.target.substr(0, 200);
       auto started = std::chrono::steady_clock::now();
 
-      // The handler may answer from another thread; the answer hops back to this one.
+      // The handler may answer from another thread; the answer hops back to this one. An
+      // answer given on this thread (a synchronous handler's, or one passed back through
+      // Request::thread) is taken at once.
       auto answer = std::make_shared<Answer>();
       dispatcher_.Dispatch(std::move(request), [answer, executor](Response r) {
-        asio::post(executor, [answer, r = std::move(r)]() mutable {
+        asio::dispatch(executor, [answer, r = std::move(r)]() mutable {
           answer->response = std::move(r);
           if (answer->resume) std::move(answer->resume)();
         });

@@ -37,6 +37,18 @@ class LateAnswerTest : public ::testing::Test {
     });
     server_.AddPublic("GET", "/a/now",
                       Sync([](const Call&) { return Response::Text(200, "now"); }));
+    // Finishes on a thread of its own, which hands the answer's making back to the
+    // request's thread: the body says whether it was made on the thread that ran the handler.
+    server_.AddPublic("GET", "/a/handed-back", [this](const Call& call, Respond respond) {
+      std::lock_guard lock(mu_);
+      helpers_.emplace_back([thread = call.request.thread, handler = std::this_thread::get_id(),
+                             respond = std::move(respond)] {
+        RunOn(thread, [handler, respond] {
+          bool here = std::this_thread::get_id() == handler;
+          respond(Response::Text(200, here ? "on the request's thread" : "elsewhere"));
+        });
+      });
+    });
     Limits limits;
     limits.handler_timeout_seconds = 1;
     server_.Start(2, limits);
@@ -111,6 +123,16 @@ TEST_F(LateAnswerTest, AnAnswerLaterThanTheTimeoutIsA503AndIsThenDropped) {
   auto [next_status, next_body] = Get(fd, "/a/now");
   EXPECT_EQ(next_status, "HTTP/1.1 200 OK");
   EXPECT_EQ(next_body, "now");
+  close(fd);
+}
+
+TEST_F(LateAnswerTest, WorkPostedToTheRequestThreadRunsOnTheThreadThatRanTheHandler) {
+  int fd = server_.Connect();
+  for (int i = 0; i < 3; ++i) {
+    auto [status, body] = Get(fd, "/a/handed-back");
+    EXPECT_EQ(status, "HTTP/1.1 200 OK");
+    EXPECT_EQ(body, "on the request's thread");
+  }
   close(fd);
 }
 
