@@ -99,11 +99,18 @@ thread_ticks() {
   done | awk '{s[$1] += $2} END {for (n in s) print n, s[n]}' | sort
 }
 
-# per_thread_us BEFORE AFTER EVENTS: CPU microseconds per event of each thread group, from
-# two thread_ticks snapshots, as "name us" lines.
+# add_thread_ticks SUM BEFORE AFTER: SUM ("name ticks" lines, may be empty) plus each
+# thread group's ticks between two thread_ticks snapshots.
+add_thread_ticks() {
+  join -a1 -a2 -e0 -o0,1.2,2.2 <(echo "$1" | sed '/^$/d') \
+    <(join <(echo "$2") <(echo "$3") | awk '{print $1, $3 - $2}') |
+    awk '{print $1, $2 + $3}'
+}
+
+# per_thread_us SUM EVENTS: CPU microseconds per event of each thread group, from the
+# ticks add_thread_ticks summed, as "name us" lines.
 per_thread_us() {
   local hz
   hz=$(getconf CLK_TCK)
-  join <(echo "$1") <(echo "$2") |
-    awk -v n="$3" -v hz="$hz" '{d = $3 - $2; if (d > 0) printf "%s %.1f\n", $1, d * 1000000 / hz / (n > 0 ? n : 1)}'
+  echo "$1" | awk -v n="$2" -v hz="$hz" '$2 > 0 {printf "%s %.1f\n", $1, $2 * 1000000 / hz / (n > 0 ? n : 1)}'
 }
