@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -37,17 +38,19 @@ class LateAnswerTest : public ::testing::Test {
     });
     server_.AddPublic("GET", "/a/now",
                       Sync([](const Call&) { return Response::Text(200, "now"); }));
-    // Finishes on a thread of its own, which hands the answer's making back to the
-    // request's thread: the body says whether it was made on the thread that ran the handler.
+    // Its completion is called on a thread of its own and runs on the request's thread
+    // (OnRequestThread): the body says whether the answer was made on the thread that ran
+    // the handler, and carries the completion's value.
     server_.AddPublic("GET", "/a/handed-back", [this](const Call& call, Respond respond) {
+      std::function<void(core::Result<int>)> done =
+          OnRequestThread<int>(call.request, [handler = std::this_thread::get_id(),
+                                              respond = std::move(respond)](core::Result<int> r) {
+            bool here = std::this_thread::get_id() == handler;
+            respond(Response::Text(
+                200, std::to_string(*r) + (here ? " on the request's thread" : " elsewhere")));
+          });
       std::lock_guard lock(mu_);
-      helpers_.emplace_back([thread = call.request.thread, handler = std::this_thread::get_id(),
-                             respond = std::move(respond)] {
-        RunOn(thread, [handler, respond] {
-          bool here = std::this_thread::get_id() == handler;
-          respond(Response::Text(200, here ? "on the request's thread" : "elsewhere"));
-        });
-      });
+      helpers_.emplace_back([done = std::move(done)] { done(7); });
     });
     Limits limits;
     limits.handler_timeout_seconds = 1;
@@ -126,12 +129,12 @@ TEST_F(LateAnswerTest, AnAnswerLaterThanTheTimeoutIsA503AndIsThenDropped) {
   close(fd);
 }
 
-TEST_F(LateAnswerTest, WorkPostedToTheRequestThreadRunsOnTheThreadThatRanTheHandler) {
+TEST_F(LateAnswerTest, ACompletionHandedBackRunsOnTheThreadThatRanTheHandler) {
   int fd = server_.Connect();
   for (int i = 0; i < 3; ++i) {
     auto [status, body] = Get(fd, "/a/handed-back");
     EXPECT_EQ(status, "HTTP/1.1 200 OK");
-    EXPECT_EQ(body, "on the request's thread");
+    EXPECT_EQ(body, "7 on the request's thread");
   }
   close(fd);
 }

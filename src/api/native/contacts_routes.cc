@@ -32,12 +32,13 @@ engine::Callback<engine::ContactChange> ReplyContact(const http::Request& req, R
   http::Request meta;
   meta.request_id = req.request_id;
   meta.path = req.path;
-  return [meta, respond = std::move(respond), created_status](
-             core::Result<engine::ContactChange> r) {
-    if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
-    json::object body{{"contact", ContactToJson(r->contact)}, {"created", r->created}};
-    respond(JsonResponse(r->created ? created_status : 200, body));
-  };
+  return http::OnRequestThread<engine::ContactChange>(
+      req,
+      [meta, respond = std::move(respond), created_status](core::Result<engine::ContactChange> r) {
+        if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
+        json::object body{{"contact", ContactToJson(r->contact)}, {"created", r->created}};
+        respond(JsonResponse(r->created ? created_status : 200, body));
+      });
 }
 
 core::Result<core::ContactRef> RefParam(const Call& call) {
@@ -110,10 +111,15 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
         }
         http::Request meta;
         meta.request_id = call.request.request_id;
+        // Up to 10,000 items to render: on the request's thread, not the store's.
         s.contacts.UpsertBatch(
             call.workspace_id(), std::move(inputs),
-            [meta, respond = std::move(respond)](
-                core::Result<std::vector<engine::ContactChange>> r) {
+            http::OnRequestThread<
+                std::vector<engine::ContactChange>>(call.request, [meta,
+                                                                   respond = std::move(respond)](
+                                                                      core::Result<std::vector<
+                                                                          engine::ContactChange>>
+                                                                          r) {
               if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
               json::array items;
               int64_t created = 0, updated = 0;
@@ -125,7 +131,7 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
               respond(JsonResponse(200, json::object{{"created", created},
                                                      {"updated", updated},
                                                      {"contacts", std::move(items)}}));
-            });
+            }));
       },
       http::RouteOptions{.max_body_bytes = kBatchBodyBytes});
 

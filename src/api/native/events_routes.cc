@@ -90,29 +90,23 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
         }
         http::Request meta;
         meta.request_id = call.request.request_id;
-        auto acknowledge = [meta, batch, respond = std::move(respond)](
-                               const core::Result<std::vector<engine::IngestedEvent>>& r) {
-          if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
-          bool any_new = false;
-          std::string body = batch ? "{\"events\":[" : "{\"event\":";
-          body.reserve(body.size() + 256 * r->size());  // ~210 each
-          for (size_t i = 0; i < r->size(); ++i) {
-            const auto& ie = (*r)[i];
-            any_new = any_new || !ie.duplicate;
-            if (i > 0) body.push_back(',');
-            AppendEventAckJson(body, ie.event, ie.duplicate);
-          }
-          body.append(batch ? "]}\n" : "}\n");
-          respond(Response::Json(any_new ? 201 : 200, std::move(body)));
-        };
-        // Called on the store's completion thread: the acknowledgement is built on this
-        // request's own thread.
         s.events.Ingest(call.workspace_id(), std::move(inputs),
-                        [thread = call.request.thread, acknowledge = std::move(acknowledge)](
-                            core::Result<std::vector<engine::IngestedEvent>> r) mutable {
-                          http::RunOn(thread, [acknowledge = std::move(acknowledge),
-                                               r = std::move(r)] { acknowledge(r); });
-                        });
+                        http::OnRequestThread<std::vector<engine::IngestedEvent>>(
+                            call.request, [meta, batch, respond = std::move(respond)](
+                                              core::Result<std::vector<engine::IngestedEvent>> r) {
+                              if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
+                              bool any_new = false;
+                              std::string body = batch ? "{\"events\":[" : "{\"event\":";
+                              body.reserve(body.size() + 256 * r->size());  // ~210 each
+                              for (size_t i = 0; i < r->size(); ++i) {
+                                const auto& ie = (*r)[i];
+                                any_new = any_new || !ie.duplicate;
+                                if (i > 0) body.push_back(',');
+                                AppendEventAckJson(body, ie.event, ie.duplicate);
+                              }
+                              body.append(batch ? "]}\n" : "}\n");
+                              respond(Response::Json(any_new ? 201 : 200, std::move(body)));
+                            }));
       },
       http::RouteOptions{.max_body_bytes = kEventsBodyBytes});
 
