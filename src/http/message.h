@@ -69,15 +69,6 @@ class RequestThread {
   virtual void Post(std::function<void()> work) = 0;
 };
 
-// Runs work on `thread`, or at once when there is none (a request made by a unit test).
-inline void RunOn(RequestThread* thread, std::function<void()> work) {
-  if (thread) {
-    thread->Post(std::move(work));
-  } else {
-    work();
-  }
-}
-
 struct Request {
   std::string method;  // upper case, e.g. "GET"
   std::string target;  // as received, path and query

@@ -111,27 +111,24 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
         }
         http::Request meta;
         meta.request_id = call.request.request_id;
+        auto reply = [meta, respond = std::move(respond)](
+                         core::Result<std::vector<engine::ContactChange>> r) {
+          if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
+          json::array items;
+          int64_t created = 0, updated = 0;
+          for (const auto& ch : *r) {
+            created += ch.created;
+            updated += !ch.created && ch.changed;
+            items.push_back(json::object{{"uuid", ch.contact.uuid}, {"created", ch.created}});
+          }
+          respond(JsonResponse(200, json::object{{"created", created},
+                                                 {"updated", updated},
+                                                 {"contacts", std::move(items)}}));
+        };
         // Up to 10,000 items to render: on the request's thread, not the store's.
-        s.contacts.UpsertBatch(
-            call.workspace_id(), std::move(inputs),
-            http::OnRequestThread<
-                std::vector<engine::ContactChange>>(call.request, [meta,
-                                                                   respond = std::move(respond)](
-                                                                      core::Result<std::vector<
-                                                                          engine::ContactChange>>
-                                                                          r) {
-              if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
-              json::array items;
-              int64_t created = 0, updated = 0;
-              for (const auto& ch : *r) {
-                created += ch.created;
-                updated += !ch.created && ch.changed;
-                items.push_back(json::object{{"uuid", ch.contact.uuid}, {"created", ch.created}});
-              }
-              respond(JsonResponse(200, json::object{{"created", created},
-                                                     {"updated", updated},
-                                                     {"contacts", std::move(items)}}));
-            }));
+        s.contacts.UpsertBatch(call.workspace_id(), std::move(inputs),
+                               http::OnRequestThread<std::vector<engine::ContactChange>>(
+                                   call.request, std::move(reply)));
       },
       http::RouteOptions{.max_body_bytes = kBatchBodyBytes});
 
