@@ -185,7 +185,8 @@ Result<ContactChange> Contacts::UpsertOnce(store::WriteTxn& txn, int64_t workspa
   return out;
 }
 
-void Contacts::Create(int64_t ws, ContactInput input, Callback<ContactChange> done) {
+void Contacts::Create(int64_t ws, ContactInput input, Callback<ContactChange> done,
+                      core::Executor* complete_on) {
   core::Millis now = clock_.Now();
   WriteWithEffects<ContactChange>(
       store_, hooks_,
@@ -193,10 +194,11 @@ void Contacts::Create(int64_t ws, ContactInput input, Callback<ContactChange> do
                                                                 Effects& effects) {
         return UpsertInTxn(txn, ws, input, now, Mode::kCreate, journeys, effects);
       },
-      std::move(done));
+      std::move(done), store::WriteHint{.complete_on = complete_on});
 }
 
-void Contacts::Upsert(int64_t ws, ContactInput input, Callback<ContactChange> done) {
+void Contacts::Upsert(int64_t ws, ContactInput input, Callback<ContactChange> done,
+                      core::Executor* complete_on) {
   core::Millis now = clock_.Now();
   WriteWithEffects<ContactChange>(
       store_, hooks_,
@@ -204,11 +206,11 @@ void Contacts::Upsert(int64_t ws, ContactInput input, Callback<ContactChange> do
                                                                 Effects& effects) {
         return UpsertInTxn(txn, ws, input, now, Mode::kUpsert, journeys, effects);
       },
-      std::move(done));
+      std::move(done), store::WriteHint{.complete_on = complete_on});
 }
 
 void Contacts::UpsertBatch(int64_t ws, std::vector<ContactInput> inputs,
-                           Callback<std::vector<ContactChange>> done) {
+                           Callback<std::vector<ContactChange>> done, core::Executor* complete_on) {
   if (inputs.size() > kMaxBatch) {
     return done(core::PayloadTooLarge("at most 10000 contacts per batch"));
   }
@@ -229,11 +231,11 @@ void Contacts::UpsertBatch(int64_t ws, std::vector<ContactInput> inputs,
         }
         return out;
       },
-      std::move(done));
+      std::move(done), store::WriteHint{.complete_on = complete_on});
 }
 
 void Contacts::Update(int64_t ws, core::ContactRef ref, ContactInput input,
-                      Callback<ContactChange> done) {
+                      Callback<ContactChange> done, core::Executor* complete_on) {
   core::Millis now = clock_.Now();
   WriteWithEffects<ContactChange>(
       store_, hooks_,
@@ -257,12 +259,12 @@ void Contacts::Update(int64_t ws, core::ContactRef ref, ContactInput input,
         }
         return out;
       },
-      std::move(done));
+      std::move(done), store::WriteHint{.complete_on = complete_on});
 }
 
 void Contacts::SetSubscription(int64_t ws, core::ContactRef ref, core::Channel channel,
                                std::optional<std::string> group, bool subscribed,
-                               Callback<ContactChange> done) {
+                               Callback<ContactChange> done, core::Executor* complete_on) {
   core::Millis now = clock_.Now();
   WriteWithEffects<ContactChange>(
       store_, hooks_,
@@ -289,7 +291,7 @@ void Contacts::SetSubscription(int64_t ws, core::ContactRef ref, core::Channel c
         }
         return out;
       },
-      std::move(done));
+      std::move(done), store::WriteHint{.complete_on = complete_on});
 }
 
 void Contacts::Erase(int64_t ws, core::ContactRef ref, Callback<bool> done) {

@@ -61,7 +61,8 @@ struct ContactChange {
 };
 
 // Contact lifecycle. Every change commits together with the `contact_created` /
-// `contact_updated` event it emits. Callbacks run on a store thread after the commit.
+// `contact_updated` event it emits. Callbacks run after the commit, on complete_on when
+// one is given (see store::WriteHint), otherwise on a store thread.
 class Contacts {
  public:
   // With journeys, the contact events it emits trigger automations; hooks learn of the
@@ -71,19 +72,22 @@ class Contacts {
       : store_(store), clock_(clock), journeys_(journeys), hooks_(hooks) {}
 
   // Creates a contact; AlreadyExists if one of its identifiers is taken.
-  void Create(int64_t workspace_id, ContactInput input, Callback<ContactChange> done);
+  void Create(int64_t workspace_id, ContactInput input, Callback<ContactChange> done,
+              core::Executor* complete_on = nullptr);
   // Updates the contact matched by the first identifier present (uuid, external id, e-mail,
   // phone), or creates it.
-  void Upsert(int64_t workspace_id, ContactInput input, Callback<ContactChange> done);
+  void Upsert(int64_t workspace_id, ContactInput input, Callback<ContactChange> done,
+              core::Executor* complete_on = nullptr);
   // Upserts up to kMaxBatch contacts in one transaction: all or none.
   void UpsertBatch(int64_t workspace_id, std::vector<ContactInput> inputs,
-                   Callback<std::vector<ContactChange>> done);
+                   Callback<std::vector<ContactChange>> done,
+                   core::Executor* complete_on = nullptr);
   void Update(int64_t workspace_id, core::ContactRef ref, ContactInput input,
-              Callback<ContactChange> done);
+              Callback<ContactChange> done, core::Executor* complete_on = nullptr);
   // Sets the subscription to a channel, or to an unsubscribe group when group is given.
   void SetSubscription(int64_t workspace_id, core::ContactRef ref, core::Channel channel,
                        std::optional<std::string> group, bool subscribed,
-                       Callback<ContactChange> done);
+                       Callback<ContactChange> done, core::Executor* complete_on = nullptr);
   // Erases the contact and its events (GDPR erasure).
   void Erase(int64_t workspace_id, core::ContactRef ref, Callback<bool> done);
 

@@ -6,13 +6,13 @@
 namespace rivulet::engine {
 
 void Events::Ingest(int64_t ws, std::vector<EventInput> events,
-                    Callback<std::vector<IngestedEvent>> done) {
+                    Callback<std::vector<IngestedEvent>> done, core::Executor* complete_on) {
   if (events.empty()) return done(core::InvalidArgument("no events given"));
   if (events.size() > kMaxBatch) {
     return done(core::PayloadTooLarge("at most 1000 events per request"));
   }
   core::Millis now = clock_.Now();
-  store::WriteHint hint{ws, {}};
+  store::WriteHint hint{.workspace_id = ws, .complete_on = complete_on};
   for (const EventInput& in : events) Contacts::AddToHint(hint, in.contact);
   WriteWithEffects<std::vector<IngestedEvent>>(
       store_, hooks_,

@@ -32,9 +32,10 @@ class Events {
          const EngineHooks* hooks = nullptr)
       : store_(store), clock_(clock), journeys_(journeys), hooks_(hooks) {}
 
-  // Stores events in order; all or none. done runs after the commit.
+  // Stores events in order; all or none. done runs after the commit, on complete_on when
+  // one is given (see store::WriteHint).
   void Ingest(int64_t workspace_id, std::vector<EventInput> events,
-              Callback<std::vector<IngestedEvent>> done);
+              Callback<std::vector<IngestedEvent>> done, core::Executor* complete_on = nullptr);
 
   static constexpr size_t kMaxBatch = 1'000;
 

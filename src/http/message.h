@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/executor.h"
+
 // Plain request/response types. Handlers and faces see only these; Boost.Beast stays in
 // server.cc so that it is compiled once.
 namespace rivulet::http {
@@ -58,17 +60,6 @@ class Headers {
   std::vector<Span> fields_;
 };
 
-// The I/O thread that serves a request's connection. A handler that completes on another
-// thread (the store's completion thread, which acknowledges every request's commit in turn)
-// posts the rest of its work here, building the response included, so that thread is free
-// for the next commit sooner. The server answers at once from this thread, without another
-// hop.
-class RequestThread {
- public:
-  virtual ~RequestThread() = default;
-  virtual void Post(std::function<void()> work) = 0;
-};
-
 struct Request {
   std::string method;  // upper case, e.g. "GET"
   std::string target;  // as received, path and query
@@ -78,7 +69,10 @@ struct Request {
   std::string body;
   std::string remote_address;
   std::string request_id;
-  RequestThread* thread = nullptr;  // set by the server; outlives the request
+  // The I/O thread serving the connection, set by the server; outlives the request. A
+  // handler has its write's completion run here (store::WriteHint::complete_on), so that
+  // the response is built here, and the server sends it from here without another hop.
+  core::Executor* thread = nullptr;
 };
 
 // Produces a streamed body piece by piece while it is written: fills buf with up to cap

@@ -56,20 +56,6 @@ using Handler = std::function<void(const Call&, Respond)>;
 // Adapts a synchronous handler.
 Handler Sync(std::function<Response(const Call&)> fn);
 
-// Wraps an asynchronous handler's completion so that it runs on the thread serving
-// `request` (Request::thread), or where it is called when the request has no such thread
-// (one a unit test dispatches without a server). The store calls completions on its one
-// completion thread, which acknowledges every commit in turn; rendering the answer there
-// would hold up the next commit of every other request.
-template <typename T>
-std::function<void(core::Result<T>)> OnRequestThread(const Request& request,
-                                                     std::function<void(core::Result<T>)> done) {
-  return [thread = request.thread, done = std::move(done)](core::Result<T> r) mutable {
-    if (!thread) return done(std::move(r));
-    thread->Post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
-  };
-}
-
 struct RouteOptions {
   size_t max_body_bytes = 0;  // 0: the server default
   bool public_route = false;  // no authentication (token endpoint, health, tracking)

@@ -67,7 +67,7 @@ struct Connection {
 // serves. A connection stays on the thread that accepted it, so its coroutine needs no
 // strand and the threads never contend for one scheduler (decision 0025). One watchdog timer
 // per thread enforces the connections' deadlines, rather than a timer per operation.
-struct Shard final : RequestThread {
+struct Shard final : core::Executor {
   void Post(std::function<void()> work) override { asio::post(*context, std::move(work)); }
 
   // Declared first, destroyed last: the context's destruction ends the coroutines it still

@@ -10,6 +10,7 @@
 
 #include "core/audience.h"
 #include "core/automation.h"
+#include "core/executor.h"
 #include "core/journey.h"
 #include "core/model.h"
 #include "core/status.h"
@@ -271,12 +272,17 @@ struct StoreStats {
   uint64_t writers = 1;  // group commits that can be in flight at once
 };
 
-// What a write job is going to look up first: contacts by identifier, in one workspace.
-// A store may fetch them for its whole group commit in one query; the job still asks for
-// them itself, and finds them then without a round trip.
+// What a store may use to serve a write better; one that ignores it is still correct.
 struct WriteHint {
+  // What the job is going to look up first: contacts by identifier, in one workspace. A
+  // store may fetch them for its whole group commit in one query; the job still asks for
+  // them itself, and finds them then without a round trip.
   int64_t workspace_id = 0;
-  std::vector<core::ContactRef> contacts;
+  std::vector<core::ContactRef> contacts{};
+  // The thread that will use the outcome (an HTTP request's I/O thread). A store posts
+  // `done` there, in one post with the other completions of its commit bound for the same
+  // executor, instead of calling it on the thread that acknowledges every commit in turn.
+  core::Executor* complete_on = nullptr;
   bool empty() const { return contacts.empty(); }
 };
 
@@ -285,8 +291,8 @@ struct WriteHint {
 // Writes are queued and applied by the store in group commits: many callers' write
 // functions run inside one database transaction, each isolated by a savepoint so one
 // failure does not undo the others. `done` runs after the commit is durable (or failed),
-// on a store thread; it must be quick and must not call back into Write synchronously
-// and wait.
+// on a store thread or on the hint's complete_on; it must be quick and must not call back
+// into Write synchronously and wait.
 class Store {
  public:
   using WriteFn = std::function<Status(WriteTxn&)>;

@@ -26,6 +26,26 @@ void WriteQueue::Push(Store::WriteFn fn, Store::Done done, WriteHint hint) {
   cv_.notify_one();
 }
 
+void WriteQueue::Deliver(std::vector<Outcome> outcomes) {
+  // A commit's outcomes go to a few executors (the HTTP server's I/O threads) at most.
+  std::vector<std::pair<core::Executor*, std::vector<Outcome>>> posts;
+  for (Outcome& o : outcomes) {
+    if (!o.complete_on) {
+      o.done(std::move(o.status));
+      continue;
+    }
+    auto post = std::find_if(posts.begin(), posts.end(),
+                             [&](const auto& p) { return p.first == o.complete_on; });
+    if (post == posts.end()) post = posts.insert(posts.end(), {o.complete_on, {}});
+    post->second.push_back(std::move(o));
+  }
+  for (auto& [executor, bound] : posts) {
+    executor->Post([bound = std::move(bound)]() mutable {
+      for (Outcome& o : bound) o.done(std::move(o.status));
+    });
+  }
+}
+
 bool WriteQueue::TakeBatch(std::vector<Job>& batch, size_t max, const Gather& gather) {
   batch.clear();
   std::unique_lock lock(mu_);

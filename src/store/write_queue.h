@@ -23,6 +23,12 @@ class WriteQueue {
     Store::Done done;
     WriteHint hint;
   };
+  // A job's result on its way to its `done`.
+  struct Outcome {
+    Store::Done done;
+    Status status;
+    core::Executor* complete_on = nullptr;  // the job's hint.complete_on
+  };
 
   // How several writers taking from one queue let a group fill up. A writer that wakes to
   // fewer than `jobs` queued while another writer is busy with a group commit waits up to
@@ -54,6 +60,9 @@ class WriteQueue {
   void Recheck();
   // The group commit of a batch taken with a Gather has ended.
   void BatchDone();
+  // Calls each outcome's done with its status, in order: at once for those without a
+  // complete_on; the others in one post per executor, which runs its outcomes in order.
+  static void Deliver(std::vector<Outcome> outcomes);
   // Refuses new jobs; TakeBatch hands out those already queued, then returns false.
   void Stop();
   bool stopping() const;

@@ -28,6 +28,7 @@ class PausingStore : public store::Store {
   explicit PausingStore(store::Store& inner) : inner_(inner) {}
   Result<int> Migrate() override { return inner_.Migrate(); }
   void Write(WriteFn fn, Done done) override { inner_.Write(std::move(fn), std::move(done)); }
+  using store::Store::Write;  // with a hint: passed on without it
   store::StoreStats Stats() const override { return inner_.Stats(); }
   Status Read(const ReadFn& fn) override {
     Status st = inner_.Read(fn);

@@ -38,19 +38,20 @@ class LateAnswerTest : public ::testing::Test {
     });
     server_.AddPublic("GET", "/a/now",
                       Sync([](const Call&) { return Response::Text(200, "now"); }));
-    // Its completion is called on a thread of its own and runs on the request's thread
-    // (OnRequestThread): the body says whether the answer was made on the thread that ran
-    // the handler, and carries the completion's value.
+    // Its completion is posted from a thread of its own to the request's thread
+    // (Request::thread, as a store does for a write's complete_on): the body says whether the
+    // answer was made on the thread that ran the handler, and carries the completion's value.
     server_.AddPublic("GET", "/a/handed-back", [this](const Call& call, Respond respond) {
-      std::function<void(core::Result<int>)> done =
-          OnRequestThread<int>(call.request, [handler = std::this_thread::get_id(),
-                                              respond = std::move(respond)](core::Result<int> r) {
-            bool here = std::this_thread::get_id() == handler;
-            respond(Response::Text(
-                200, std::to_string(*r) + (here ? " on the request's thread" : " elsewhere")));
-          });
+      std::function<void(int)> done = [handler = std::this_thread::get_id(),
+                                       respond = std::move(respond)](int value) {
+        bool here = std::this_thread::get_id() == handler;
+        respond(Response::Text(
+            200, std::to_string(value) + (here ? " on the request's thread" : " elsewhere")));
+      };
       std::lock_guard lock(mu_);
-      helpers_.emplace_back([done = std::move(done)] { done(7); });
+      helpers_.emplace_back([thread = call.request.thread, done = std::move(done)] {
+        thread->Post([done] { done(7); });
+      });
     });
     Limits limits;
     limits.handler_timeout_seconds = 1;

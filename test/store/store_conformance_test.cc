@@ -3,13 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <future>
 #include <latch>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/uuid.h"
@@ -260,6 +264,63 @@ TEST_P(StoreConformanceTest, WriteDoneRunsAfterCommitAndDataIsVisibleToRead) {
   auto found = Find(ws.id, {ContactRef::Kind::kEmail, "visible@example.com"});
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   EXPECT_EQ(found->id, c.id);
+}
+
+// An executor whose posted work runs when the test takes it.
+class HeldExecutor : public core::Executor {
+ public:
+  void Post(std::function<void()> work) override {
+    {
+      std::lock_guard lock(mu_);
+      posted_.push_back(std::move(work));
+    }
+    cv_.notify_all();
+  }
+  // Waits up to 10 s for posted work, and takes it.
+  std::vector<std::function<void()>> Take() {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(10), [this] { return !posted_.empty(); });
+    return std::exchange(posted_, {});
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::function<void()>> posted_;
+};
+
+TEST_P(StoreConformanceTest, DonesBoundToAnExecutorRunThereWithTheirJobsOutcome) {
+  Workspace ws = AddWorkspace("w");
+  Contact c = NewContact(ws.id, "bound@example.com");
+  HeldExecutor executor;
+  std::optional<Status> inserted, refused;
+  std::thread::id inserted_on, refused_on;
+  store_->Write([&](WriteTxn& txn) { return txn.InsertContact(c); },
+                [&](Status st) {
+                  inserted = st;
+                  inserted_on = std::this_thread::get_id();
+                },
+                WriteHint{.complete_on = &executor});
+  store_->Write([](WriteTxn&) { return core::InvalidArgument("refused"); },
+                [&](Status st) {
+                  refused = st;
+                  refused_on = std::this_thread::get_id();
+                },
+                WriteHint{.complete_on = &executor});
+  // Both are called only when the executor runs what was posted to it: here, on this thread.
+  for (int posts = 0; posts < 2 && !(inserted && refused); ++posts) {
+    auto work = executor.Take();
+    ASSERT_FALSE(work.empty()) << "nothing was posted to the executor";
+    EXPECT_FALSE(inserted && refused);
+    for (auto& w : work) w();
+  }
+  ASSERT_TRUE(inserted.has_value());
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_TRUE(inserted->ok()) << inserted->ToString();
+  EXPECT_EQ(refused->code(), Code::kInvalidArgument);
+  EXPECT_EQ(inserted_on, std::this_thread::get_id());
+  EXPECT_EQ(refused_on, std::this_thread::get_id());
+  EXPECT_EQ(Count(ws.id), 1);
 }
 
 TEST_P(StoreConformanceTest, ConcurrentWritersAllCommitInGroupedTransactions) {

@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -207,6 +209,35 @@ TEST(WriteQueueTest, StopEndsTakeWhile) {
   std::vector<WriteQueue::Job> batch;
   EXPECT_EQ(q.TakeWhile(batch, 10, 1, [] { return true; }), 0u);
   stopper.join();
+}
+
+// Keeps what is posted to it, to be run when the test says.
+struct HeldExecutor : core::Executor {
+  void Post(std::function<void()> work) override { posted.push_back(std::move(work)); }
+  std::vector<std::function<void()>> posted;
+};
+
+TEST(WriteQueueTest, DeliverCallsUnboundDonesAtOnceAndPostsTheOthersOncePerExecutor) {
+  HeldExecutor a, b;
+  std::vector<std::string> calls;
+  auto done = [&calls](std::string name) {
+    return [&calls, name](Status st) { calls.push_back(name + (st.ok() ? "" : " failed")); };
+  };
+  std::vector<WriteQueue::Outcome> outcomes;
+  outcomes.push_back({done("a1"), Status::Ok(), &a});
+  outcomes.push_back({done("here1"), Status::Ok(), nullptr});
+  outcomes.push_back({done("b1"), core::Unavailable("down"), &b});
+  outcomes.push_back({done("a2"), core::Unavailable("down"), &a});
+  outcomes.push_back({done("here2"), Status::Ok(), nullptr});
+  WriteQueue::Deliver(std::move(outcomes));
+  EXPECT_EQ(calls, (std::vector<std::string>{"here1", "here2"}));
+  ASSERT_EQ(a.posted.size(), 1u);
+  ASSERT_EQ(b.posted.size(), 1u);
+  a.posted[0]();
+  EXPECT_EQ(calls, (std::vector<std::string>{"here1", "here2", "a1", "a2 failed"}));
+  b.posted[0]();
+  EXPECT_EQ(calls.back(), "b1 failed");
+  EXPECT_EQ(calls.size(), 5u);
 }
 
 }  // namespace

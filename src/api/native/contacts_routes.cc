@@ -26,19 +26,19 @@ core::Result<json::object> BodyObject(const Call& call, const http::Limits& limi
   return std::move(v.as_object());
 }
 
-// A callback that renders a ContactChange or an error, with the request's id kept.
+// A callback that renders a ContactChange or an error, with the request's id kept. The
+// routes have it run on the request's thread (complete_on), not the store's.
 engine::Callback<engine::ContactChange> ReplyContact(const http::Request& req, Respond respond,
                                                      int created_status) {
   http::Request meta;
   meta.request_id = req.request_id;
   meta.path = req.path;
-  return http::OnRequestThread<engine::ContactChange>(
-      req,
+  return
       [meta, respond = std::move(respond), created_status](core::Result<engine::ContactChange> r) {
         if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
         json::object body{{"contact", ContactToJson(r->contact)}, {"created", r->created}};
         respond(JsonResponse(r->created ? created_status : 200, body));
-      });
+      };
 }
 
 core::Result<core::ContactRef> RefParam(const Call& call) {
@@ -61,7 +61,7 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
     auto input = ParseContactInput(*body);
     if (!input.ok()) return respond(ErrorResponse(input.status(), call.request));
     s.contacts.Create(call.workspace_id(), std::move(input).value(),
-                      ReplyContact(call.request, std::move(respond), 201));
+                      ReplyContact(call.request, std::move(respond), 201), call.request.thread);
   });
 
   router.Add(face, "POST", "/v1/contacts/upsert", [&s](const Call& call, Respond respond) {
@@ -75,7 +75,7 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
           call.request));
     }
     s.contacts.Upsert(call.workspace_id(), std::move(input).value(),
-                      ReplyContact(call.request, std::move(respond), 201));
+                      ReplyContact(call.request, std::move(respond), 201), call.request.thread);
   });
 
   router.Add(
@@ -126,9 +126,8 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
                                                  {"contacts", std::move(items)}}));
         };
         // Up to 10,000 items to render: on the request's thread, not the store's.
-        s.contacts.UpsertBatch(call.workspace_id(), std::move(inputs),
-                               http::OnRequestThread<std::vector<engine::ContactChange>>(
-                                   call.request, std::move(reply)));
+        s.contacts.UpsertBatch(call.workspace_id(), std::move(inputs), std::move(reply),
+                               call.request.thread);
       },
       http::RouteOptions{.max_body_bytes = kBatchBodyBytes});
 
@@ -204,7 +203,7 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
       return respond(ErrorResponse(FieldError("uuid", "cannot be changed"), call.request));
     }
     s.contacts.Update(call.workspace_id(), *ref, std::move(input).value(),
-                      ReplyContact(call.request, std::move(respond), 200));
+                      ReplyContact(call.request, std::move(respond), 200), call.request.thread);
   });
 
   router.Add(face, "DELETE", "/v1/contacts/{ref}", [&s](const Call& call, Respond respond) {
@@ -245,7 +244,8 @@ void RegisterContactRoutes(http::Router& router, Services& s) {
                s.contacts.SetSubscription(
                    call.workspace_id(), *ref,
                    **channel == "email" ? core::Channel::kEmail : core::Channel::kSms, *group,
-                   **subscribed, ReplyContact(call.request, std::move(respond), 200));
+                   **subscribed, ReplyContact(call.request, std::move(respond), 200),
+                   call.request.thread);
              });
 
   router.Add(face, "GET", "/v1/contacts/{ref}/events",

@@ -90,23 +90,24 @@ void RegisterEventRoutes(http::Router& router, Services& s) {
         }
         http::Request meta;
         meta.request_id = call.request.request_id;
-        s.events.Ingest(call.workspace_id(), std::move(inputs),
-                        http::OnRequestThread<std::vector<engine::IngestedEvent>>(
-                            call.request, [meta, batch, respond = std::move(respond)](
-                                              core::Result<std::vector<engine::IngestedEvent>> r) {
-                              if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
-                              bool any_new = false;
-                              std::string body = batch ? "{\"events\":[" : "{\"event\":";
-                              body.reserve(body.size() + 256 * r->size());  // ~210 each
-                              for (size_t i = 0; i < r->size(); ++i) {
-                                const auto& ie = (*r)[i];
-                                any_new = any_new || !ie.duplicate;
-                                if (i > 0) body.push_back(',');
-                                AppendEventAckJson(body, ie.event, ie.duplicate);
-                              }
-                              body.append(batch ? "]}\n" : "}\n");
-                              respond(Response::Json(any_new ? 201 : 200, std::move(body)));
-                            }));
+        auto acknowledge = [meta, batch, respond = std::move(respond)](
+                               core::Result<std::vector<engine::IngestedEvent>> r) {
+          if (!r.ok()) return respond(ErrorResponse(r.status(), meta));
+          bool any_new = false;
+          std::string body = batch ? "{\"events\":[" : "{\"event\":";
+          body.reserve(body.size() + 256 * r->size());  // ~210 each
+          for (size_t i = 0; i < r->size(); ++i) {
+            const auto& ie = (*r)[i];
+            any_new = any_new || !ie.duplicate;
+            if (i > 0) body.push_back(',');
+            AppendEventAckJson(body, ie.event, ie.duplicate);
+          }
+          body.append(batch ? "]}\n" : "}\n");
+          respond(Response::Json(any_new ? 201 : 200, std::move(body)));
+        };
+        // Acknowledged on the request's thread, not on the store's.
+        s.events.Ingest(call.workspace_id(), std::move(inputs), std::move(acknowledge),
+                        call.request.thread);
       },
       http::RouteOptions{.max_body_bytes = kEventsBodyBytes});
 

@@ -127,7 +127,7 @@ void PgStore::WriterLoop(Writer& w) {
   }
 }
 
-void PgStore::Complete(std::vector<std::pair<Done, Status>> dones) {
+void PgStore::Complete(std::vector<WriteQueue::Outcome> dones) {
   {
     std::lock_guard lock(completion_mu_);
     completions_.push_back(std::move(dones));
@@ -138,7 +138,7 @@ void PgStore::Complete(std::vector<std::pair<Done, Status>> dones) {
 void PgStore::CompletionLoop() {
   core::NameThisThread("rivulet-sync");
   while (true) {
-    std::vector<std::pair<Done, Status>> batch;
+    std::vector<WriteQueue::Outcome> batch;
     {
       std::unique_lock lock(completion_mu_);
       completion_cv_.wait(lock, [this] { return completion_stop_ || !completions_.empty(); });
@@ -146,7 +146,7 @@ void PgStore::CompletionLoop() {
       batch = std::move(completions_.front());
       completions_.pop_front();
     }
-    for (auto& [done, status] : batch) done(std::move(status));
+    WriteQueue::Deliver(std::move(batch));
   }
 }
 
@@ -238,11 +238,11 @@ void PgStore::CommitBatch(Writer& w, std::vector<Job>& batch) {
 PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, bool buffer_events,
                                          bool isolate) {
   EventBuffer* events = buffer_events ? &w.events : nullptr;
-  std::vector<std::pair<Done, Status>> dones;
+  std::vector<WriteQueue::Outcome> dones;
   dones.reserve(batch.size());
   auto fail_all = [&](const Status& st) {
     failed_commits_++;
-    for (auto& job : batch) dones.emplace_back(std::move(job.done), st);
+    for (auto& job : batch) dones.push_back({std::move(job.done), st, job.hint.complete_on});
     Complete(std::move(dones));
     return Attempt::kCompleted;
   };
@@ -321,7 +321,7 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   while (batch.size() > prev && !max_batch_.compare_exchange_weak(prev, batch.size())) {
   }
   for (size_t i = 0; i < batch.size(); ++i) {
-    dones.emplace_back(std::move(batch[i].done), std::move(results[i]));
+    dones.push_back({std::move(batch[i].done), std::move(results[i]), batch[i].hint.complete_on});
   }
   Complete(std::move(dones));
   return Attempt::kCompleted;

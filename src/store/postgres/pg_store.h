@@ -94,7 +94,7 @@ class PgStore final : public Store {
   void WriterLoop(Writer& w);
   void CompletionLoop();
   void ListenLoop();
-  void Complete(std::vector<std::pair<Done, Status>> dones);
+  void Complete(std::vector<WriteQueue::Outcome> dones);
   // Tries the group commit first the quick way (buffered events, no savepoints), and again
   // more carefully when that way fails (TryCommitBatch).
   void CommitBatch(Writer& w, std::vector<Job>& batch);
@@ -126,7 +126,7 @@ class PgStore final : public Store {
 
   std::mutex completion_mu_;
   std::condition_variable completion_cv_;
-  std::deque<std::vector<std::pair<Done, Status>>> completions_;
+  std::deque<std::vector<WriteQueue::Outcome>> completions_;
   bool completion_stop_ = false;
   std::thread completer_;
 

@@ -132,6 +132,10 @@ Result<int> SqliteStore::Migrate() {
 
 void SqliteStore::Write(WriteFn fn, Done done) { queue_.Push(std::move(fn), std::move(done)); }
 
+void SqliteStore::Write(WriteFn fn, Done done, WriteHint hint) {
+  queue_.Push(std::move(fn), std::move(done), WriteHint{.complete_on = hint.complete_on});
+}
+
 void SqliteStore::WriterLoop() {
   core::NameThisThread("rivulet-writer");
   std::vector<Job> batch;
@@ -179,10 +183,13 @@ void SqliteStore::CompletionLoop() {
     }
     if (idle) queue_.Recheck();
     for (auto& c : ready) {
-      for (auto& [done, status] : c.dones) {
-        // A write that is committed but not durable is reported as failed (retryable).
-        done(c.needs_sync && !synced.ok() && status.ok() ? synced : std::move(status));
+      // A write that is committed but not durable is reported as failed (retryable).
+      if (c.needs_sync && !synced.ok()) {
+        for (auto& o : c.dones) {
+          if (o.status.ok()) o.status = synced;
+        }
       }
+      WriteQueue::Deliver(std::move(c.dones));
     }
     ready.clear();
   }
@@ -225,10 +232,10 @@ size_t SqliteStore::RunJobs(std::vector<Job>& batch, std::vector<Status>& result
 
 void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   std::vector<Status> results;
-  std::vector<std::pair<Done, Status>> dones;
+  Dones dones;
   auto fail_all = [&](const Status& st) {
     ForgetUncommitted();
-    for (auto& job : batch) dones.emplace_back(std::move(job.done), st);
+    for (auto& job : batch) dones.push_back({std::move(job.done), st, job.hint.complete_on});
     failed_commits_++;
     Complete(std::move(dones), false);
   };
@@ -291,7 +298,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   while (batch.size() > prev && !max_batch_.compare_exchange_weak(prev, batch.size())) {
   }
   for (size_t i = 0; i < batch.size(); ++i)
-    dones.emplace_back(std::move(batch[i].done), std::move(results[i]));
+    dones.push_back({std::move(batch[i].done), std::move(results[i]), batch[i].hint.complete_on});
   Complete(std::move(dones), true);
 }
 

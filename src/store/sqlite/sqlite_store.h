@@ -50,7 +50,8 @@ class SqliteStore final : public Store {
 
   Result<int> Migrate() override;
   void Write(WriteFn fn, Done done) override;
-  using Store::Write;  // with a hint: SQLite finds contacts without a round trip anyway
+  // Takes the hint's complete_on; SQLite finds the contacts without a round trip anyway.
+  void Write(WriteFn fn, Done done, WriteHint hint) override;
   Status Read(const ReadFn& fn) override;
   StoreStats Stats() const override;
 
@@ -61,7 +62,7 @@ class SqliteStore final : public Store {
   void WriterLoop();
   void CheckpointLoop();
   void CompletionLoop();
-  using Dones = std::vector<std::pair<Done, Status>>;
+  using Dones = std::vector<WriteQueue::Outcome>;
   // Hands the batch's `done` calls to the completion thread, keeping the writer's critical
   // path free of the wake-ups (and, with FULL, the WAL sync) they wait for. committed: the
   // batch's transaction committed, so it must be durable before anyone hears of it.
