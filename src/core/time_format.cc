@@ -48,17 +48,18 @@ char* PutDigits(char* out, int v, int n) {
   return out + n;
 }
 
-// "YYYY-MM-DDTHH:MM:SS" without fmt's format-string parsing: times are written for every
-// object of every JSON response.
-std::string FormatDateTime(const Parts& p, std::string_view suffix, bool with_millis) {
-  char buf[32];
-  char* o = buf;
+// Appends "YYYY-MM-DDTHH:MM:SS[.mmm]" and the suffix without fmt's format-string parsing and
+// without a string of its own: times are written for every object of every JSON response.
+void AppendDateTime(std::string& out, const Parts& p, std::string_view suffix, bool with_millis) {
   if (p.year < 0 || p.year > 9999) {
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", p.year, p.month, p.day, p.hour,
-                       p.minute, p.second) +
-           (with_millis ? fmt::format(".{:03}", p.millis) : "") + std::string(suffix);
+    out += fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", p.year, p.month, p.day, p.hour,
+                       p.minute, p.second);
+    if (with_millis) out += fmt::format(".{:03}", p.millis);
+    out += suffix;
+    return;
   }
-  o = PutDigits(o, p.year, 4);
+  char buf[24];
+  char* o = PutDigits(buf, p.year, 4);
   *o++ = '-';
   o = PutDigits(o, p.month, 2);
   *o++ = '-';
@@ -73,8 +74,14 @@ std::string FormatDateTime(const Parts& p, std::string_view suffix, bool with_mi
     *o++ = '.';
     o = PutDigits(o, p.millis, 3);
   }
-  std::string out(buf, o);
+  out.append(buf, o);
   out += suffix;
+}
+
+std::string FormatDateTime(const Parts& p, std::string_view suffix, bool with_millis) {
+  std::string out;
+  out.reserve(32);
+  AppendDateTime(out, p, suffix, with_millis);
   return out;
 }
 
@@ -82,6 +89,10 @@ std::string FormatDateTime(const Parts& p, std::string_view suffix, bool with_mi
 
 std::string FormatIsoUtc(Millis t, bool with_millis) {
   return FormatDateTime(Split(t), "Z", with_millis);
+}
+
+void AppendIsoUtc(std::string& out, Millis t, bool with_millis) {
+  AppendDateTime(out, Split(t), "Z", with_millis);
 }
 
 std::string FormatIsoOffset(Millis t) { return FormatDateTime(Split(t), "+00:00", false); }

@@ -11,6 +11,8 @@ namespace rivulet::core {
 
 // "2024-05-10T12:47:38Z" or, with millis, "2024-05-10T12:47:38.123Z".
 std::string FormatIsoUtc(Millis t, bool with_millis = false);
+// The same, appended to out.
+void AppendIsoUtc(std::string& out, Millis t, bool with_millis = false);
 // "2024-05-10T12:47:38+00:00" (the Leat style).
 std::string FormatIsoOffset(Millis t);
 

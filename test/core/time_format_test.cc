@@ -28,6 +28,14 @@ TEST(TimeFormatTest, FormatsUtcWithAndWithoutMillis) {
   EXPECT_EQ(FormatIsoUtc(-59042995200000LL + 7, true), "0099-01-01T00:00:00.007Z");
 }
 
+TEST(TimeFormatTest, AppendsUtcAfterWhatIsThere) {
+  std::string out = "at ";
+  AppendIsoUtc(out, kMay10 + 123, true);
+  EXPECT_EQ(out, "at 2024-05-10T12:47:38.123Z");
+  AppendIsoUtc(out, kMay10);
+  EXPECT_EQ(out, "at 2024-05-10T12:47:38.123Z2024-05-10T12:47:38Z");
+}
+
 TEST(TimeFormatTest, FormatsTimesBeforeTheEpoch) {
   EXPECT_EQ(FormatIsoUtc(-1, true), "1969-12-31T23:59:59.999Z");
   EXPECT_EQ(FormatIsoUtc(-86'400'000), "1969-12-31T00:00:00Z");

@@ -153,7 +153,9 @@ void AppendEventAckJson(std::string& out, const core::Event& e, bool duplicate) 
   out.append(",\"contact_uuid\":");
   core::AppendJsonString(out, e.contact_uuid);
   out.append(",\"occurred_at\":");
-  core::AppendJsonString(out, core::FormatIsoUtc(e.occurred_at, true));
+  out.push_back('"');  // digits and punctuation: nothing to escape
+  core::AppendIsoUtc(out, e.occurred_at, true);
+  out.push_back('"');
   out.append(duplicate ? ",\"duplicate\":true" : ",\"duplicate\":false");
   out.append(",\"idempotency_key\":");
   if (e.idempotency_key) {
