@@ -30,19 +30,21 @@ void WriteQueue::Deliver(std::vector<Outcome> outcomes) {
   // A commit's outcomes go to a few executors (the HTTP server's I/O threads) at most.
   std::vector<std::pair<core::Executor*, std::vector<Outcome>>> posts;
   for (Outcome& o : outcomes) {
-    if (!o.complete_on) {
-      o.done(std::move(o.status));
-      continue;
-    }
+    if (!o.complete_on) continue;
     auto post = std::find_if(posts.begin(), posts.end(),
                              [&](const auto& p) { return p.first == o.complete_on; });
     if (post == posts.end()) post = posts.insert(posts.end(), {o.complete_on, {}});
     post->second.push_back(std::move(o));
   }
+  // Posted before the others are called: one of those may be the last write a shutdown
+  // waits for before it destroys the executors (app::Serve).
   for (auto& [executor, bound] : posts) {
     executor->Post([bound = std::move(bound)]() mutable {
       for (Outcome& o : bound) o.done(std::move(o.status));
     });
+  }
+  for (Outcome& o : outcomes) {
+    if (!o.complete_on) o.done(std::move(o.status));
   }
 }
 

@@ -60,8 +60,8 @@ class WriteQueue {
   void Recheck();
   // The group commit of a batch taken with a Gather has ended.
   void BatchDone();
-  // Calls each outcome's done with its status, in order: at once for those without a
-  // complete_on; the others in one post per executor, which runs its outcomes in order.
+  // Calls each outcome's done with its status: those bound to an executor (complete_on) in
+  // one post per executor, which runs them in order; then the others at once, in order.
   static void Deliver(std::vector<Outcome> outcomes);
   // Refuses new jobs; TakeBatch hands out those already queued, then returns false.
   void Stop();
