@@ -260,9 +260,10 @@ core::Status Serve(const Config& config, bool demo) {
   outbox.Stop();
   contactflow_worker.Stop();
   engine.hooks = engine::EngineHooks();
-  // Let every queued write finish and answer (into the stopped server) before the server's
-  // executors are destroyed: writes are applied in order, so this one runs last.
-  RIVULET_RETURN_IF_ERROR(store->WriteAndWait([](store::WriteTxn&) { return core::Status::Ok(); }));
+  // Stop the store while the server's executors still exist: it lets every queued write
+  // finish and answer first (into the stopped server, through executors a write named;
+  // decision 36), from every writer, even those of a store with several.
+  store.reset();
   spdlog::info("stopped");
   return core::Status::Ok();
 }
