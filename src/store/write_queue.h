@@ -29,6 +29,10 @@ class WriteQueue {
     Status status;
     core::Executor* complete_on = nullptr;  // the job's hint.complete_on
   };
+  // The job's outcome: its done (moved out of the job) with status, bound where it asked.
+  static Outcome OutcomeOf(Job& job, Status status) {
+    return {std::move(job.done), std::move(status), job.hint.complete_on};
+  }
 
   // How several writers taking from one queue let a group fill up. A writer that wakes to
   // fewer than `jobs` queued while another writer is busy with a group commit waits up to

@@ -242,7 +242,7 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   dones.reserve(batch.size());
   auto fail_all = [&](const Status& st) {
     failed_commits_++;
-    for (auto& job : batch) dones.push_back({std::move(job.done), st, job.hint.complete_on});
+    for (auto& job : batch) dones.push_back(WriteQueue::OutcomeOf(job, st));
     Complete(std::move(dones));
     return Attempt::kCompleted;
   };
@@ -321,7 +321,7 @@ PgStore::Attempt PgStore::TryCommitBatch(Writer& w, std::vector<Job>& batch, boo
   while (batch.size() > prev && !max_batch_.compare_exchange_weak(prev, batch.size())) {
   }
   for (size_t i = 0; i < batch.size(); ++i) {
-    dones.push_back({std::move(batch[i].done), std::move(results[i]), batch[i].hint.complete_on});
+    dones.push_back(WriteQueue::OutcomeOf(batch[i], std::move(results[i])));
   }
   Complete(std::move(dones));
   return Attempt::kCompleted;

@@ -235,7 +235,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   Dones dones;
   auto fail_all = [&](const Status& st) {
     ForgetUncommitted();
-    for (auto& job : batch) dones.push_back({std::move(job.done), st, job.hint.complete_on});
+    for (auto& job : batch) dones.push_back(WriteQueue::OutcomeOf(job, st));
     failed_commits_++;
     Complete(std::move(dones), false);
   };
@@ -298,7 +298,7 @@ void SqliteStore::CommitBatch(std::vector<Job>& batch) {
   while (batch.size() > prev && !max_batch_.compare_exchange_weak(prev, batch.size())) {
   }
   for (size_t i = 0; i < batch.size(); ++i)
-    dones.push_back({std::move(batch[i].done), std::move(results[i]), batch[i].hint.complete_on});
+    dones.push_back(WriteQueue::OutcomeOf(batch[i], std::move(results[i])));
   Complete(std::move(dones), true);
 }
 
